@@ -1,0 +1,31 @@
+/* What the CPU says about address widths: /proc/cpuinfo, and CPUID on a live x86 machine. */
+#ifndef HEADROOM_CPU_H
+#define HEADROOM_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "headroom/error.h"
+
+struct hr_cpuinfo {
+	int phys_bits, virt_bits;	/* "address sizes", -1 when absent */
+	bool la57;			/* "la57" flag: the kernel runs 5-level paging */
+	bool hypervisor;		/* "hypervisor" flag */
+	char vendor[16];		/* vendor_id, "" when absent */
+};
+
+/* Parse the first processor block of /proc/cpuinfo. HR_E_PARSE when neither address sizes nor
+ * flags are found. path only names the source in errors. */
+enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
+				struct hr_cpuinfo *out, struct hr_error *err);
+
+struct hr_cpuid {
+	int phys_bits, virt_bits;	/* leaf 0x80000008 EAX[7:0], EAX[15:8] */
+	bool la57;			/* leaf 7 ECX bit 16: the CPU can do 5-level paging */
+	bool hypervisor;		/* leaf 1 ECX bit 31 */
+	char hypervisor_vendor[13];	/* leaf 0x40000000 EBX,ECX,EDX, "" when none */
+};
+
+/* Execute CPUID on this CPU. False on non-x86 builds or when the leaves are missing. */
+bool hr_cpuid_read(struct hr_cpuid *out);
+
+#endif

@@ -1,0 +1,17 @@
+/* Checked number parsing shared by the parsers. */
+#ifndef HEADROOM_PARSE_H
+#define HEADROOM_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Parse a whole hex number (optional 0x). False on empty, junk or overflow. */
+bool hr_parse_hex(const char *s, const char *end, uint64_t *out);
+
+/* Parse a whole unsigned number: decimal, or hex with 0x. */
+bool hr_parse_u64(const char *s, uint64_t *out);
+
+/* Parse a size: bytes, or a number with a binary suffix K, M, G, T, P, E (optionally "iB"/"B"). */
+bool hr_parse_size(const char *s, uint64_t *out);
+
+#endif

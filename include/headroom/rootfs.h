@@ -1,0 +1,28 @@
+/* Every input is read through a root prefix, so a captured tree replays like a live machine. */
+#ifndef HEADROOM_ROOTFS_H
+#define HEADROOM_ROOTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "headroom/error.h"
+
+struct hr_root {
+	char dir[512];		/* "/" for the live machine */
+	bool live;		/* dir is "/": CPUID and /proc/kcore describe the same machine */
+};
+
+enum hr_status hr_root_init(struct hr_root *root, const char *dir, struct hr_error *err);
+
+/* DIR + path into out; path is absolute ("/proc/iomem"). */
+enum hr_status hr_root_path(const struct hr_root *root, const char *path, char *out, size_t len,
+			    struct hr_error *err);
+
+/* Read a whole file (at most max bytes, else HR_E_RANGE) into a NUL-terminated malloc'd buffer.
+ * Errors name the real path, not the prefixed one. */
+enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
+			    size_t *len, struct hr_error *err);
+
+/* Whether path exists under the root. */
+bool hr_root_exists(const struct hr_root *root, const char *path);
+
+#endif
