@@ -1,0 +1,71 @@
+/* Verdicts: each request replayed under the legacy carve and judged under the new scheme, plus
+ * findings about the machine. This is what the report writers print. */
+#ifndef HEADROOM_AUDIT_H
+#define HEADROOM_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "headroom/carve.h"
+#include "headroom/model.h"
+
+/* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
+enum hr_legacy_verdict { HR_FITS, HR_NO_SPACE, HR_UNSUPPORTED, HR_HAZARD, HR_VERDICT_UNKNOWN };
+enum hr_new_verdict { HR_NEW_FITS, HR_NEW_TOO_LARGE, HR_NEW_NO_SPACE, HR_NEW_UNSUPPORTED };
+enum hr_severity { HR_INFO, HR_WARNING, HR_ERROR };
+
+enum hr_hazard {
+	HR_HAZARD_ABOVE_DIRECT_MAP = 1u << 0,	/* before dfb3911c: carve above the KASLR direct map */
+	HR_HAZARD_MAX_PFN_BUMP = 1u << 1,	/* before 7170130e: max_pfn raised to the carve's end */
+};
+
+struct hr_request_result {
+	uint64_t size, aligned_size;
+	bool placed;
+	struct hr_range placement;
+	enum hr_legacy_verdict legacy;
+	unsigned hazards;			/* enum hr_hazard bits */
+	enum hr_new_verdict new_scheme;
+	uint64_t ram_cost;			/* struct pages: 64 bytes per 4 KiB page */
+	int phys_bits_needed;			/* for no-space: smallest phys-bits that fits, 0 if none */
+};
+
+struct hr_finding {
+	const char *code;			/* stable name */
+	enum hr_severity severity;
+	char message[512];
+};
+
+/* A top-level /proc/iomem entry recognised as an earlier device-private carve. */
+struct hr_existing_carve {
+	struct hr_range range;
+	const char *name;			/* points into the iomem entry */
+};
+
+struct hr_audit {
+	struct hr_model model;
+	struct hr_range free_largest;
+	uint64_t free_total;
+	struct hr_request_result *requests;
+	size_t n_requests;
+	struct hr_existing_carve *existing;
+	size_t n_existing;
+	struct hr_finding *findings;
+	size_t n_findings;
+	bool inconclusive;
+};
+
+/* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine. */
+enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *audit);
+void hr_audit_free(struct hr_audit *audit);
+
+const char *hr_legacy_verdict_name(enum hr_legacy_verdict v);
+const char *hr_new_verdict_name(enum hr_new_verdict v);
+const char *hr_severity_name(enum hr_severity s);
+const char *hr_hazard_name(enum hr_hazard h);
+
+/* 0 all fit (or none asked and the map was read), 1 a predicted failure or hazard, 2 inconclusive. */
+int hr_audit_exit_code(const struct hr_audit *audit);
+
+#endif

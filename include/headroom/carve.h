@@ -1,0 +1,49 @@
+/* The replay of get_free_mem_region() over the top-level entries of /proc/iomem. */
+#ifndef HEADROOM_CARVE_H
+#define HEADROOM_CARVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "headroom/iomem.h"
+
+struct hr_range {
+	uint64_t start, end;	/* inclusive */
+};
+
+/* The occupied space: every top-level entry, plus the carves made so far. */
+struct hr_space {
+	struct hr_range *busy;
+	size_t count, cap;
+};
+
+enum hr_status hr_space_from_iomem(const struct hr_iomem *iomem, struct hr_space *space);
+enum hr_status hr_space_add(struct hr_space *space, struct hr_range range);
+void hr_space_free(struct hr_space *space);
+
+struct hr_carve_rule {
+	uint64_t top;		/* min(iomem_resource.end, the direct-map end the kernel uses) */
+	uint64_t align;		/* GFR_DEFAULT_ALIGN: the memory section */
+	bool step_by_align;	/* 659aa050: step by align, else by the aligned size */
+};
+
+/* Where request_free_mem_region(&iomem_resource, size, ...) lands: the first candidate, walking down
+ * from top - size + 1 by the step while the candidate is above the step, that overlaps no busy
+ * range. False for -ERANGE. It does not modify space: add the result to model sequential carves. */
+bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, uint64_t size,
+	      struct hr_range *out);
+
+typedef void (*hr_gap_fn)(struct hr_range gap, void *ctx);
+
+/* Call fn for each run of whole free sections at or below top, in address order. */
+void hr_free_gaps(const struct hr_space *space, uint64_t top, uint64_t align, hr_gap_fn fn,
+		  void *ctx);
+
+/* Section-aligned free space below top that no busy range covers. */
+void hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
+		   struct hr_range *largest, uint64_t *total);
+
+/* ALIGN(size, align), false on overflow. */
+bool hr_align_up(uint64_t size, uint64_t align, uint64_t *out);
+
+#endif

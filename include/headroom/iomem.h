@@ -1,0 +1,38 @@
+/* /proc/iomem as a tree: depth comes from the two-space indentation the kernel prints. */
+#ifndef HEADROOM_IOMEM_H
+#define HEADROOM_IOMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "headroom/error.h"
+#include "headroom/rootfs.h"
+
+struct hr_iomem_entry {
+	uint64_t start, end;	/* inclusive */
+	unsigned depth;		/* 0 = child of iomem_resource (top level) */
+	unsigned line;		/* line in the file, for messages */
+	char *name;
+};
+
+struct hr_iomem {
+	struct hr_iomem_entry *entries;	/* in file order */
+	size_t count;
+	size_t top_count;		/* entries with depth 0 */
+};
+
+/* Parse the text of /proc/iomem. A malformed line goes to diags and is skipped; an all-zero file
+ * (what an unprivileged reader sees) is HR_E_ACCESS, and nothing is computed from it. path only
+ * names the source in messages. */
+enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
+			      struct hr_diags *diags, struct hr_error *err);
+
+enum hr_status hr_iomem_read(const struct hr_root *root, struct hr_iomem *out,
+			     struct hr_diags *diags, struct hr_error *err);
+
+/* Highest end of a top-level "System RAM" entry, or 0 when there is none. */
+uint64_t hr_iomem_top_of_ram(const struct hr_iomem *iomem);
+
+void hr_iomem_free(struct hr_iomem *iomem);
+
+#endif

@@ -1,0 +1,102 @@
+/* The kernel's device-private carve, modelled for one machine: every input fact with where it came
+ * from, the limits derived from them, and the replay of request_free_mem_region(). */
+#ifndef HEADROOM_MODEL_H
+#define HEADROOM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "headroom/cpu.h"
+#include "headroom/error.h"
+#include "headroom/firmware_map.h"
+#include "headroom/iomem.h"
+#include "headroom/kernel.h"
+#include "headroom/rootfs.h"
+
+enum hr_source {
+	HR_SRC_UNKNOWN,
+	HR_SRC_MEASURED,	/* read from the running kernel or the CPU */
+	HR_SRC_MODELLED,	/* derived from the kernel source rules for this version */
+	HR_SRC_OVERRIDE,	/* given on the command line */
+};
+
+const char *hr_source_name(enum hr_source source);
+
+/* Everything read from the machine. Each input that failed left a diagnostic and its status. */
+struct hr_facts {
+	struct hr_root root;
+	enum hr_status iomem_status;
+	struct hr_iomem iomem;
+	enum hr_status memmap_status, e820_status;
+	struct hr_memmap memmap, e820;
+	bool have_cpuinfo, have_cpuid;
+	struct hr_cpuinfo cpuinfo;
+	struct hr_cpuid cpuid;
+	int boot_kaslr;			/* KASLR_FLAG from boot_params loadflags: 1, 0, -1 unknown */
+	char release[128];		/* osrelease, "" when unknown */
+	char *proc_version, *version_signature;
+	struct hr_kconfig config;
+	struct hr_cmdline cmdline;
+	struct hr_symbols symbols;
+	bool have_direct_map_reading;	/* the variable was read through /proc/kcore */
+	uint64_t direct_map_reading;
+	enum hr_symbol direct_map_symbol;
+	struct hr_diags diags;		/* every input problem, naming its file */
+};
+
+/* Read every input under root. Never fails as a whole: what is missing is recorded. */
+void hr_facts_gather(const char *root_dir, struct hr_facts *facts);
+void hr_facts_free(struct hr_facts *facts);
+
+struct hr_overrides {
+	int phys_bits;			/* -1: none */
+	bool have_direct_map_end;
+	uint64_t direct_map_end;
+	bool have_version;
+	struct hr_kver version;
+	int la57, kaslr;		/* -1: none, else 0/1 */
+};
+
+#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1}
+
+struct hr_fact_int {
+	int value;
+	enum hr_source source;
+	char basis[160];		/* what it was read from or derived by */
+};
+
+struct hr_fact_addr {
+	uint64_t value;
+	enum hr_source source;
+	char basis[256];
+};
+
+struct hr_model {
+	const char *arch;		/* "x86_64", or what the inputs say otherwise */
+	bool arch_supported;
+	struct hr_fact_int phys_bits, paging_levels, kaslr;
+	struct hr_kver version;
+	enum hr_source version_source;
+	char version_basis[96];
+	enum hr_tristate zone_device, device_private;
+	bool new_scheme;		/* memremap_device_private_pagemap() exists */
+	bool has_clamp;			/* dfb3911c: search top clamped to the direct-map end */
+	char clamp_basis[160];
+	unsigned max_physmem_bits;	/* 46 or 52 */
+	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
+	uint64_t top_of_ram;		/* highest System RAM byte, from /proc/iomem */
+	struct hr_fact_addr iomem_end, direct_map_end;
+	uint64_t search_top;
+	bool step_by_section;		/* 659aa050 */
+	char step_basis[160];
+	bool bumps_max_pfn;		/* device-private add_pages() raises max_pfn (no 7170130e) */
+	char max_pfn_basis[160];
+	uint64_t kaslr_direct_map_end;	/* where the KASLR direct map really ends, for hazards */
+	bool map_ok;			/* /proc/iomem was read: placements can be computed */
+	bool inconclusive;		/* a fact the verdicts need is unknown */
+};
+
+/* Derive what the facts allow; what is missing leaves map_ok false or inconclusive set. */
+void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
+		    struct hr_model *model);
+
+#endif

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * headroom_probe: ask the running kernel where request_free_mem_region() puts
+ * device-private ranges, as ground truth for headroom.
+ *
+ *   insmod headroom_probe.ko sizes=1G,16G,80G      # then read dmesg, rmmod
+ *
+ * Every size is requested IN ORDER and KEPT until all sizes were tried, so a
+ * later request sees the earlier carves (like drivers registering one after
+ * another). Then every region is released: nothing of ours stays in
+ * /proc/iomem after init returns.
+ *
+ * Output (dmesg, one fact per line, prefix "headroom_probe: "):
+ *   iomem_end 0x<hex>
+ *   direct_map_end 0x<hex> | absent          (+ "direct_map_symbol <name>")
+ *   request 0x<size> 0x<start>-0x<end>       (end inclusive)
+ *   request 0x<size> error <errno>
+ *   done requested <n> released <n>
+ * Other lines (x86_phys_bits, max_physmem_bits, section_shift, mode=new
+ * results) are informational.
+ *
+ * init always returns 0: busybox insmod retries a failed finit_module() with
+ * init_module(), which would run the probe twice.
+ *
+ * Feature checks only (no version numbers):
+ *  - request_free_mem_region() exists when CONFIG_GET_FREE_REGION (5.19+) or,
+ *    on older kernels, CONFIG_DEVICE_PRIVATE;
+ *  - the direct-map end is a non-exported variable ("direct_map_physmem_end",
+ *    formerly "physmem_end"), found via kallsyms_lookup_name, whose address a
+ *    kprobe reveals (kallsyms_lookup_name itself is unexported since 5.7);
+ *  - HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP / HP_HAVE_FOLIO_FREE come from a
+ *    grep of include/linux/memremap.h in Kbuild.
+ */
+#define pr_fmt(fmt) "headroom_probe: " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/ioport.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/mm.h>
+#include <linux/numa.h>
+#if IS_ENABLED(CONFIG_KPROBES)
+#include <linux/kprobes.h>
+#endif
+#if IS_ENABLED(CONFIG_ZONE_DEVICE)
+#include <linux/memremap.h>
+#endif
+#ifdef CONFIG_X86
+#include <asm/processor.h>
+#endif
+
+#if IS_ENABLED(CONFIG_GET_FREE_REGION) || IS_ENABLED(CONFIG_DEVICE_PRIVATE)
+#define HP_HAVE_RFMR 1
+#endif
+
+/* old-style pagemap through memremap_pages(): needs a DEVICE_PRIVATE kernel */
+#if IS_ENABLED(CONFIG_DEVICE_PRIVATE) && defined(HP_HAVE_RFMR)
+#define HP_HAVE_MEMREMAP_PAGES_PRIVATE 1
+#endif
+
+#define HP_MAX_SIZES 64
+
+static char *sizes = "1G";
+module_param(sizes, charp, 0444);
+MODULE_PARM_DESC(sizes, "comma list of sizes (memparse syntax), requested in order and kept until all are done");
+
+static char *mode = "old";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "old: request_free_mem_region only; new: also register a device-private pagemap (if the kernel can)");
+
+static char *newsize = "128M";
+module_param(newsize, charp, 0444);
+MODULE_PARM_DESC(newsize, "size of the pagemap registered in mode=new");
+
+#if IS_ENABLED(CONFIG_KPROBES)
+/* kallsyms_lookup_name() is not exported; a kprobe on it tells its address */
+static unsigned long hp_lookup(const char *name)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned long (*kln)(const char *);
+
+	if (register_kprobe(&kp) < 0)
+		return 0;
+	kln = (void *)kp.addr;
+	unregister_kprobe(&kp);
+	return kln ? kln(name) : 0;
+}
+#else
+static unsigned long hp_lookup(const char *name) { return 0; }
+#endif
+
+static void hp_report_limits(void)
+{
+	static const char *const names[] = { "direct_map_physmem_end", "physmem_end" };
+	unsigned long addr = 0;
+	int i;
+
+	pr_info("iomem_end 0x%llx\n", (unsigned long long)iomem_resource.end);
+	for (i = 0; i < ARRAY_SIZE(names) && !addr; i++) {
+		addr = hp_lookup(names[i]);
+		if (addr) {
+			/* both are phys_addr_t variables */
+			pr_info("direct_map_end 0x%llx\n",
+				(unsigned long long)*(phys_addr_t *)addr);
+			pr_info("direct_map_symbol %s\n", names[i]);
+		}
+	}
+	if (!addr)
+		pr_info("direct_map_end absent\n");
+#ifdef CONFIG_X86
+	pr_info("x86_phys_bits %u\n", boot_cpu_data.x86_phys_bits);
+#endif
+#ifdef MAX_PHYSMEM_BITS
+	pr_info("max_physmem_bits %u\n", (unsigned int)MAX_PHYSMEM_BITS);
+#endif
+#ifdef PA_SECTION_SHIFT
+	pr_info("section_shift %u\n", (unsigned int)PA_SECTION_SHIFT);
+#endif
+}
+
+#ifdef HP_HAVE_RFMR
+static struct resource *hp_res[HP_MAX_SIZES];
+
+static void hp_run_sizes(void)
+{
+	char *buf, *p, *tok, *end;
+	int n = 0, got = 0, released = 0, i;
+
+	buf = kstrdup(sizes, GFP_KERNEL);
+	if (!buf) {
+		pr_info("error out of memory\n");
+		return;
+	}
+	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
+		unsigned long long size;
+		struct resource *res;
+
+		if (!*tok)
+			continue;
+		if (n == HP_MAX_SIZES) {
+			pr_info("error too many sizes (max %d)\n", HP_MAX_SIZES);
+			break;
+		}
+		size = memparse(tok, &end);
+		if (*end || !size) {
+			pr_info("error bad size \"%s\"\n", tok);
+			continue;
+		}
+		res = request_free_mem_region(&iomem_resource, size, "headroom_probe");
+		if (IS_ERR_OR_NULL(res)) {
+			pr_info("request 0x%llx error %ld\n", size,
+				res ? PTR_ERR(res) : -ENOMEM);
+			hp_res[n++] = NULL;
+			continue;
+		}
+		pr_info("request 0x%llx 0x%llx-0x%llx\n", size,
+			(unsigned long long)res->start, (unsigned long long)res->end);
+		hp_res[n++] = res;
+		got++;
+	}
+	kfree(buf);
+	/* release in reverse order; release_mem_region frees the resource */
+	for (i = n - 1; i >= 0; i--) {
+		if (!hp_res[i])
+			continue;
+		release_mem_region(hp_res[i]->start, resource_size(hp_res[i]));
+		hp_res[i] = NULL;
+		released++;
+	}
+	pr_info("done requested %d ok %d released %d\n", n, got, released);
+}
+#else
+static void hp_run_sizes(void)
+{
+	pr_info("error request_free_mem_region unavailable (no CONFIG_GET_FREE_REGION/CONFIG_DEVICE_PRIVATE)\n");
+	pr_info("done requested 0 ok 0 released 0\n");
+}
+#endif
+
+/* ---- mode=new: register a small device-private pagemap ---------------- */
+#if defined(HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP) || defined(HP_HAVE_MEMREMAP_PAGES_PRIVATE)
+static int hp_owner;	/* any unique address serves as pgmap->owner */
+
+#ifdef HP_HAVE_FOLIO_FREE
+static void hp_folio_free(struct folio *folio) { }
+#else
+static void hp_page_free(struct page *page) { }
+#endif
+static vm_fault_t hp_migrate_to_ram(struct vm_fault *vmf) { return VM_FAULT_SIGBUS; }
+
+static const struct dev_pagemap_ops hp_pgmap_ops = {
+#ifdef HP_HAVE_FOLIO_FREE
+	.folio_free = hp_folio_free,
+#else
+	.page_free = hp_page_free,
+#endif
+	.migrate_to_ram = hp_migrate_to_ram,
+};
+#endif
+
+#ifdef HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP
+static void hp_new_api(unsigned long long size)
+{
+	struct dev_pagemap *pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	long rc;
+
+	if (!pgmap) {
+		pr_info("new memremap_device_private_pagemap error %d\n", -ENOMEM);
+		return;
+	}
+	pgmap->type = MEMORY_DEVICE_PRIVATE;
+	pgmap->nr_pages = size >> PAGE_SHIFT;
+	pgmap->ops = &hp_pgmap_ops;
+	pgmap->owner = &hp_owner;
+	/* the return type differed between revisions; (long) fits all of them */
+	rc = (long)memremap_device_private_pagemap(pgmap, NUMA_NO_NODE);
+	if (IS_ERR_VALUE(rc)) {
+		pr_info("new memremap_device_private_pagemap 0x%llx error %ld\n", size, rc);
+	} else {
+		pr_info("new memremap_device_private_pagemap 0x%llx ok offsets 0x%llx-0x%llx\n",
+			size, (unsigned long long)pgmap->range.start,
+			(unsigned long long)pgmap->range.end);
+		memunmap_device_private_pagemap(pgmap);
+	}
+	kfree(pgmap);
+}
+#else
+static void hp_new_api(unsigned long long size)
+{
+	pr_info("new memremap_device_private_pagemap absent\n");
+}
+#endif
+
+#ifdef HP_HAVE_MEMREMAP_PAGES_PRIVATE
+/* the pre-series way: carve physical space, then memremap_pages() */
+static void hp_memremap_pages(unsigned long long size)
+{
+	struct dev_pagemap *pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	struct resource *res;
+	void *addr;
+
+	if (!pgmap) {
+		pr_info("new memremap_pages error %d\n", -ENOMEM);
+		return;
+	}
+	res = request_free_mem_region(&iomem_resource, size, "headroom_probe");
+	if (IS_ERR_OR_NULL(res)) {
+		pr_info("new memremap_pages 0x%llx request error %ld\n", size,
+			res ? PTR_ERR(res) : -ENOMEM);
+		kfree(pgmap);
+		return;
+	}
+	pgmap->type = MEMORY_DEVICE_PRIVATE;
+	pgmap->range.start = res->start;
+	pgmap->range.end = res->end;
+	pgmap->nr_range = 1;
+	pgmap->ops = &hp_pgmap_ops;
+	pgmap->owner = &hp_owner;
+	addr = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (IS_ERR_OR_NULL(addr)) {
+		pr_info("new memremap_pages 0x%llx at 0x%llx-0x%llx error %ld\n", size,
+			(unsigned long long)res->start, (unsigned long long)res->end,
+			addr ? PTR_ERR(addr) : -ENOMEM);
+	} else {
+		pr_info("new memremap_pages 0x%llx at 0x%llx-0x%llx ok\n", size,
+			(unsigned long long)res->start, (unsigned long long)res->end);
+		memunmap_pages(pgmap);
+	}
+	release_mem_region(res->start, resource_size(res));
+	kfree(pgmap);
+}
+#else
+static void hp_memremap_pages(unsigned long long size)
+{
+	pr_info("new memremap_pages absent (no CONFIG_DEVICE_PRIVATE)\n");
+}
+#endif
+
+static int __init hp_init(void)
+{
+	pr_info("begin mode %s sizes %s\n", mode, sizes);
+	hp_report_limits();
+	hp_run_sizes();
+	if (!strcmp(mode, "new")) {
+		unsigned long long size = memparse(newsize, NULL);
+
+		hp_new_api(size);
+		hp_memremap_pages(size);
+	} else if (strcmp(mode, "old")) {
+		pr_info("error unknown mode \"%s\"\n", mode);
+	}
+	pr_info("end\n");
+	return 0;
+}
+
+static void __exit hp_exit(void)
+{
+	/* nothing held: every region was released in init */
+}
+
+module_init(hp_init);
+module_exit(hp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("report where request_free_mem_region() places device-private ranges");

@@ -1,0 +1,341 @@
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/audit.h"
+
+#define PAGE_SIZE_X86 4096ull
+#define STRUCT_PAGE_SIZE 64ull
+#define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
+
+const char *hr_legacy_verdict_name(enum hr_legacy_verdict v)
+{
+	static const char *const names[] = {"fits", "no-space", "unsupported", "hazard", "unknown"};
+
+	return names[v];
+}
+
+const char *hr_new_verdict_name(enum hr_new_verdict v)
+{
+	static const char *const names[] = {"fits", "too-large", "no-space", "unsupported"};
+
+	return names[v];
+}
+
+const char *hr_severity_name(enum hr_severity s)
+{
+	static const char *const names[] = {"info", "warning", "error"};
+
+	return names[s];
+}
+
+const char *hr_hazard_name(enum hr_hazard h)
+{
+	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : "max-pfn-bump";
+}
+
+static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			const char *fmt, ...)
+{
+	struct hr_finding *grown = realloc(a->findings, (a->n_findings + 1) * sizeof(*grown));
+	va_list ap;
+
+	if (!grown)
+		return;
+	a->findings = grown;
+	grown[a->n_findings].code = code;
+	grown[a->n_findings].severity = sev;
+	va_start(ap, fmt);
+	vsnprintf(grown[a->n_findings].message, sizeof(grown->message), fmt, ap);
+	va_end(ap);
+	a->n_findings++;
+}
+
+static void report_input_problems(const struct hr_facts *facts, struct hr_audit *a)
+{
+	char text[800];
+
+	for (size_t i = 0; i < facts->diags.count; i++) {
+		const struct hr_error *e = &facts->diags.items[i];
+		bool unreadable = e->status == HR_E_NOENT || e->status == HR_E_ACCESS || e->status == HR_E_IO;
+
+		if (strcmp(e->path, "/proc/iomem") == 0 && e->status == HR_E_ACCESS)
+			add_finding(a, "iomem-hidden", HR_ERROR, "%s", hr_error_text(e, text, sizeof(text)));
+		else
+			add_finding(a, unreadable ? "input-unreadable" : "input-invalid", HR_WARNING, "%s",
+				    hr_error_text(e, text, sizeof(text)));
+	}
+}
+
+static void report_memmap_mismatches(const struct hr_facts *facts, struct hr_audit *a)
+{
+	struct hr_map_mismatch *mm = NULL;
+	long n;
+
+	if (facts->memmap_status || facts->e820_status)
+		return;
+	n = hr_memmap_reconcile(&facts->memmap, &facts->e820, &mm);
+	for (long i = 0; i < n; i++)
+		add_finding(a, "memmap-mismatch", HR_INFO,
+			    "%#llx-%#llx is %s in /sys/firmware/memmap but %s in the boot_params E820 table",
+			    (unsigned long long)mm[i].start, (unsigned long long)mm[i].end,
+			    mm[i].sysfs_type ? hr_e820_type_name(mm[i].sysfs_type) : "absent",
+			    mm[i].e820_type ? hr_e820_type_name(mm[i].e820_type) : "absent");
+	free(mm);
+}
+
+/* Device-private carves are top level, named after the device (a PCI address) or the driver. */
+static bool is_device_private_name(const char *name)
+{
+	static const char *const drivers[] = {"nouveau_dmem", "hmm_dmirror", "kvmppc_uvmem",
+					      "nvidia-uvm-hmm"};
+	unsigned dom, bus, dev, fn;
+	char tail;
+
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (strcmp(name, drivers[i]) == 0)
+			return true;
+	return strlen(name) == 12 && sscanf(name, "%4x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &tail) == 4;
+}
+
+static void find_existing_carves(const struct hr_facts *facts, struct hr_audit *a)
+{
+	for (size_t i = 0; i < facts->iomem.count; i++) {
+		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
+		struct hr_existing_carve *grown;
+
+		if (e->depth || !is_device_private_name(e->name) ||
+		    (e->end - e->start + 1) % a->model.section_size)
+			continue;
+		grown = realloc(a->existing, (a->n_existing + 1) * sizeof(*grown));
+		if (!grown)
+			return;
+		a->existing = grown;
+		grown[a->n_existing++] = (struct hr_existing_carve){{e->start, e->end}, e->name};
+		add_finding(a, "existing-device-private", HR_INFO,
+			    "%#llx-%#llx (%s) is already a device-private range (line %u of /proc/iomem)",
+			    (unsigned long long)e->start, (unsigned long long)e->end, e->name, e->line);
+	}
+}
+
+static struct hr_carve_rule carve_rule(const struct hr_model *m, uint64_t top)
+{
+	return (struct hr_carve_rule){.top = top, .align = m->section_size,
+				      .step_by_align = m->step_by_section};
+}
+
+/* The search top the same kernel would use with another phys-bits. */
+static uint64_t top_for_phys_bits(const struct hr_model *m, int bits)
+{
+	uint64_t iomem_end = (1ull << bits) - 1,
+		 cap = m->has_clamp ? m->direct_map_end.value : (1ull << m->max_physmem_bits) - 1;
+
+	return iomem_end < cap ? iomem_end : cap;
+}
+
+static int phys_bits_needed(const struct hr_model *m, const struct hr_space *space, uint64_t size)
+{
+	struct hr_range r;
+
+	for (int bits = m->phys_bits.value + 1; bits <= (int)m->max_physmem_bits; bits++) {
+		struct hr_carve_rule rule = carve_rule(m, top_for_phys_bits(m, bits));
+
+		if (hr_carve(space, &rule, size, &r))
+			return bits;
+	}
+	return 0;
+}
+
+static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
+{
+	unsigned h = 0;
+
+	/* dfb3911c's reason: without the clamp a carve past the direct map can land in vmalloc space. */
+	if (!m->has_clamp && m->kaslr.value && placed.end > m->kaslr_direct_map_end)
+		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
+	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
+		h |= HR_HAZARD_MAX_PFN_BUMP;
+	return h;
+}
+
+static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *facts,
+				     const uint64_t *sizes, size_t n)
+{
+	const struct hr_model *m = &a->model;
+	struct hr_carve_rule rule = carve_rule(m, m->search_top);
+	uint64_t offset_used = 0, offset_space = 1ull << m->max_physmem_bits;
+	struct hr_space space;
+
+	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
+	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
+		return HR_E_NOMEM;
+	if (m->map_ok)
+		hr_free_space(&space, m->search_top, m->section_size, &a->free_largest, &a->free_total);
+	for (size_t i = 0; i < n; i++) {
+		struct hr_request_result *r = &a->requests[i];
+		uint64_t pages = (sizes[i] + PAGE_SIZE_X86 - 1) / PAGE_SIZE_X86;
+
+		r->size = sizes[i];
+		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
+			r->aligned_size = 0;
+		r->placed = m->map_ok && hr_carve(&space, &rule, sizes[i], &r->placement);
+		if (r->placed) {
+			r->hazards = hazards_of(m, r->placement);
+			if (hr_space_add(&space, r->placement)) {
+				hr_space_free(&space);
+				return HR_E_NOMEM;
+			}
+		}
+		if (m->zone_device == HR_NO || m->device_private == HR_NO)
+			r->legacy = HR_UNSUPPORTED;
+		else if (!m->map_ok)
+			r->legacy = HR_VERDICT_UNKNOWN;
+		else if (!r->placed)
+			r->legacy = HR_NO_SPACE;
+		else
+			r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
+		if (m->map_ok && !r->placed)
+			r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
+
+		/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
+		 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
+		r->ram_cost = pages * STRUCT_PAGE_SIZE;
+		if (m->device_private == HR_NO)
+			r->new_scheme = HR_NEW_UNSUPPORTED;
+		else if (r->ram_cost > KVMALLOC_MAX)
+			r->new_scheme = HR_NEW_TOO_LARGE;
+		else if (pages * PAGE_SIZE_X86 > offset_space - offset_used)
+			r->new_scheme = HR_NEW_NO_SPACE;
+		else
+			offset_used += pages * PAGE_SIZE_X86;
+	}
+	hr_space_free(&space);
+	return HR_OK;
+}
+
+static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
+{
+	const struct hr_model *m = &a->model;
+
+	if (!m->arch_supported)
+		add_finding(a, "arch-unsupported", HR_ERROR,
+			    "the inputs do not look like x86_64 (%s); only x86_64 is modelled", m->arch);
+	if (m->version_source == HR_SRC_UNKNOWN)
+		add_finding(a, "kernel-version-unknown", HR_WARNING,
+			    "kernel version unknown: the version rules assume the oldest behaviour; give "
+			    "--kernel-version");
+	if (m->device_private == HR_UNKNOWN)
+		add_finding(a, "kconfig-missing", HR_WARNING,
+			    "no kernel config was readable, so whether CONFIG_DEVICE_PRIVATE is on is unknown");
+	else if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		add_finding(a, "device-private-off", HR_WARNING,
+			    "%s is not set in %s: no driver can register device-private memory on this "
+			    "kernel, under either scheme",
+			    m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE",
+			    facts->config.path);
+	if (!facts->symbols.btf && !facts->symbols.kallsyms)
+		add_finding(a, "symbols-unreadable", HR_WARNING,
+			    "neither /sys/kernel/btf/vmlinux nor /proc/kallsyms was readable: whether the "
+			    "kernel has memremap_device_private_pagemap() is unknown");
+	if (m->new_scheme)
+		add_finding(a, "new-scheme-present", HR_INFO,
+			    "this kernel has memremap_device_private_pagemap(): converted drivers need no "
+			    "physical address space");
+	if (m->direct_map_end.source == HR_SRC_MODELLED && m->has_clamp)
+		add_finding(a, "direct-map-end-modelled", HR_INFO,
+			    "the direct-map end is modelled, not read from the kernel (needs root, "
+			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
+}
+
+/* Advice for failed requests: which VM or firmware setting would make room. */
+static void advise(struct hr_audit *a, const struct hr_facts *facts)
+{
+	const struct hr_model *m = &a->model;
+	int worst_bits = 0;
+	bool unplaceable = false;
+
+	for (size_t i = 0; i < a->n_requests; i++) {
+		const struct hr_request_result *r = &a->requests[i];
+
+		if (r->placed)
+			continue;
+		if (!r->phys_bits_needed)
+			unplaceable = true;
+		else if (r->phys_bits_needed > worst_bits)
+			worst_bits = r->phys_bits_needed;
+	}
+	if (worst_bits)
+		add_finding(a, "advice-phys-bits", HR_INFO,
+			    "with the same layout, phys-bits %d would place every request (QEMU: -cpu "
+			    "...,phys-bits=%d or host-phys-bits=on; other hypervisors: the guest's physical "
+			    "address width)", worst_bits, worst_bits);
+	if (unplaceable)
+		add_finding(a, "advice-new-scheme", HR_INFO,
+			    "some requests cannot be placed at any phys-bits up to %u: only the new scheme "
+			    "(memremap_device_private_pagemap(), no physical address space) or smaller "
+			    "requests help", m->max_physmem_bits);
+	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
+		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
+		uint64_t size = e->end - e->start + 1;
+
+		/* A 64-bit PCI window holding most of the space is the usual culprit. */
+		if (e->depth == 0 && strncmp(e->name, "PCI Bus", 7) == 0 && e->start <= m->search_top &&
+		    size > (m->search_top + 1) / 4)
+			add_finding(a, "advice-pci-window", HR_INFO,
+				    "%s %#llx-%#llx takes %llu GiB of the %llu GiB searched: a smaller "
+				    "64-bit PCI window (QEMU: -global q35-pcihost.pci-hole64-size=..., "
+				    "OVMF: opt/ovmf/X-PciMmio64Mb) leaves room",
+				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
+				    (unsigned long long)(size >> 30),
+				    (unsigned long long)((m->search_top + 1) >> 30));
+	}
+}
+
+enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+{
+	enum hr_status st;
+
+	memset(a, 0, sizeof(*a));
+	report_input_problems(facts, a);
+	hr_model_build(facts, ov, &a->model);
+	report_memmap_mismatches(facts, a);
+	if (a->model.map_ok)
+		find_existing_carves(facts, a);
+	explain_kernel(a, facts);
+	st = judge_requests(a, facts, sizes, n_sizes);
+	if (st)
+		return st;
+	a->n_requests = n_sizes;
+	advise(a, facts);
+	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
+	return HR_OK;
+}
+
+void hr_audit_free(struct hr_audit *a)
+{
+	free(a->requests);
+	free(a->existing);
+	free(a->findings);
+	memset(a, 0, sizeof(*a));
+}
+
+int hr_audit_exit_code(const struct hr_audit *a)
+{
+	bool fails = false;
+
+	/* A failure that holds whatever the missing facts are (CONFIG_DEVICE_PRIVATE off) is certain. */
+	for (size_t i = 0; i < a->n_requests; i++) {
+		if (a->requests[i].legacy == HR_UNSUPPORTED)
+			return 1;
+		fails |= a->requests[i].legacy != HR_FITS;
+	}
+	if (a->inconclusive)
+		return 2;
+	return fails ? 1 : 0;
+}

@@ -1,0 +1,163 @@
+#include <stdlib.h>
+
+#include "headroom/carve.h"
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct hr_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
+{
+	size_t i;
+
+	if (space->count == space->cap) {
+		size_t cap = space->cap ? space->cap * 2 : 64;
+		struct hr_range *grown = realloc(space->busy, cap * sizeof(*grown));
+
+		if (!grown)
+			return HR_E_NOMEM;
+		space->busy = grown;
+		space->cap = cap;
+	}
+	/* Keep the array sorted by start. */
+	for (i = space->count; i > 0 && space->busy[i - 1].start > range.start; i--)
+		space->busy[i] = space->busy[i - 1];
+	space->busy[i] = range;
+	space->count++;
+	return HR_OK;
+}
+
+enum hr_status hr_space_from_iomem(const struct hr_iomem *iomem, struct hr_space *space)
+{
+	*space = (struct hr_space){0};
+	space->busy = malloc((iomem->top_count + 16) * sizeof(*space->busy));
+	if (!space->busy)
+		return HR_E_NOMEM;
+	space->cap = iomem->top_count + 16;
+	for (size_t i = 0; i < iomem->count; i++)
+		if (iomem->entries[i].depth == 0)
+			space->busy[space->count++] =
+				(struct hr_range){iomem->entries[i].start, iomem->entries[i].end};
+	qsort(space->busy, space->count, sizeof(*space->busy), range_cmp);
+	return HR_OK;
+}
+
+void hr_space_free(struct hr_space *space)
+{
+	free(space->busy);
+	*space = (struct hr_space){0};
+}
+
+bool hr_align_up(uint64_t size, uint64_t align, uint64_t *out)
+{
+	uint64_t rem = size % align;
+
+	if (rem && size > UINT64_MAX - (align - rem))
+		return false;
+	*out = rem ? size + (align - rem) : size;
+	return true;
+}
+
+/* The busy range with the highest start among those overlapping [start, end], or NULL. */
+static const struct hr_range *highest_overlap(const struct hr_space *space, uint64_t start,
+					      uint64_t end)
+{
+	/* Sorted by start: scan down from the last range starting at or below end. Ranges may
+	 * overlap each other in corrupt input, so keep scanning rather than stop at the first miss. */
+	for (size_t i = space->count; i > 0; i--) {
+		const struct hr_range *r = &space->busy[i - 1];
+
+		if (r->start <= end && r->end >= start)
+			return r;
+	}
+	return NULL;
+}
+
+bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, uint64_t size,
+	      struct hr_range *out)
+{
+	uint64_t aligned, step, addr;
+
+	if (!size || !hr_align_up(size, rule->align, &aligned) || aligned > rule->top)
+		return false;
+	step = rule->step_by_align ? rule->align : aligned;
+	/* kernel/resource.c: for (addr = end - size + 1; addr > step && addr >= base->start; addr -= step) */
+	for (addr = rule->top - aligned + 1; addr > step;) {
+		const struct hr_range *hit = highest_overlap(space, addr, addr + aligned - 1);
+		uint64_t below, jumps;
+
+		if (!hit) {
+			*out = (struct hr_range){addr, addr + aligned - 1};
+			return true;
+		}
+		/* Jump straight to the first candidate that ends below the obstacle. */
+		if (hit->start < aligned)
+			return false;
+		below = hit->start - aligned;
+		jumps = (addr - below + step - 1) / step;
+		if (jumps > addr / step)
+			return false;
+		addr -= jumps * step;
+	}
+	return false;
+}
+
+/* Report the whole sections of [lo, hi], if any. */
+static void visit_gap(uint64_t lo, uint64_t hi, uint64_t align, hr_gap_fn fn, void *ctx)
+{
+	uint64_t first, end_excl;
+
+	if (!hr_align_up(lo, align, &first) || hi == UINT64_MAX)
+		return;
+	end_excl = (hi + 1) / align * align;
+	if (end_excl > first)
+		fn((struct hr_range){first, end_excl - 1}, ctx);
+}
+
+void hr_free_gaps(const struct hr_space *space, uint64_t top, uint64_t align, hr_gap_fn fn,
+		  void *ctx)
+{
+	uint64_t cursor = 0;	/* lowest address not known to be busy */
+
+	for (size_t i = 0; i < space->count; i++) {
+		const struct hr_range *r = &space->busy[i];
+
+		if (r->start > top)
+			break;
+		if (r->start > cursor)
+			visit_gap(cursor, r->start - 1, align, fn, ctx);
+		if (r->end >= top)
+			return;
+		if (r->end + 1 > cursor)
+			cursor = r->end + 1;
+	}
+	visit_gap(cursor, top, align, fn, ctx);
+}
+
+struct free_summary {
+	struct hr_range *largest;
+	uint64_t *total;
+};
+
+static void summarise_gap(struct hr_range gap, void *ctx)
+{
+	struct free_summary *s = ctx;
+	uint64_t size = gap.end - gap.start + 1;
+
+	*s->total += size;
+	if (!s->largest->end || size > s->largest->end - s->largest->start + 1)
+		*s->largest = gap;
+}
+
+void hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
+		   struct hr_range *largest, uint64_t *total)
+{
+	struct free_summary s = {largest, total};
+
+	*largest = (struct hr_range){0, 0};
+	*total = 0;
+	hr_free_gaps(space, top, align, summarise_gap, &s);
+}

@@ -1,0 +1,182 @@
+/* Address widths as the CPU reports them: the first block of /proc/cpuinfo, and CPUID. */
+#include <string.h>
+
+#include "headroom/cpu.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+/* One "key<tabs>: value" line; key and value trimmed, not NUL-terminated. */
+struct field {
+	const char *key, *value;
+	size_t key_len, value_len;
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static bool split_field(const char *line, size_t len, struct field *f)
+{
+	const char *colon = memchr(line, ':', len), *end = line + len;
+
+	if (!colon)
+		return false;
+	f->key = line;
+	f->key_len = (size_t)(colon - line);
+	while (f->key_len && is_space(line[f->key_len - 1]))
+		f->key_len--;
+	f->value = colon + 1;
+	while (f->value < end && is_space(*f->value))
+		f->value++;
+	while (end > f->value && is_space(end[-1]))
+		end--;
+	f->value_len = (size_t)(end - f->value);
+	return true;
+}
+
+static bool key_is(const struct field *f, const char *key)
+{
+	return f->key_len == strlen(key) && memcmp(f->key, key, f->key_len) == 0;
+}
+
+/* Whether word is one of the space-separated words of the value. */
+static bool has_word(const struct field *f, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = f->value, *end = f->value + f->value_len;
+
+	while (p < end) {
+		const char *w = p;
+
+		while (p < end && !is_space(*p))
+			p++;
+		if ((size_t)(p - w) == n && memcmp(w, word, n) == 0)
+			return true;
+		while (p < end && is_space(*p))
+			p++;
+	}
+	return false;
+}
+
+/* A decimal number of bits, 1..64, at *p; advances *p. */
+static bool take_bits(const char **p, const char *end, int *out)
+{
+	int v = 0;
+	const char *start = *p;
+
+	while (*p < end && **p >= '0' && **p <= '9' && *p - start < 3)
+		v = v * 10 + (*(*p)++ - '0');
+	*out = v;
+	return *p > start && v >= 1 && v <= 64;
+}
+
+static bool take_text(const char **p, const char *end, const char *text)
+{
+	size_t n = strlen(text);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, text, n) != 0)
+		return false;
+	*p += n;
+	return true;
+}
+
+/* Exactly "46 bits physical, 57 bits virtual", as arch/x86/kernel/cpu/proc.c prints it. */
+static bool parse_address_sizes(const struct field *f, struct hr_cpuinfo *out)
+{
+	const char *p = f->value, *end = f->value + f->value_len;
+	int phys, virt;
+
+	if (!take_bits(&p, end, &phys) || !take_text(&p, end, " bits physical, ") ||
+	    !take_bits(&p, end, &virt) || !take_text(&p, end, " bits virtual") || p != end)
+		return false;
+	out->phys_bits = phys;
+	out->virt_bits = virt;
+	return true;
+}
+
+enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
+				struct hr_cpuinfo *out, struct hr_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	bool seen_sizes = false, seen_flags = false, in_block = false;
+	unsigned line = 0;
+
+	if (!out || (!buf && len))
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer or no output");
+	*out = (struct hr_cpuinfo){.phys_bits = -1, .virt_bits = -1};
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct field f;
+
+		line++;
+		if (n == 0 || (n == 1 && p[0] == '\r')) {
+			if (in_block)
+				break;	/* the first processor block is over */
+		} else if (split_field(p, n, &f)) {
+			in_block = true;
+			if (key_is(&f, "address sizes") && !seen_sizes) {
+				if (!parse_address_sizes(&f, out))
+					return hr_fail(err, HR_E_PARSE, path, line,
+						       "address sizes: expected \"N bits physical, "
+						       "N bits virtual\" with N in 1..64, got \"%.*s\"",
+						       (int)(f.value_len > 80 ? 80 : f.value_len), f.value);
+				seen_sizes = true;
+			} else if (key_is(&f, "flags") && !seen_flags) {
+				out->la57 = has_word(&f, "la57");
+				out->hypervisor = has_word(&f, "hypervisor");
+				seen_flags = true;
+			} else if (key_is(&f, "vendor_id") && !out->vendor[0]) {
+				if (f.value_len >= sizeof(out->vendor))
+					return hr_fail(err, HR_E_PARSE, path, line,
+						       "vendor_id longer than %zu characters",
+						       sizeof(out->vendor) - 1);
+				memcpy(out->vendor, f.value, f.value_len);
+				out->vendor[f.value_len] = '\0';
+			}
+		} else {
+			in_block = true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!seen_sizes && !seen_flags)
+		return hr_fail(err, HR_E_PARSE, path, 0,
+			       "no \"address sizes\" and no \"flags\" in the first processor block");
+	return HR_OK;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+bool hr_cpuid_read(struct hr_cpuid *out)
+{
+	unsigned a, b, c, d;
+
+	*out = (struct hr_cpuid){.phys_bits = -1, .virt_bits = -1};
+	if (!__get_cpuid(0x80000000, &a, &b, &c, &d) || a < 0x80000008)
+		return false;
+	__get_cpuid(0x80000008, &a, &b, &c, &d);
+	out->phys_bits = (int)(a & 0xff);
+	out->virt_bits = (int)(a >> 8 & 0xff);
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		out->la57 = c >> 16 & 1;
+	if (__get_cpuid(1, &a, &b, &c, &d))
+		out->hypervisor = c >> 31 & 1;
+	if (out->hypervisor) {
+		/* Hypervisor leaves are outside the basic range, which __get_cpuid checks against. */
+		__cpuid(0x40000000, a, b, c, d);
+		memcpy(out->hypervisor_vendor, &b, 4);
+		memcpy(out->hypervisor_vendor + 4, &c, 4);
+		memcpy(out->hypervisor_vendor + 8, &d, 4);
+		out->hypervisor_vendor[12] = '\0';
+	}
+	return true;
+}
+#else
+bool hr_cpuid_read(struct hr_cpuid *out)
+{
+	*out = (struct hr_cpuid){.phys_bits = -1, .virt_bits = -1};
+	return false;
+}
+#endif

@@ -1,0 +1,137 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/model.h"
+
+#define BOOT_PARAMS_PATH "/sys/kernel/boot_params/data"
+#define SMALL_FILE_MAX (64u << 10)
+#define BOOT_PARAMS_MAX 8192
+/* struct boot_params: setup_header at 0x1f1, its loadflags at 0x211 (Documentation/arch/x86/boot.rst). */
+#define BOOT_LOADFLAGS_OFFSET 0x211
+#define BOOT_KASLR_FLAG (1u << 1)
+
+/* A file that should hold one short line; missing is recorded, not fatal. */
+static char *read_text(const struct hr_facts *facts, struct hr_diags *diags, const char *path,
+		       bool optional)
+{
+	struct hr_error err;
+	char *buf;
+
+	if (hr_read_file(&facts->root, path, SMALL_FILE_MAX, &buf, NULL, &err) != HR_OK) {
+		if (!(optional && err.status == HR_E_NOENT))
+			hr_diag_add_error(diags, &err);
+		return NULL;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static void gather_boot_params(struct hr_facts *f)
+{
+	struct hr_error err;
+	char *buf;
+	size_t len;
+
+	f->boot_kaslr = -1;
+	f->e820_status = hr_read_file(&f->root, BOOT_PARAMS_PATH, BOOT_PARAMS_MAX, &buf, &len, &err);
+	if (f->e820_status) {
+		hr_diag_add_error(&f->diags, &err);
+		return;
+	}
+	f->e820_status = hr_boot_params_e820_parse((const uint8_t *)buf, len, BOOT_PARAMS_PATH,
+						   &f->e820, &err);
+	if (f->e820_status)
+		hr_diag_add_error(&f->diags, &err);
+	/* The decompressor sets KASLR_FLAG when it randomised; kaslr_enabled() reads exactly this. */
+	if (len > BOOT_LOADFLAGS_OFFSET)
+		f->boot_kaslr = ((unsigned char)buf[BOOT_LOADFLAGS_OFFSET] & BOOT_KASLR_FLAG) != 0;
+	free(buf);
+}
+
+static void gather_cpu(struct hr_facts *f)
+{
+	struct hr_error err;
+	char *buf;
+	size_t len;
+
+	if (hr_read_file(&f->root, "/proc/cpuinfo", 4u << 20, &buf, &len, &err) == HR_OK) {
+		f->have_cpuinfo = hr_cpuinfo_parse(buf, len, "/proc/cpuinfo", &f->cpuinfo, &err) == HR_OK;
+		free(buf);
+	}
+	if (!f->have_cpuinfo)
+		hr_diag_add_error(&f->diags, &err);
+	/* CPUID describes this CPU, so it only counts for the live machine. */
+	if (f->root.live)
+		f->have_cpuid = hr_cpuid_read(&f->cpuid);
+}
+
+/* The direct-map end as the running kernel holds it: the address from kallsyms, the value from
+ * /proc/kcore. Only possible live, as root, on kernels with CONFIG_KALLSYMS_ALL and PROC_KCORE. */
+static void gather_direct_map_reading(struct hr_facts *f)
+{
+	static const enum hr_symbol candidates[] = {HR_SYM_DIRECT_MAP_PHYSMEM_END, HR_SYM_PHYSMEM_END};
+	struct hr_error err;
+
+	if (!f->root.live)
+		return;
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		enum hr_symbol sym = candidates[i];
+
+		if (f->symbols.present[sym] != HR_YES || !f->symbols.address[sym])
+			continue;
+		if (hr_kcore_read_u64(&f->root, f->symbols.address[sym], &f->direct_map_reading, &err)) {
+			hr_diag_add_error(&f->diags, &err);
+			return;
+		}
+		f->have_direct_map_reading = true;
+		f->direct_map_symbol = sym;
+		return;
+	}
+}
+
+void hr_facts_gather(const char *root_dir, struct hr_facts *f)
+{
+	struct hr_error err;
+	char *text;
+
+	memset(f, 0, sizeof(*f));
+	if (hr_root_init(&f->root, root_dir, &err)) {
+		hr_diag_add_error(&f->diags, &err);
+		f->iomem_status = err.status;
+		return;
+	}
+	f->iomem_status = hr_iomem_read(&f->root, &f->iomem, &f->diags, &err);
+	if (f->iomem_status)
+		hr_diag_add_error(&f->diags, &err);
+	f->memmap_status = hr_sysfs_memmap_read(&f->root, &f->memmap, &f->diags, &err);
+	if (f->memmap_status)
+		hr_diag_add_error(&f->diags, &err);
+	gather_boot_params(f);
+	gather_cpu(f);
+
+	text = read_text(f, &f->diags, "/proc/sys/kernel/osrelease", false);
+	if (text)
+		snprintf(f->release, sizeof(f->release), "%s", text);
+	free(text);
+	f->proc_version = read_text(f, &f->diags, "/proc/version", false);
+	f->version_signature = read_text(f, &f->diags, "/proc/version_signature", true);
+	text = read_text(f, &f->diags, "/proc/cmdline", false);
+	hr_cmdline_parse(text, &f->cmdline);
+	free(text);
+	if (hr_kconfig_read(&f->root, f->release, &f->config, &f->diags, &err))
+		hr_diag_add_error(&f->diags, &err);
+	hr_symbols_read(&f->root, &f->symbols, &f->diags, &err);
+	gather_direct_map_reading(f);
+}
+
+void hr_facts_free(struct hr_facts *f)
+{
+	hr_iomem_free(&f->iomem);
+	hr_memmap_free(&f->memmap);
+	hr_memmap_free(&f->e820);
+	free(f->proc_version);
+	free(f->version_signature);
+	hr_kconfig_free(&f->config);
+	hr_diags_free(&f->diags);
+}

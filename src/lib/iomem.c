@@ -1,0 +1,137 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/iomem.h"
+#include "headroom/parse.h"
+
+#define IOMEM_PATH "/proc/iomem"
+#define IOMEM_MAX_BYTES (16u << 20)	/* real files are a few KiB; refuse absurd ones */
+
+/* One line: "<indent>start-end : name". */
+static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry *e)
+{
+	const char *p = line, *dash, *colon, *name;
+	size_t spaces = 0;
+
+	while (p < eol && *p == ' ') {
+		p++;
+		spaces++;
+	}
+	if (spaces % 2)
+		return false;
+	dash = memchr(p, '-', (size_t)(eol - p));
+	if (!dash)
+		return false;
+	colon = dash;
+	while (colon < eol && *colon != ' ')
+		colon++;
+	if (eol - colon < 3 || memcmp(colon, " : ", 3) != 0)
+		return false;
+	if (!hr_parse_hex(p, dash, &e->start) || !hr_parse_hex(dash + 1, colon, &e->end))
+		return false;
+	name = colon + 3;
+	e->name = strndup(name, (size_t)(eol - name));
+	e->depth = (unsigned)(spaces / 2);
+	return e->name != NULL;
+}
+
+enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
+			      struct hr_diags *diags, struct hr_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned lineno = 0, prev_depth = 0;
+	size_t cap = 0, nonzero = 0;
+	struct hr_iomem io = {0};
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		struct hr_iomem_entry e = {0};
+
+		if (!eol)
+			eol = end;
+		lineno++;
+		if (eol == p) {
+			p = eol + 1;
+			continue;
+		}
+		if (!parse_line(p, eol, &e)) {
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not an iomem line, skipped: \"%.*s\"",
+				    (int)(eol - p > 80 ? 80 : eol - p), p);
+		} else if (e.end < e.start) {
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "end %#llx is below start %#llx, skipped",
+				    (unsigned long long)e.end, (unsigned long long)e.start);
+			free(e.name);
+		} else if (e.depth > prev_depth + 1 || (io.count == 0 && e.depth > 0)) {
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "indented deeper than its parent, skipped");
+			free(e.name);
+		} else {
+			if (io.count == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct hr_iomem_entry *grown = realloc(io.entries, ncap * sizeof(*grown));
+
+				if (!grown) {
+					free(e.name);
+					hr_iomem_free(&io);
+					return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
+				}
+				io.entries = grown;
+				cap = ncap;
+			}
+			e.line = lineno;
+			io.entries[io.count++] = e;
+			prev_depth = e.depth;
+			if (e.depth == 0)
+				io.top_count++;
+			if (e.start || e.end)
+				nonzero++;
+		}
+		p = eol + 1;
+	}
+	if (io.count == 0) {
+		hr_iomem_free(&io);
+		return hr_fail(err, HR_E_PARSE, path, 0, "no iomem entries found");
+	}
+	if (nonzero == 0) {
+		hr_iomem_free(&io);
+		return hr_fail(err, HR_E_ACCESS, path, 0,
+			       "every address is zero: the kernel hides them from readers without "
+			       "CAP_SYS_ADMIN, run as root");
+	}
+	*out = io;
+	return HR_OK;
+}
+
+enum hr_status hr_iomem_read(const struct hr_root *root, struct hr_iomem *out,
+			     struct hr_diags *diags, struct hr_error *err)
+{
+	char *buf;
+	size_t len;
+	enum hr_status st = hr_read_file(root, IOMEM_PATH, IOMEM_MAX_BYTES, &buf, &len, err);
+
+	if (st)
+		return st;
+	st = hr_iomem_parse(buf, len, IOMEM_PATH, out, diags, err);
+	free(buf);
+	return st;
+}
+
+uint64_t hr_iomem_top_of_ram(const struct hr_iomem *iomem)
+{
+	uint64_t top = 0;
+
+	for (size_t i = 0; i < iomem->count; i++) {
+		const struct hr_iomem_entry *e = &iomem->entries[i];
+
+		if (e->depth == 0 && strcmp(e->name, "System RAM") == 0 && e->end > top)
+			top = e->end;
+	}
+	return top;
+}
+
+void hr_iomem_free(struct hr_iomem *iomem)
+{
+	for (size_t i = 0; i < iomem->count; i++)
+		free(iomem->entries[i].name);
+	free(iomem->entries);
+	*iomem = (struct hr_iomem){0};
+}

@@ -1,0 +1,252 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "headroom/model.h"
+
+/* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
+ * paging, else 46. */
+#define X86_SECTION_SIZE (1ull << 27)
+#define TIB (1ull << 40)
+
+const char *hr_source_name(enum hr_source source)
+{
+	switch (source) {
+	case HR_SRC_MEASURED: return "measured";
+	case HR_SRC_MODELLED: return "modelled";
+	case HR_SRC_OVERRIDE: return "override";
+	case HR_SRC_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+static void set_int(struct hr_fact_int *f, int value, enum hr_source source, const char *basis)
+{
+	f->value = value;
+	f->source = source;
+	snprintf(f->basis, sizeof(f->basis), "%s", basis);
+}
+
+static const char *arch_of(const struct hr_facts *facts)
+{
+	if (!facts->have_cpuinfo)
+		return facts->have_cpuid ? "x86_64" : "unknown";
+	/* Only x86 prints "address sizes" and vendor_id in /proc/cpuinfo. */
+	return facts->cpuinfo.phys_bits > 0 || facts->cpuinfo.vendor[0] ? "x86_64" : "unknown";
+}
+
+static void model_cpu(const struct hr_facts *facts, const struct hr_overrides *ov, struct hr_model *m)
+{
+	char basis[160];
+
+	if (ov->phys_bits > 0) {
+		set_int(&m->phys_bits, ov->phys_bits, HR_SRC_OVERRIDE, "--phys-bits");
+	} else if (facts->have_cpuinfo && facts->cpuinfo.phys_bits > 0) {
+		/* The kernel's x86_phys_bits, after any reduction for memory encryption. */
+		set_int(&m->phys_bits, facts->cpuinfo.phys_bits, HR_SRC_MEASURED,
+			"/proc/cpuinfo address sizes");
+	} else if (facts->have_cpuid && facts->cpuid.phys_bits > 0) {
+		set_int(&m->phys_bits, facts->cpuid.phys_bits, HR_SRC_MEASURED, "CPUID 0x80000008");
+	} else {
+		set_int(&m->phys_bits, 0, HR_SRC_UNKNOWN, "no /proc/cpuinfo address sizes");
+		m->inconclusive = true;
+	}
+
+	if (ov->la57 >= 0) {
+		set_int(&m->paging_levels, ov->la57 ? 5 : 4, HR_SRC_OVERRIDE, "--la57");
+	} else if (facts->have_cpuinfo) {
+		/* The kernel clears the la57 flag unless it runs 5-level paging, so a 57-bit virtual
+		 * width without the flag is a 5-level-capable CPU under a 4-level kernel. */
+		snprintf(basis, sizeof(basis), "/proc/cpuinfo: %s", facts->cpuinfo.la57 ? "la57 flag"
+			 : facts->cpuinfo.virt_bits == 57 ? "57 virtual bits but no la57 flag"
+			 : "no la57 flag");
+		set_int(&m->paging_levels, facts->cpuinfo.la57 ? 5 : 4, HR_SRC_MEASURED, basis);
+	} else {
+		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN, "assumed 4-level: no /proc/cpuinfo");
+		m->inconclusive = true;
+	}
+	m->max_physmem_bits = m->paging_levels.value == 5 ? 52 : 46;
+}
+
+static void model_version(const struct hr_facts *facts, const struct hr_overrides *ov,
+			  struct hr_model *m)
+{
+	if (ov->have_version) {
+		m->version = ov->version;
+		m->version_source = HR_SRC_OVERRIDE;
+		snprintf(m->version_basis, sizeof(m->version_basis), "--kernel-version");
+	} else if (hr_kernel_version_guess(facts->release, facts->proc_version,
+					   facts->version_signature, &m->version, m->version_basis,
+					   sizeof(m->version_basis))) {
+		m->version_source = HR_SRC_MEASURED;
+	} else {
+		m->version_source = HR_SRC_UNKNOWN;
+		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
+		m->inconclusive = true;
+	}
+}
+
+static bool rule_applies(const struct hr_model *m, enum hr_rule_id id)
+{
+	return m->version_source != HR_SRC_UNKNOWN && hr_rule_in_version(hr_rule_get(id), m->version);
+}
+
+/* "6.1.192 carries 659aa050a538" / "6.1.192 lacks 659aa050a538" */
+static void rule_basis(char *buf, size_t len, const struct hr_model *m, enum hr_rule_id id)
+{
+	const struct hr_rule *r = hr_rule_get(id);
+
+	if (m->version_source == HR_SRC_UNKNOWN)
+		snprintf(buf, len, "kernel version unknown; assumed %s %s (%s)", "without", r->commit,
+			 r->title);
+	else if (m->version.sublevel >= 0)
+		snprintf(buf, len, "%d.%d.%d %s %s (%s)", m->version.major, m->version.minor,
+			 m->version.sublevel, rule_applies(m, id) ? "carries" : "lacks", r->commit,
+			 r->title);
+	else
+		snprintf(buf, len, "%d.%d %s %s (%s)", m->version.major, m->version.minor,
+			 rule_applies(m, id) ? "carries" : "lacks", r->commit, r->title);
+}
+
+static void model_kaslr(const struct hr_facts *facts, const struct hr_overrides *ov, struct hr_model *m)
+{
+	if (ov->kaslr >= 0)
+		set_int(&m->kaslr, ov->kaslr, HR_SRC_OVERRIDE, "--kaslr");
+	else if (hr_kconfig_enabled(&facts->config, "RANDOMIZE_MEMORY") == HR_NO)
+		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_RANDOMIZE_MEMORY is not set");
+	else if (hr_kconfig_enabled(&facts->config, "KASAN") == HR_YES)
+		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_KASAN disables memory KASLR");
+	else if (facts->boot_kaslr >= 0)
+		set_int(&m->kaslr, facts->boot_kaslr, HR_SRC_MEASURED, facts->boot_kaslr
+			? "boot_params loadflags has KASLR_FLAG"
+			: "boot_params loadflags lacks KASLR_FLAG (nokaslr or a boot path that skips it)");
+	else if (facts->cmdline.present)
+		set_int(&m->kaslr, !facts->cmdline.nokaslr, HR_SRC_MODELLED,
+			facts->cmdline.nokaslr ? "nokaslr on /proc/cmdline" : "no nokaslr on /proc/cmdline");
+	else
+		set_int(&m->kaslr, 1, HR_SRC_UNKNOWN, "assumed on: no boot_params, no /proc/cmdline");
+}
+
+/* arch/x86/mm/kaslr.c kernel_randomize_memory(): the direct map is 2^MAX_PHYSMEM_BITS unless
+ * KASLR trims it to DIV_ROUND_UP(max_pfn << PAGE_SHIFT, 1 TiB) + PADDING TiB. Returns whether it
+ * trims; *why says which rule decided. */
+static bool kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, uint64_t *end,
+			char *why, size_t len)
+{
+	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), padding = 0, memory_tb;
+	const char *pad = hr_kconfig_get(&facts->config, "RANDOMIZE_MEMORY_PHYSICAL_PADDING");
+	char rule[200];
+
+	*end = (1ull << m->max_physmem_bits) - 1;
+	if (!m->kaslr.value) {
+		snprintf(why, len, "KASLR off (%s)", m->kaslr.basis);
+		return false;
+	}
+	if (hr_kconfig_enabled(&facts->config, "ZONE_DEVICE") == HR_YES &&
+	    rule_applies(m, HR_RULE_ZONE_DEVICE_NO_TRIM)) {
+		rule_basis(rule, sizeof(rule), m, HR_RULE_ZONE_DEVICE_NO_TRIM);
+		snprintf(why, len, "no KASLR trim: CONFIG_ZONE_DEVICE=y and %s", rule);
+		return false;
+	}
+	if (hr_kconfig_enabled(&facts->config, "PCI_P2PDMA") == HR_YES &&
+	    rule_applies(m, HR_RULE_P2PDMA_NO_TRIM)) {
+		rule_basis(rule, sizeof(rule), m, HR_RULE_P2PDMA_NO_TRIM);
+		snprintf(why, len, "no KASLR trim: CONFIG_PCI_P2PDMA=y and %s", rule);
+		return false;
+	}
+	if (pad)
+		sscanf(pad, "%lli", (long long *)&padding);
+	memory_tb = (m->top_of_ram + TIB) / TIB + padding;	/* DIV_ROUND_UP(top + 1, 1 TiB) */
+	if (memory_tb >= full_tb) {
+		snprintf(why, len, "KASLR trim does not bite: RAM top rounded up + %llu TiB padding "
+			 "reaches 2^%u", (unsigned long long)padding, m->max_physmem_bits);
+		return false;
+	}
+	*end = memory_tb * TIB - 1;
+	snprintf(why, len, "KASLR trims the direct map to RAM top rounded up to a TiB + %llu TiB "
+		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING)", (unsigned long long)padding);
+	return true;
+}
+
+/* Whether the kernel clamps the search at the direct-map end (dfb3911c). The symbol it added is the
+ * kernel's own answer; the version table is the fallback. */
+static void model_clamp(const struct hr_facts *facts, struct hr_model *m)
+{
+	const struct hr_symbols *s = &facts->symbols;
+
+	if (s->present[HR_SYM_DIRECT_MAP_PHYSMEM_END] == HR_YES ||
+	    s->present[HR_SYM_PHYSMEM_END] == HR_YES) {
+		m->has_clamp = true;
+		snprintf(m->clamp_basis, sizeof(m->clamp_basis), "%s is in /proc/kallsyms",
+			 s->present[HR_SYM_DIRECT_MAP_PHYSMEM_END] == HR_YES
+			 ? "direct_map_physmem_end" : "physmem_end");
+		return;
+	}
+	m->has_clamp = rule_applies(m, HR_RULE_PHYSMEM_END_CLAMP);
+	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_PHYSMEM_END_CLAMP);
+}
+
+static void model_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
+			 struct hr_model *m)
+{
+	struct hr_fact_addr *dme = &m->direct_map_end;
+	uint64_t full = (1ull << m->max_physmem_bits) - 1, kaslr_end;
+	char why[256];
+
+	m->iomem_end.value = m->phys_bits.value > 0 && m->phys_bits.value < 64
+			     ? (1ull << m->phys_bits.value) - 1 : 0;
+	m->iomem_end.source = m->phys_bits.source == HR_SRC_OVERRIDE ? HR_SRC_OVERRIDE
+			      : m->phys_bits.source == HR_SRC_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MODELLED;
+	/* arch/x86/kernel/setup.c: iomem_resource.end = (1ULL << boot_cpu_data.x86_phys_bits) - 1 */
+	snprintf(m->iomem_end.basis, sizeof(m->iomem_end.basis), "2^phys_bits - 1 (%s)",
+		 m->phys_bits.basis);
+
+	kaslr_trims(facts, m, &kaslr_end, why, sizeof(why));
+	m->kaslr_direct_map_end = kaslr_end;
+	if (ov->have_direct_map_end) {
+		dme->value = ov->direct_map_end;
+		dme->source = HR_SRC_OVERRIDE;
+		snprintf(dme->basis, sizeof(dme->basis), "--direct-map-end");
+	} else if (facts->have_direct_map_reading) {
+		dme->value = facts->direct_map_reading;
+		dme->source = HR_SRC_MEASURED;
+		snprintf(dme->basis, sizeof(dme->basis), "%s read through /proc/kcore",
+			 hr_symbol_name(facts->direct_map_symbol));
+	} else {
+		dme->value = kaslr_end;
+		dme->source = HR_SRC_MODELLED;
+		snprintf(dme->basis, sizeof(dme->basis), "%s", why);
+	}
+	if (dme->source != HR_SRC_MODELLED)
+		m->kaslr_direct_map_end = dme->value;
+
+	model_clamp(facts, m);
+	m->search_top = m->iomem_end.value;
+	/* Before the clamp, get_free_mem_region() started at min(base->end, 2^MAX_PHYSMEM_BITS - 1). */
+	if (m->has_clamp ? dme->value < m->search_top : full < m->search_top)
+		m->search_top = m->has_clamp ? dme->value : full;
+
+	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
+	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
+	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
+	rule_basis(m->max_pfn_basis, sizeof(m->max_pfn_basis), m, HR_RULE_NO_MAX_PFN_BUMP);
+}
+
+void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
+		    struct hr_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->arch = arch_of(facts);
+	m->arch_supported = strcmp(m->arch, "x86_64") == 0;
+	m->map_ok = facts->iomem_status == HR_OK;
+	model_cpu(facts, ov, m);
+	model_version(facts, ov, m);
+	model_kaslr(facts, ov, m);
+	m->zone_device = hr_kconfig_enabled(&facts->config, "ZONE_DEVICE");
+	m->device_private = hr_kconfig_enabled(&facts->config, "DEVICE_PRIVATE");
+	m->new_scheme = facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	m->section_size = X86_SECTION_SIZE;
+	m->top_of_ram = hr_iomem_top_of_ram(&facts->iomem);
+	model_limits(facts, ov, m);
+	if (!m->map_ok || !m->arch_supported)
+		m->inconclusive = true;
+}

@@ -1,0 +1,47 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "headroom/report.h"
+
+const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	unsigned u = 0;
+
+	if (bytes) {
+		snprintf(buf, len, "%llu", (unsigned long long)size);
+		return buf;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && size >> (10 * (u + 1)))
+		u++;
+	if (size % (1ull << (10 * u)) == 0)
+		snprintf(buf, len, "%llu %s", (unsigned long long)(size >> (10 * u)), units[u]);
+	else if (u > 0 && size % (1ull << (10 * (u - 1))) == 0 && size >> (10 * (u - 1)) < 10240)
+		snprintf(buf, len, "%llu %s", (unsigned long long)(size >> (10 * (u - 1))), units[u - 1]);
+	else	/* truncated, so that "3.00 GiB" never stands for a little less */
+		snprintf(buf, len, "%llu.%02llu %s", (unsigned long long)(size >> (10 * u)),
+			 (unsigned long long)((size % (1ull << (10 * u))) * 100 >> (10 * u)), units[u]);
+	return buf;
+}
+
+const char *hr_hypervisor_name(const struct hr_facts *facts)
+{
+	static const struct {
+		const char *signature, *name;
+	} known[] = {
+		{"KVMKVMKVM", "kvm"}, {"Microsoft Hv", "hyper-v"}, {"VMwareVMware", "vmware"},
+		{"XenVMMXenVMM", "xen"}, {"TCGTCGTCGTCG", "tcg"}, {"ACRNACRNACRN", "acrn"},
+		{"bhyve bhyve ", "bhyve"}, {" lrpepyh  vr", "parallels"}, {"QNXQVMBSQG", "qnx"},
+	};
+
+	if (facts->have_cpuid && facts->cpuid.hypervisor_vendor[0]) {
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(facts->cpuid.hypervisor_vendor, known[i].signature) == 0)
+				return known[i].name;
+		return facts->cpuid.hypervisor_vendor;
+	}
+	if ((facts->have_cpuinfo && facts->cpuinfo.hypervisor) ||
+	    (facts->have_cpuid && facts->cpuid.hypervisor))
+		return "unknown";
+	return NULL;
+}

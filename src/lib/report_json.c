@@ -1,0 +1,140 @@
+#include <stdio.h>
+
+#include "headroom/report.h"
+
+/* Addresses as "0x..." strings: JSON integers are signed 64-bit at best. */
+static json_t *addr(uint64_t value)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)value);
+	return json_string(value ? buf : "0x0");
+}
+
+/* Sizes as integers: every size a carve can have stays below 2^63. */
+static json_t *size(uint64_t value)
+{
+	return json_integer((json_int_t)value);
+}
+
+static json_t *tristate(enum hr_tristate t)
+{
+	return t == HR_UNKNOWN ? json_null() : json_boolean(t == HR_YES);
+}
+
+static json_t *range(struct hr_range r)
+{
+	return json_pack("{s:o, s:o, s:o}", "start", addr(r.start), "end", addr(r.end), "size",
+			 size(r.end - r.start + 1));
+}
+
+static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
+{
+	const char *hv = hr_hypervisor_name(f);
+	char version[32];
+
+	hr_kver_format(m->version, version, sizeof(version));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "arch", m->arch ? m->arch : "unknown",
+			 "kernel_release", f->release[0] ? json_string(f->release) : json_null(),
+			 "kernel_version", m->version_source != HR_SRC_UNKNOWN
+			 ? json_string(version) : json_null(),
+			 "phys_bits", m->phys_bits.source != HR_SRC_UNKNOWN
+			 ? json_integer(m->phys_bits.value) : json_null(),
+			 "paging_levels", m->paging_levels.source != HR_SRC_UNKNOWN
+			 ? json_integer(m->paging_levels.value) : json_null(),
+			 "hypervisor", hv ? json_string(hv) : json_null(),
+			 "sources", json_pack("{s:s, s:s, s:s}", "phys_bits", m->phys_bits.basis,
+					      "paging_levels", m->paging_levels.basis,
+					      "kernel_version", m->version_basis));
+}
+
+static json_t *kernel(const struct hr_model *m)
+{
+	return json_pack("{s:o, s:b, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:b, s:s, s:s}",
+			 "device_private", tristate(m->device_private),
+			 "new_scheme", m->new_scheme,
+			 "iomem_end", addr(m->iomem_end.value),
+			 "direct_map_end", addr(m->direct_map_end.value),
+			 "direct_map_end_source", hr_source_name(m->direct_map_end.source),
+			 "direct_map_end_basis", m->direct_map_end.basis,
+			 "search_top", addr(m->search_top),
+			 "section_size", size(m->section_size),
+			 "search_step", m->step_by_section ? "section" : "size",
+			 "search_step_basis", m->step_basis,
+			 "direct_map_clamp", m->has_clamp,
+			 "direct_map_clamp_basis", m->clamp_basis,
+			 "kaslr", m->kaslr.value != 0,
+			 "kaslr_basis", m->kaslr.basis,
+			 "max_pfn_basis", m->max_pfn_basis);
+}
+
+static json_t *request(const struct hr_request_result *r)
+{
+	json_t *hazards = json_array();
+
+	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
+		if (r->hazards & h)
+			json_array_append_new(hazards, json_string(hr_hazard_name(h)));
+	return json_pack("{s:o, s:o, s:{s:s, s:o, s:o, s:o, s:o}, s:{s:s, s:o}}",
+			 "size", size(r->size),
+			 "aligned_size", size(r->aligned_size),
+			 "legacy",
+			 "verdict", hr_legacy_verdict_name(r->legacy),
+			 "start", r->placed ? addr(r->placement.start) : json_null(),
+			 "end", r->placed ? addr(r->placement.end) : json_null(),
+			 "hazards", hazards,
+			 "phys_bits_needed", r->placed || !r->phys_bits_needed ? json_null()
+			 : json_integer(r->phys_bits_needed),
+			 "new_scheme",
+			 "verdict", hr_new_verdict_name(r->new_scheme),
+			 "ram_cost", size(r->ram_cost));
+}
+
+static json_t *top_level_map(const struct hr_facts *f)
+{
+	json_t *map = json_array();
+
+	for (size_t i = 0; i < f->iomem.count; i++) {
+		const struct hr_iomem_entry *e = &f->iomem.entries[i];
+
+		if (e->depth == 0)
+			json_array_append_new(map, json_pack("{s:o, s:o, s:o, s:s}", "start", addr(e->start),
+							     "end", addr(e->end), "size",
+							     size(e->end - e->start + 1), "name", e->name));
+	}
+	return map;
+}
+
+json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
+{
+	json_t *root, *requests = json_array(), *findings = json_array(), *existing = json_array();
+
+	for (size_t i = 0; i < a->n_requests; i++)
+		json_array_append_new(requests, request(&a->requests[i]));
+	for (size_t i = 0; i < a->n_findings; i++)
+		json_array_append_new(findings, json_pack("{s:s, s:s, s:s}", "code", a->findings[i].code,
+							  "severity",
+							  hr_severity_name(a->findings[i].severity),
+							  "message", a->findings[i].message));
+	for (size_t i = 0; i < a->n_existing; i++) {
+		json_t *r = range(a->existing[i].range);
+
+		json_object_set_new(r, "name", json_string(a->existing[i].name));
+		json_array_append_new(existing, r);
+	}
+	root = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+			 "schema", HR_REPORT_SCHEMA,
+			 "machine", machine(f, &a->model),
+			 "kernel", kernel(&a->model),
+			 "free", a->model.map_ok ? json_pack("{s:o, s:o}", "largest",
+							 a->free_total ? range(a->free_largest)
+							 : json_null(), "total", size(a->free_total))
+			 : json_null(),
+			 "requests", requests,
+			 "existing_device_private", existing,
+			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
+			 "findings", findings,
+			 "inconclusive", a->inconclusive);
+	return root;
+}

@@ -1,0 +1,43 @@
+#!/bin/bash
+# run-one.sh NAME "QEMU ARGS" "KERNEL APPEND" SIZES [MODE]
+# Boots one TCG guest (bzImage, not PVH: PVH boot skips KASLR) and leaves
+# $HVM_WORK/runs/NAME/{share/,console.txt,result}. result is one of:
+#   ok | refused <qemu message> | failed <why>
+# "@VARS@" in QEMU ARGS becomes a fresh copy of OVMF_VARS_4M (pflash needs a
+# writable vars store; never write the system copy).
+set -eu
+. "$(dirname "$0")/lib.sh"
+N=$1 QARGS=$2 APPEND=$3 SIZES=$4 MODE=${5:-old}
+D=$WORK/runs/$N
+rm -rf "$D" && mkdir -p "$D/share"
+cp "$WORK/vars-template.fd" "$D/vars.fd"
+QARGS=${QARGS//@VARS@/$D/vars.fd}
+T0=$(date +%s.%N)
+rc=0
+# word splitting of QARGS is intended: matrix args contain no spaces
+# shellcheck disable=SC2086
+timeout 120 ${QEMU:-qemu-system-x86_64} -accel tcg -nographic -no-reboot \
+	-kernel "$WORK/vmlinuz" -initrd "$WORK/initramfs.cpio.gz" \
+	-append "console=ttyS0 quiet panic=-1 $APPEND probesizes=$SIZES probemode=$MODE" \
+	-virtfs "local,path=$D/share,mount_tag=host0,security_model=none,id=host0" \
+	$QARGS </dev/null >"$D/console.txt" 2>&1 || rc=$?
+T1=$(date +%s.%N)
+wall=$(awk -v a="$T0" -v b="$T1" 'BEGIN{printf "%.1f", b-a}')
+echo "$wall" > "$D/wall"
+rm -f "$D/vars.fd"
+if ! grep -q '@@INIT' "$D/console.txt"; then
+	if [ $rc -ne 0 ] && grep -q 'qemu-system' "$D/console.txt"; then
+		# QEMU rejected the configuration before running anything
+		msg=$(grep -m1 'qemu-system' "$D/console.txt" | sed 's/^qemu-system-[a-z0-9_]*: //' | tr -d '\r')
+		echo "refused $msg" > "$D/result"
+	else
+		echo "failed rc=$rc, no guest init" > "$D/result"
+	fi
+elif [ $rc -ne 0 ]; then
+	echo "failed qemu rc=$rc" > "$D/result"
+elif ! grep -q '@@DONE' "$D/console.txt"; then
+	echo "failed guest did not finish" > "$D/result"
+else
+	echo ok > "$D/result"
+fi
+printf '%-34s %5ss %s\n' "$N" "$wall" "$(cat "$D/result")"
