@@ -53,13 +53,16 @@ int hr_kver_cmp(struct hr_kver a, struct hr_kver b)
 	return 0;
 }
 
-/* The version right after "word " in text, e.g. "Debian 6.1.192-2". */
-static bool version_after(const char *text, const char *word, struct hr_kver *out)
+/* The version right after "word " in text whose X.Y matches the release: in "(gcc-12 (Debian
+ * 12.2.0-14) ...) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2" only the second is the kernel's. */
+static bool version_after(const char *text, const char *word, struct hr_kver release,
+			  struct hr_kver *out)
 {
 	size_t n = strlen(word);
 
 	for (const char *p = text ? strstr(text, word) : NULL; p; p = strstr(p + 1, word))
-		if (p[n] == ' ' && hr_kver_parse(p + n + 1, out) && out->sublevel >= 0)
+		if (p[n] == ' ' && hr_kver_parse(p + n + 1, out) && out->sublevel >= 0 &&
+		    out->major == release.major && out->minor == release.minor)
 			return true;
 	return false;
 }
@@ -68,9 +71,12 @@ bool hr_kernel_version_guess(const char *release, const char *proc_version,
 			     const char *version_signature, struct hr_kver *out, char *source,
 			     size_t source_len)
 {
+	struct hr_kver rel;
 	const char *last;
 
-	if (version_after(proc_version, "Debian", out)) {
+	if (!release || !hr_kver_parse(release, &rel))
+		return false;
+	if (version_after(proc_version, "Debian", rel, out)) {
 		snprintf(source, source_len, "/proc/version (Debian package version)");
 		return true;
 	}
@@ -80,11 +86,9 @@ bool hr_kernel_version_guess(const char *release, const char *proc_version,
 		snprintf(source, source_len, "/proc/version_signature");
 		return true;
 	}
-	if (release && hr_kver_parse(release, out)) {
-		snprintf(source, source_len, "/proc/sys/kernel/osrelease");
-		return true;
-	}
-	return false;
+	*out = rel;
+	snprintf(source, source_len, "/proc/sys/kernel/osrelease");
+	return true;
 }
 
 void hr_cmdline_parse(const char *text, struct hr_cmdline *out)
