@@ -13,6 +13,7 @@
  * Output (dmesg, one fact per line, prefix "headroom_probe: "):
  *   iomem_end 0x<hex>
  *   direct_map_end 0x<hex> | absent          (+ "direct_map_symbol <name>")
+ *   direct_map_macro <NAME> 0x<hex>          (info; not on x86 with KASLR)
  *   request 0x<size> 0x<start>-0x<end>       (end inclusive)
  *   request 0x<size> error <errno>
  *   done requested <n> released <n>
@@ -109,6 +110,19 @@ static void hp_report_limits(void)
 	}
 	if (!addr)
 		pr_info("direct_map_end absent\n");
+	/*
+	 * For information: the compile-time clamp macro, where it is a value a
+	 * module may use (on x86 with RANDOMIZE_MEMORY it names the unexported
+	 * variable read above; elsewhere, e.g. arm64, no variable exists).
+	 */
+#if !(defined(CONFIG_X86) && defined(CONFIG_RANDOMIZE_MEMORY))
+#if defined(DIRECT_MAP_PHYSMEM_END)
+	pr_info("direct_map_macro DIRECT_MAP_PHYSMEM_END 0x%llx\n",
+		(unsigned long long)DIRECT_MAP_PHYSMEM_END);
+#elif defined(PHYSMEM_END)
+	pr_info("direct_map_macro PHYSMEM_END 0x%llx\n", (unsigned long long)PHYSMEM_END);
+#endif
+#endif
 #ifdef CONFIG_X86
 	pr_info("x86_phys_bits %u\n", boot_cpu_data.x86_phys_bits);
 #endif

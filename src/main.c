@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
+		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
 		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
@@ -70,7 +71,7 @@ struct cli {
 
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR };
+	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -81,6 +82,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"kernel-version", required_argument, NULL, OPT_KVER},
 		{"la57", required_argument, NULL, OPT_LA57},
 		{"kaslr", required_argument, NULL, OPT_KASLR},
+		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -133,6 +135,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_KASLR:
 			if (!parse_on_off(optarg, &cli->ov.kaslr))
 				return usage_error("--kaslr wants on or off, not '%s'", optarg);
+			break;
+		case OPT_DEVICE_PRIVATE:
+			if (!parse_on_off(optarg, &cli->ov.device_private))
+				return usage_error("--device-private wants on or off, not '%s'", optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -15,7 +15,7 @@ enum hr_new_verdict { HR_NEW_FITS, HR_NEW_TOO_LARGE, HR_NEW_NO_SPACE, HR_NEW_UNS
 enum hr_severity { HR_INFO, HR_WARNING, HR_ERROR };
 
 enum hr_hazard {
-	HR_HAZARD_ABOVE_DIRECT_MAP = 1u << 0,	/* before dfb3911c: carve above the KASLR direct map */
+	HR_HAZARD_ABOVE_DIRECT_MAP = 1u << 0,	/* before ea72ce5da228: carve above the KASLR direct map */
 	HR_HAZARD_MAX_PFN_BUMP = 1u << 1,	/* before 7170130e: max_pfn raised to the carve's end */
 };
 
@@ -28,6 +28,7 @@ struct hr_request_result {
 	enum hr_new_verdict new_scheme;
 	uint64_t ram_cost;			/* struct pages: 64 bytes per 4 KiB page */
 	int phys_bits_needed;			/* for no-space: smallest phys-bits that fits, 0 if none */
+	bool fits_stepping_by_section;		/* for no-space under step = size: 659aa050 would place it */
 };
 
 struct hr_finding {

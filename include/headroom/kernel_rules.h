@@ -17,7 +17,7 @@ struct hr_backport {
 
 enum hr_rule_id {
 	HR_RULE_STEP_BY_SECTION,	/* 659aa050a538: get_free_mem_region() steps by align, not size */
-	HR_RULE_PHYSMEM_END_CLAMP,	/* dfb3911c3692: search top clamped to the KASLR direct-map end */
+	HR_RULE_PHYSMEM_END_CLAMP,	/* ea72ce5da228: search top clamped to the KASLR direct-map end */
 	HR_RULE_P2PDMA_NO_TRIM,		/* 7ffb791423c7: no KASLR trim with CONFIG_PCI_P2PDMA */
 	HR_RULE_ZONE_DEVICE_NO_TRIM,	/* 269031b15c14: no KASLR trim with CONFIG_ZONE_DEVICE */
 	HR_RULE_NO_MAX_PFN_BUMP,	/* 7170130e4c72: device-private add_pages() keeps max_pfn */

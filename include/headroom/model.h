@@ -54,9 +54,10 @@ struct hr_overrides {
 	bool have_version;
 	struct hr_kver version;
 	int la57, kaslr;		/* -1: none, else 0/1 */
+	int device_private;		/* -1: none, else 0/1: CONFIG_ZONE_DEVICE and DEVICE_PRIVATE */
 };
 
-#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1}
+#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1}
 
 struct hr_fact_int {
 	int value;
@@ -78,8 +79,9 @@ struct hr_model {
 	enum hr_source version_source;
 	char version_basis[96];
 	enum hr_tristate zone_device, device_private;
+	enum hr_source device_private_source;
 	bool new_scheme;		/* memremap_device_private_pagemap() exists */
-	bool has_clamp;			/* dfb3911c: search top clamped to the direct-map end */
+	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
 	unsigned max_physmem_bits;	/* 46 or 52 */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
@@ -91,7 +93,8 @@ struct hr_model {
 	bool bumps_max_pfn;		/* device-private add_pages() raises max_pfn (no 7170130e) */
 	char max_pfn_basis[160];
 	uint64_t kaslr_direct_map_end;	/* where the KASLR direct map really ends, for hazards */
-	bool map_ok;			/* /proc/iomem was read: placements can be computed */
+	bool map_ok;			/* /proc/iomem was read */
+	bool can_place;			/* the map and the address width are known: placements follow */
 	bool inconclusive;		/* a fact the verdicts need is unknown */
 };
 

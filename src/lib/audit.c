@@ -155,7 +155,7 @@ static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
 {
 	unsigned h = 0;
 
-	/* dfb3911c's reason: without the clamp a carve past the direct map can land in vmalloc space. */
+	/* ea72ce5da228's reason: without the clamp a carve past the direct map can land in vmalloc space. */
 	if (!m->has_clamp && m->kaslr.value && placed.end > m->kaslr_direct_map_end)
 		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
 	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
@@ -174,7 +174,7 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
 	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
 		return HR_E_NOMEM;
-	if (m->map_ok)
+	if (m->can_place)
 		hr_free_space(&space, m->search_top, m->section_size, &a->free_largest, &a->free_total);
 	for (size_t i = 0; i < n; i++) {
 		struct hr_request_result *r = &a->requests[i];
@@ -183,7 +183,7 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 		r->size = sizes[i];
 		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
 			r->aligned_size = 0;
-		r->placed = m->map_ok && hr_carve(&space, &rule, sizes[i], &r->placement);
+		r->placed = m->can_place && hr_carve(&space, &rule, sizes[i], &r->placement);
 		if (r->placed) {
 			r->hazards = hazards_of(m, r->placement);
 			if (hr_space_add(&space, r->placement)) {
@@ -193,14 +193,21 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 		}
 		if (m->zone_device == HR_NO || m->device_private == HR_NO)
 			r->legacy = HR_UNSUPPORTED;
-		else if (!m->map_ok)
+		else if (!m->can_place)
 			r->legacy = HR_VERDICT_UNKNOWN;
 		else if (!r->placed)
 			r->legacy = HR_NO_SPACE;
 		else
 			r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
-		if (m->map_ok && !r->placed)
+		if (m->can_place && !r->placed) {
+			struct hr_carve_rule by_section = rule;
+			struct hr_range unused;
+
 			r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
+			by_section.step_by_align = true;
+			r->fits_stepping_by_section = !rule.step_by_align &&
+						      hr_carve(&space, &by_section, sizes[i], &unused);
+		}
 
 		/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
 		 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
@@ -229,7 +236,11 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 		add_finding(a, "kernel-version-unknown", HR_WARNING,
 			    "kernel version unknown: the version rules assume the oldest behaviour; give "
 			    "--kernel-version");
-	if (m->device_private == HR_UNKNOWN)
+	if (m->device_private_source == HR_SRC_OVERRIDE)
+		add_finding(a, "device-private-override", HR_INFO,
+			    "CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE taken as %s (--device-private), not "
+			    "from the kernel config", m->device_private == HR_YES ? "on" : "off");
+	else if (m->device_private == HR_UNKNOWN)
 		add_finding(a, "kconfig-missing", HR_WARNING,
 			    "no kernel config was readable, so whether CONFIG_DEVICE_PRIVATE is on is unknown");
 	else if (m->zone_device == HR_NO || m->device_private == HR_NO)
@@ -257,13 +268,14 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
 	int worst_bits = 0;
-	bool unplaceable = false;
+	bool unplaceable = false, newer_step_helps = false;
 
 	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 
 		if (r->placed)
 			continue;
+		newer_step_helps |= r->fits_stepping_by_section;
 		if (!r->phys_bits_needed)
 			unplaceable = true;
 		else if (r->phys_bits_needed > worst_bits)
@@ -274,11 +286,16 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 			    "with the same layout, phys-bits %d would place every request (QEMU: -cpu "
 			    "...,phys-bits=%d or host-phys-bits=on; other hypervisors: the guest's physical "
 			    "address width)", worst_bits, worst_bits);
+	if (newer_step_helps)
+		add_finding(a, "advice-kernel", HR_INFO,
+			    "a kernel that steps by the section (659aa050a538: 6.7, 6.6.11) would place "
+			    "requests that this one cannot: it tries every 128 MiB slot, not only multiples "
+			    "of the request size");
 	if (unplaceable)
 		add_finding(a, "advice-new-scheme", HR_INFO,
-			    "some requests cannot be placed at any phys-bits up to %u: only the new scheme "
-			    "(memremap_device_private_pagemap(), no physical address space) or smaller "
-			    "requests help", m->max_physmem_bits);
+			    "some requests cannot be placed at any phys-bits up to %u: the new scheme "
+			    "(memremap_device_private_pagemap()) needs no physical address space; each "
+			    "request's new-scheme verdict says whether it would work there", m->max_physmem_bits);
 	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
 		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
 		uint64_t size = e->end - e->start + 1;
@@ -312,7 +329,8 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 	if (st)
 		return st;
 	a->n_requests = n_sizes;
-	advise(a, facts);
+	if (a->model.can_place)
+		advise(a, facts);
 	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
 	return HR_OK;
 }

@@ -6,6 +6,7 @@
 
 #define IOMEM_PATH "/proc/iomem"
 #define IOMEM_MAX_BYTES (16u << 20)	/* real files are a few KiB; refuse absurd ones */
+#define IOMEM_MAX_DEPTH 32		/* the kernel nests a handful of levels */
 
 /* One line: "<indent>start-end : name". */
 static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry *e)
@@ -35,12 +36,32 @@ static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry 
 	return e->name != NULL;
 }
 
+/* The kernel keeps siblings disjoint and children inside their parent; a file that breaks this is
+ * damaged. The entry is still used: every top-level range is busy whatever the damage. */
+static void check_nesting(const struct hr_iomem *io, const size_t *last,
+			  const struct hr_iomem_entry *e, unsigned lineno, const char *path,
+			  struct hr_diags *diags)
+{
+	const struct hr_iomem_entry *sibling = last[e->depth] ? &io->entries[last[e->depth] - 1] : NULL;
+	const struct hr_iomem_entry *parent = e->depth ? &io->entries[last[e->depth - 1] - 1] : NULL;
+
+	if (parent && (e->start < parent->start || e->end > parent->end))
+		hr_diag_add(diags, HR_E_PARSE, path, lineno,
+			    "%#llx-%#llx lies outside its parent on line %u",
+			    (unsigned long long)e->start, (unsigned long long)e->end, parent->line);
+	if (sibling && sibling->end >= e->start && sibling->start <= e->end)
+		hr_diag_add(diags, HR_E_PARSE, path, lineno, "%#llx-%#llx overlaps line %u",
+			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
+}
+
 enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
 			      struct hr_diags *diags, struct hr_error *err)
 {
 	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0, prev_depth = 0;
 	size_t cap = 0, nonzero = 0;
+	/* last[d]: index + 1 of the latest entry at depth d, for the nesting checks (0: none). */
+	size_t last[IOMEM_MAX_DEPTH + 1] = {0};
 	struct hr_iomem io = {0};
 
 	while (p < end) {
@@ -61,10 +82,13 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "end %#llx is below start %#llx, skipped",
 				    (unsigned long long)e.end, (unsigned long long)e.start);
 			free(e.name);
-		} else if (e.depth > prev_depth + 1 || (io.count == 0 && e.depth > 0)) {
+		} else if (e.depth > prev_depth + 1 || (io.count == 0 && e.depth > 0) ||
+			   e.depth > IOMEM_MAX_DEPTH) {
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "indented deeper than its parent, skipped");
 			free(e.name);
 		} else {
+			if (e.start || e.end)	/* zeroed lines (unprivileged reader) say nothing */
+				check_nesting(&io, last, &e, lineno, path, diags);
 			if (io.count == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
 				struct hr_iomem_entry *grown = realloc(io.entries, ncap * sizeof(*grown));
@@ -79,6 +103,9 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			}
 			e.line = lineno;
 			io.entries[io.count++] = e;
+			last[e.depth] = io.count;
+			if (e.depth < IOMEM_MAX_DEPTH)
+				last[e.depth + 1] = 0;
 			prev_depth = e.depth;
 			if (e.depth == 0)
 				io.top_count++;

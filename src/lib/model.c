@@ -28,10 +28,12 @@ static void set_int(struct hr_fact_int *f, int value, enum hr_source source, con
 
 static const char *arch_of(const struct hr_facts *facts)
 {
-	if (!facts->have_cpuinfo)
-		return facts->have_cpuid ? "x86_64" : "unknown";
-	/* Only x86 prints "address sizes" and vendor_id in /proc/cpuinfo. */
-	return facts->cpuinfo.phys_bits > 0 || facts->cpuinfo.vendor[0] ? "x86_64" : "unknown";
+	/* Only x86 prints "address sizes" and vendor_id in /proc/cpuinfo, and only x86 exports
+	 * /sys/kernel/boot_params. */
+	if (facts->have_cpuid || (facts->have_cpuinfo && (facts->cpuinfo.phys_bits > 0 ||
+							   facts->cpuinfo.vendor[0])))
+		return "x86_64";
+	return facts->e820_status != HR_E_NOENT ? "x86_64" : "unknown";
 }
 
 static void model_cpu(const struct hr_facts *facts, const struct hr_overrides *ov, struct hr_model *m)
@@ -167,14 +169,16 @@ static bool kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, 
 	return true;
 }
 
-/* Whether the kernel clamps the search at the direct-map end (dfb3911c). The symbol it added is the
+/* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
  * kernel's own answer; the version table is the fallback. */
 static void model_clamp(const struct hr_facts *facts, struct hr_model *m)
 {
 	const struct hr_symbols *s = &facts->symbols;
 
-	if (s->present[HR_SYM_DIRECT_MAP_PHYSMEM_END] == HR_YES ||
-	    s->present[HR_SYM_PHYSMEM_END] == HR_YES) {
+	/* With --kernel-version the question is about another kernel: its rules decide. */
+	if (m->version_source != HR_SRC_OVERRIDE &&
+	    (s->present[HR_SYM_DIRECT_MAP_PHYSMEM_END] == HR_YES ||
+	     s->present[HR_SYM_PHYSMEM_END] == HR_YES)) {
 		m->has_clamp = true;
 		snprintf(m->clamp_basis, sizeof(m->clamp_basis), "%s is in /proc/kallsyms",
 			 s->present[HR_SYM_DIRECT_MAP_PHYSMEM_END] == HR_YES
@@ -241,12 +245,21 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	model_cpu(facts, ov, m);
 	model_version(facts, ov, m);
 	model_kaslr(facts, ov, m);
-	m->zone_device = hr_kconfig_enabled(&facts->config, "ZONE_DEVICE");
-	m->device_private = hr_kconfig_enabled(&facts->config, "DEVICE_PRIVATE");
-	m->new_scheme = facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	if (ov->device_private >= 0) {
+		m->zone_device = m->device_private = ov->device_private ? HR_YES : HR_NO;
+		m->device_private_source = HR_SRC_OVERRIDE;
+	} else {
+		m->zone_device = hr_kconfig_enabled(&facts->config, "ZONE_DEVICE");
+		m->device_private = hr_kconfig_enabled(&facts->config, "DEVICE_PRIVATE");
+		m->device_private_source = m->device_private == HR_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MEASURED;
+	}
+	/* The series is in no release, so another kernel version cannot promise it. */
+	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
+			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
 	m->section_size = X86_SECTION_SIZE;
 	m->top_of_ram = hr_iomem_top_of_ram(&facts->iomem);
 	model_limits(facts, ov, m);
-	if (!m->map_ok || !m->arch_supported)
+	m->can_place = m->map_ok && m->phys_bits.source != HR_SRC_UNKNOWN;
+	if (!m->can_place || !m->arch_supported)
 		m->inconclusive = true;
 }

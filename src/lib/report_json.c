@@ -127,7 +127,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "schema", HR_REPORT_SCHEMA,
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
-			 "free", a->model.map_ok ? json_pack("{s:o, s:o}", "largest",
+			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free_total ? range(a->free_largest)
 							 : json_null(), "total", size(a->free_total))
 			 : json_null(),

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "headroom/report.h"
 
@@ -65,7 +66,10 @@ static void print_machine(FILE *out, const struct hr_facts *f, const struct hr_m
 	const char *hv = hr_hypervisor_name(f);
 
 	fprintf(out, "Machine\n");
-	fprintf(out, "  arch            %s%s%s\n", m->arch, hv ? ", guest of " : "", hv ? hv : "");
+	if (hv && strcmp(hv, "unknown") == 0)
+		fprintf(out, "  arch            %s, a guest (hypervisor not named in the inputs)\n", m->arch);
+	else
+		fprintf(out, "  arch            %s%s%s\n", m->arch, hv ? ", guest of " : "", hv ? hv : "");
 	char version[32];
 
 	if (m->version_source == HR_SRC_UNKNOWN)
@@ -122,8 +126,10 @@ static void print_requests(FILE *out, const struct hr_audit *a, bool bytes)
 		else if (r->phys_bits_needed)
 			snprintf(place, sizeof(place), "-ERANGE (phys-bits %d would fit)",
 				 r->phys_bits_needed);
-		else
+		else if (a->model.can_place)
 			snprintf(place, sizeof(place), "-ERANGE");
+		else
+			snprintf(place, sizeof(place), "(unknown)");
 		fprintf(out, "  %-12s %-12s %-33s %s, %s of struct pages\n",
 			hr_format_size(r->size, bytes, sz, sizeof(sz)), hr_legacy_verdict_name(r->legacy),
 			place, hr_new_verdict_name(r->new_scheme),
@@ -132,7 +138,7 @@ static void print_requests(FILE *out, const struct hr_audit *a, bool bytes)
 			if (r->hazards & h)
 				fprintf(out, "  %-12s hazard: %s\n", "", h == HR_HAZARD_ABOVE_DIRECT_MAP
 					? "above-direct-map: beyond the KASLR direct map, the carve can reach "
-					  "vmalloc space (fixed by dfb3911c3692)"
+					  "vmalloc space (fixed by ea72ce5da228)"
 					: "max-pfn-bump: max_pfn rises to the carve's end, so devices with a "
 					  "narrower DMA mask bounce (fixed by 7170130e4c72)");
 	}
@@ -146,7 +152,7 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 	fprintf(out, "headroom: physical address space for device-private memory\n\n");
 	print_machine(out, f, &a->model);
 	print_limits(out, &a->model, opts->bytes);
-	if (a->model.map_ok) {
+	if (a->model.can_place) {
 		print_map(out, f, &a->model, opts->bytes);
 		if (a->free_total)
 			fprintf(out, "\nFree below the search top: %s, largest %s at %#llx-%#llx\n",
@@ -157,8 +163,8 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 				(unsigned long long)a->free_largest.end);
 		else
 			fprintf(out, "\nFree below the search top: none\n");
-		print_requests(out, a, opts->bytes);
 	}
+	print_requests(out, a, opts->bytes);
 	if (a->n_findings)
 		fprintf(out, "\nFindings\n");
 	for (size_t i = 0; i < a->n_findings; i++)

@@ -7,7 +7,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 N=$1 SIZES=$2 CONFIG=${3:-}
-S=$WORK/runs/$N/share
+S=$AWORK/runs/$N/share
 C=$CASES/vm-$N
 die() { echo "convert $N: $*" >&2; exit 1; }
 
@@ -29,7 +29,7 @@ requests=$(printf '%s\n' "$P" | grep '^request ' || true)
 IFS=, read -r -a want <<< "$SIZES"
 [ "$(printf '%s\n' "$requests" | grep -c .)" -eq "${#want[@]}" ] ||
 	die "expected ${#want[@]} request lines, got: $requests"
-done_line=$(line done)
+done_line=$(line "done")
 ok=$(echo "$done_line" | awk '{print $4}'); rel=$(echo "$done_line" | awk '{print $6}')
 [ -n "$ok" ] && [ "$ok" = "$rel" ] || die "probe did not release every region: $done_line"
 

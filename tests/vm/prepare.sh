@@ -1,30 +1,61 @@
 #!/bin/bash
 # prepare.sh: fetch the guest kernel (not installed), build the probe against
 # the matching headers, build the busybox initramfs. Output in $HVM_WORK
-# (default /var/tmp/headroom-vm): vmlinuz, initramfs.cpio.gz, release.
+# (default /var/tmp/headroom-vm; $HVM_WORK/arm64 for HVM_ARCH=arm64):
+# vmlinuz, initramfs.cpio.gz, release.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 REL=$(hvm_release)
-HDR=/usr/src/linux-headers-$REL
-[ -d "$HDR" ] || { echo "missing $HDR" >&2; exit 1; }
-mkdir -p "$WORK"
-cd "$WORK"
+mkdir -p "$AWORK"
+cd "$AWORK"
 
-# 1. guest kernel: apt-get download + dpkg-deb -x, so the host's /boot and
-#    initramfs triggers are untouched
+# 1. guest packages: apt-get download + dpkg-deb -x, so the host's /boot and
+#    initramfs triggers are untouched. arm64 needs a temporary foreign
+#    architecture (removed again by the trap, also on failure).
+PKGS="linux-image-$REL"
+[ "$HVM_ARCH" = arm64 ] && PKGS="linux-image-$REL:arm64 linux-headers-$REL:arm64 busybox-static:arm64"
 if [ ! -f "img/boot/vmlinuz-$REL" ]; then
 	rm -rf img dl && mkdir -p img dl
-	(cd dl && apt-get download "linux-image-$REL" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-	dpkg-deb -x dl/linux-image-"$REL"_*.deb img
+	if [ "$HVM_ARCH" = arm64 ]; then
+		trap 'dpkg --remove-architecture arm64; apt-get update -qq >/dev/null 2>&1' EXIT
+		dpkg --add-architecture arm64
+		apt-get update -qq >/dev/null
+	fi
+	# shellcheck disable=SC2086
+	(cd dl && apt-get download $PKGS 2>&1 | grep -v 'unsandboxed' || true)
+	for d in dl/*.deb; do dpkg-deb -x "$d" img; done
+	if [ "$HVM_ARCH" = arm64 ]; then
+		dpkg --remove-architecture arm64
+		apt-get update -qq >/dev/null 2>&1 || true
+		trap - EXIT
+	fi
 fi
+[ -f "img/boot/vmlinuz-$REL" ] || { echo "download of $PKGS failed" >&2; exit 1; }
 cp "img/boot/vmlinuz-$REL" vmlinuz
 echo "$REL" > release
 
 # 2. probe module: build a copy so the repository stays free of kbuild output
 rm -rf probe && mkdir probe
 cp "$REPO/probes/headroom_probe.c" "$REPO/probes/Kbuild" probe/
-make -s -C "$HDR" M="$WORK/probe" modules >probe/build.log 2>&1 || { cat probe/build.log >&2; exit 1; }
+if [ "$HVM_ARCH" = x86_64 ]; then
+	HDR=/usr/src/linux-headers-$REL
+	MAKEARGS=
+else
+	# the arm64 headers package links scripts/ and tools/ relative to /usr/src;
+	# point them at the host's (amd64) linux-kbuild of the same version
+	HDR=$AWORK/img/usr/src/linux-headers-$REL
+	for l in scripts tools; do
+		t=$(readlink "$HDR/$l"); ln -sfn "/usr/lib/${t#../../lib/}" "$HDR/$l"
+	done
+	command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
+		{ echo "install gcc-aarch64-linux-gnu" >&2; exit 1; }
+	MAKEARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+fi
+[ -d "$HDR" ] || { echo "missing $HDR" >&2; exit 1; }
+# shellcheck disable=SC2086
+make -s -C "$HDR" $MAKEARGS M="$AWORK/probe" modules >probe/build.log 2>&1 ||
+	{ cat probe/build.log >&2; exit 1; }
 grep -aq "vermagic=$REL " probe/headroom_probe.ko ||
 	{ echo "probe vermagic does not match $REL" >&2; exit 1; }
 
@@ -33,18 +64,18 @@ grep -aq "vermagic=$REL " probe/headroom_probe.ko ||
 #    /boot/config-<release> so capture-root records it.
 R=initramfs
 rm -rf $R && mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/mnt/host $R/lib/modules $R/boot
-cp /bin/busybox $R/bin/busybox
+if [ "$HVM_ARCH" = x86_64 ]; then cp /bin/busybox $R/bin/busybox; else cp img/bin/busybox $R/bin/busybox; fi
 ln -s busybox $R/bin/sh              # kernel needs /bin/sh, else "No working init"
 M=img/lib/modules/$REL/kernel
 MODS="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
-      drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci fs/netfs/netfs
-      fs/fscache/fscache net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p"
+      drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/virtio/virtio_mmio
+      fs/netfs/netfs fs/fscache/fscache net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p"
 : > $R/lib/modules/order
 for m in $MODS; do
 	f=$(ls $M/$m.ko* 2>/dev/null | head -1)
 	[ -n "$f" ] || continue              # built in or absent on this kernel
 	case $f in
-	*.xz) xz -dc "$f" > $R/lib/modules/$(basename "$m").ko ;;
+	*.xz) xz -dc "$f" > "$R/lib/modules/$(basename "$m").ko" ;;
 	*) cp "$f" $R/lib/modules/ ;;
 	esac
 	basename "$m" >> $R/lib/modules/order
@@ -55,5 +86,5 @@ cp "$REPO/tests/capture-root" $R/bin/capture-root
 cp "$HVM_DIR/init.sh" $R/init
 chmod +x $R/init $R/bin/capture-root
 (cd $R && find . | cpio -o -H newc --quiet | gzip -1 > ../initramfs.cpio.gz)
-cp /usr/share/OVMF/OVMF_VARS_4M.fd vars-template.fd
-echo "prepared $REL in $WORK ($(du -h initramfs.cpio.gz | cut -f1) initramfs)"
+[ "$HVM_ARCH" = x86_64 ] && cp /usr/share/OVMF/OVMF_VARS_4M.fd vars-template.fd
+echo "prepared $REL in $AWORK ($(du -h initramfs.cpio.gz | cut -f1) initramfs)"

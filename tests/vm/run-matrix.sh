@@ -5,14 +5,16 @@
 # then converts each finished guest into tests/cases/vm-<name>/ and rewrites
 # expected-refusals from the lines QEMU refused. Exit 1 if any line failed.
 set -eu
+MATRIX=${1:-$(dirname "$0")/matrix.x86_64}
+# the matrix file's suffix names the guest architecture (matrix.arm64)
+case $MATRIX in *.arm64) export HVM_ARCH=arm64 ;; *) export HVM_ARCH=${HVM_ARCH:-x86_64} ;; esac
 . "$(dirname "$0")/lib.sh"
-MATRIX=${1:-$HVM_DIR/matrix.x86_64}
 JOBS=${2:-2}
-[ -f "$WORK/initramfs.cpio.gz" ] || "$HVM_DIR/prepare.sh"
+[ -f "$AWORK/initramfs.cpio.gz" ] || "$HVM_DIR/prepare.sh"
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
 
 # parse once: name, qemu args, append, sizes (NUL separated for xargs)
-LIST=$WORK/matrix.parsed
+LIST=$AWORK/matrix.parsed
 : > "$LIST"
 while IFS='|' read -r n q a s; do
 	n=$(trim "$n")
@@ -36,7 +38,7 @@ names=" $(tr '\0' '\n' < "$LIST" | awk 'NR % 4 == 1' | tr '\n' ' ') "
 	done
 } > "$REF.new"
 while IFS= read -r -d '' n && IFS= read -r -d '' q && IFS= read -r -d '' a && IFS= read -r -d '' s; do
-	r=$(cat "$WORK/runs/$n/result" 2>/dev/null || echo "failed not run")
+	r=$(cat "$AWORK/runs/$n/result" 2>/dev/null || echo "failed not run")
 	case $r in
 	ok) "$HVM_DIR/convert.sh" "$n" "$s" "$n | $q | $a | $s" >/dev/null || fail=1 ;;
 	refused*) echo "$n | $q | $a | ${r#refused }" >> "$REF.new" ;;
