@@ -66,6 +66,9 @@ const char *hr_new_verdict_name(enum hr_new_verdict v);
 const char *hr_severity_name(enum hr_severity s);
 const char *hr_hazard_name(enum hr_hazard h);
 
+/* One sentence on what the hazard does on this kernel and which commit fixed it. */
+const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h);
+
 /* 0 all fit (or none asked and the map was read), 1 a predicted failure or hazard, 2 inconclusive. */
 int hr_audit_exit_code(const struct hr_audit *audit);
 

@@ -11,10 +11,11 @@ struct hr_cpuinfo {
 	bool la57;			/* "la57" flag: the kernel runs 5-level paging */
 	bool hypervisor;		/* "hypervisor" flag */
 	char vendor[16];		/* vendor_id, "" when absent */
+	bool arm64;			/* "CPU implementer": an arm64 kernel's cpuinfo */
 };
 
-/* Parse the first processor block of /proc/cpuinfo. HR_E_PARSE when neither address sizes nor
- * flags are found. path only names the source in errors. */
+/* Parse the first processor block of /proc/cpuinfo. HR_E_PARSE when it holds neither address
+ * sizes nor flags (x86) nor "CPU implementer" (arm64). path only names the source in errors. */
 enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 				struct hr_cpuinfo *out, struct hr_error *err);
 

@@ -30,8 +30,8 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 enum hr_status hr_iomem_read(const struct hr_root *root, struct hr_iomem *out,
 			     struct hr_diags *diags, struct hr_error *err);
 
-/* Highest end of a top-level "System RAM" entry, or 0 when there is none. */
-uint64_t hr_iomem_top_of_ram(const struct hr_iomem *iomem);
+/* Lowest start and highest end of the top-level "System RAM" entries; false when there is none. */
+bool hr_iomem_ram_bounds(const struct hr_iomem *iomem, uint64_t *bottom, uint64_t *top);
 
 void hr_iomem_free(struct hr_iomem *iomem);
 

@@ -21,6 +21,7 @@ enum hr_rule_id {
 	HR_RULE_P2PDMA_NO_TRIM,		/* 7ffb791423c7: no KASLR trim with CONFIG_PCI_P2PDMA */
 	HR_RULE_ZONE_DEVICE_NO_TRIM,	/* 269031b15c14: no KASLR trim with CONFIG_ZONE_DEVICE */
 	HR_RULE_NO_MAX_PFN_BUMP,	/* 7170130e4c72: device-private add_pages() keeps max_pfn */
+	HR_RULE_ARM64_LINEAR_MAP_END,	/* eeb8fdfcf090: arm64 PHYSMEM_END is the end of the linear map */
 	HR_RULE_COUNT
 };
 

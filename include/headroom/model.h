@@ -72,7 +72,8 @@ struct hr_fact_addr {
 };
 
 struct hr_model {
-	const char *arch;		/* "x86_64", or what the inputs say otherwise */
+	const char *arch;		/* "x86_64", "arm64" or "unknown" */
+	bool arm64;
 	bool arch_supported;
 	struct hr_fact_int phys_bits, paging_levels, kaslr;
 	struct hr_kver version;
@@ -83,16 +84,19 @@ struct hr_model {
 	bool new_scheme;		/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
-	unsigned max_physmem_bits;	/* 46 or 52 */
+	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
+	unsigned va_bits;		/* arm64: CONFIG_ARM64_VA_BITS */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
-	uint64_t top_of_ram;		/* highest System RAM byte, from /proc/iomem */
+	uint64_t page_size;
+	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */
 	struct hr_fact_addr iomem_end, direct_map_end;
 	uint64_t search_top;
 	bool step_by_section;		/* 659aa050 */
 	char step_basis[160];
 	bool bumps_max_pfn;		/* device-private add_pages() raises max_pfn (no 7170130e) */
 	char max_pfn_basis[160];
-	uint64_t kaslr_direct_map_end;	/* where the KASLR direct map really ends, for hazards */
+	bool map_end_bug;		/* a carve past mapped_end breaks this kernel (see hazards) */
+	uint64_t mapped_end;		/* where the direct (x86) or linear (arm64) map really ends */
 	bool map_ok;			/* /proc/iomem was read */
 	bool can_place;			/* the map and the address width are known: placements follow */
 	bool inconclusive;		/* a fact the verdicts need is unknown */

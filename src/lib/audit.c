@@ -6,7 +6,6 @@
 
 #include "headroom/audit.h"
 
-#define PAGE_SIZE_X86 4096ull
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
 
@@ -34,6 +33,18 @@ const char *hr_severity_name(enum hr_severity s)
 const char *hr_hazard_name(enum hr_hazard h)
 {
 	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : "max-pfn-bump";
+}
+
+const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
+{
+	if (h == HR_HAZARD_MAX_PFN_BUMP)
+		return "max_pfn rises to the carve's end, so devices with a narrower DMA mask bounce "
+		       "through swiotlb (fixed by 7170130e4c72)";
+	if (m->arm64)
+		return "beyond the linear map, the carve's struct pages fall outside the vmemmap: "
+		       "WARNs per section or a crash (fixed by eeb8fdfcf090)";
+	return "beyond the KASLR direct map, the carve can reach vmalloc space and break iounmap() "
+	       "(fixed by ea72ce5da228)";
 }
 
 static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
@@ -155,8 +166,7 @@ static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
 {
 	unsigned h = 0;
 
-	/* ea72ce5da228's reason: without the clamp a carve past the direct map can land in vmalloc space. */
-	if (!m->has_clamp && m->kaslr.value && placed.end > m->kaslr_direct_map_end)
+	if (m->map_end_bug && placed.end > m->mapped_end)
 		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
 	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
 		h |= HR_HAZARD_MAX_PFN_BUMP;
@@ -178,7 +188,7 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 		hr_free_space(&space, m->search_top, m->section_size, &a->free_largest, &a->free_total);
 	for (size_t i = 0; i < n; i++) {
 		struct hr_request_result *r = &a->requests[i];
-		uint64_t pages = (sizes[i] + PAGE_SIZE_X86 - 1) / PAGE_SIZE_X86;
+		uint64_t pages = (sizes[i] + m->page_size - 1) / m->page_size;
 
 		r->size = sizes[i];
 		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
@@ -203,7 +213,8 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 			struct hr_carve_rule by_section = rule;
 			struct hr_range unused;
 
-			r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
+			if (m->phys_bits.source != HR_SRC_UNKNOWN)
+				r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
 			by_section.step_by_align = true;
 			r->fits_stepping_by_section = !rule.step_by_align &&
 						      hr_carve(&space, &by_section, sizes[i], &unused);
@@ -216,10 +227,10 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 			r->new_scheme = HR_NEW_UNSUPPORTED;
 		else if (r->ram_cost > KVMALLOC_MAX)
 			r->new_scheme = HR_NEW_TOO_LARGE;
-		else if (pages * PAGE_SIZE_X86 > offset_space - offset_used)
+		else if (pages * m->page_size > offset_space - offset_used)
 			r->new_scheme = HR_NEW_NO_SPACE;
 		else
-			offset_used += pages * PAGE_SIZE_X86;
+			offset_used += pages * m->page_size;
 	}
 	hr_space_free(&space);
 	return HR_OK;
@@ -257,7 +268,7 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 		add_finding(a, "new-scheme-present", HR_INFO,
 			    "this kernel has memremap_device_private_pagemap(): converted drivers need no "
 			    "physical address space");
-	if (m->direct_map_end.source == HR_SRC_MODELLED && m->has_clamp)
+	if (m->direct_map_end.source == HR_SRC_MODELLED && m->has_clamp && !m->arm64)
 		add_finding(a, "direct-map-end-modelled", HR_INFO,
 			    "the direct-map end is modelled, not read from the kernel (needs root, "
 			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
@@ -276,7 +287,7 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 		if (r->placed)
 			continue;
 		newer_step_helps |= r->fits_stepping_by_section;
-		if (!r->phys_bits_needed)
+		if (!r->phys_bits_needed && m->phys_bits.source != HR_SRC_UNKNOWN)
 			unplaceable = true;
 		else if (r->phys_bits_needed > worst_bits)
 			worst_bits = r->phys_bits_needed;

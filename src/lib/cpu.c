@@ -129,6 +129,8 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 				out->la57 = has_word(&f, "la57");
 				out->hypervisor = has_word(&f, "hypervisor");
 				seen_flags = true;
+			} else if (key_is(&f, "CPU implementer")) {
+				out->arm64 = true;
 			} else if (key_is(&f, "vendor_id") && !out->vendor[0]) {
 				if (f.value_len >= sizeof(out->vendor))
 					return hr_fail(err, HR_E_PARSE, path, line,
@@ -142,9 +144,10 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 		}
 		p = nl ? nl + 1 : end;
 	}
-	if (!seen_sizes && !seen_flags)
+	if (!seen_sizes && !seen_flags && !out->arm64)
 		return hr_fail(err, HR_E_PARSE, path, 0,
-			       "no \"address sizes\" and no \"flags\" in the first processor block");
+			       "no \"address sizes\", \"flags\" or \"CPU implementer\" in the first "
+			       "processor block");
 	return HR_OK;
 }
 

@@ -104,11 +104,17 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->iomem_status = hr_iomem_read(&f->root, &f->iomem, &f->diags, &err);
 	if (f->iomem_status)
 		hr_diag_add_error(&f->diags, &err);
-	f->memmap_status = hr_sysfs_memmap_read(&f->root, &f->memmap, &f->diags, &err);
-	if (f->memmap_status)
-		hr_diag_add_error(&f->diags, &err);
-	gather_boot_params(f);
 	gather_cpu(f);
+	/* The firmware memory map and boot_params exist on x86 only. */
+	if (f->have_cpuinfo && f->cpuinfo.arm64) {
+		f->memmap_status = f->e820_status = HR_E_NOENT;
+		f->boot_kaslr = -1;
+	} else {
+		f->memmap_status = hr_sysfs_memmap_read(&f->root, &f->memmap, &f->diags, &err);
+		if (f->memmap_status)
+			hr_diag_add_error(&f->diags, &err);
+		gather_boot_params(f);
+	}
 
 	text = read_text(f, &f->diags, "/proc/sys/kernel/osrelease", false);
 	if (text)

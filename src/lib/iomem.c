@@ -142,17 +142,22 @@ enum hr_status hr_iomem_read(const struct hr_root *root, struct hr_iomem *out,
 	return st;
 }
 
-uint64_t hr_iomem_top_of_ram(const struct hr_iomem *iomem)
+bool hr_iomem_ram_bounds(const struct hr_iomem *iomem, uint64_t *bottom, uint64_t *top)
 {
-	uint64_t top = 0;
+	bool found = false;
 
 	for (size_t i = 0; i < iomem->count; i++) {
 		const struct hr_iomem_entry *e = &iomem->entries[i];
 
-		if (e->depth == 0 && strcmp(e->name, "System RAM") == 0 && e->end > top)
-			top = e->end;
+		if (e->depth || strcmp(e->name, "System RAM") != 0)
+			continue;
+		if (!found || e->start < *bottom)
+			*bottom = e->start;
+		if (!found || e->end > *top)
+			*top = e->end;
+		found = true;
 	}
-	return top;
+	return found;
 }
 
 void hr_iomem_free(struct hr_iomem *iomem)

@@ -132,6 +132,18 @@ static const struct hr_rule rules[HR_RULE_COUNT] = {
 		.backports = no_max_pfn_bump_backports,
 		.n_backports = ARRAY_LEN(no_max_pfn_bump_backports),
 	},
+	[HR_RULE_ARM64_LINEAR_MAP_END] = {
+		.id = HR_RULE_ARM64_LINEAR_MAP_END,
+		.commit = "eeb8fdfcf090",
+		.title = "arm64: Expose the end of the linear map in PHYSMEM_END",
+		.mainline = { 6, 12, 0 },
+		.mainline_evidence = "posted 2024-09-03 <20240903164532.3874988-1-scott@os.amperecomputing.com>; "
+			"\"arm64 updates for 6.12\" <20240913164001.GA24426@willie-the-truck> lists \"Define "
+			"PHYSMEM_END to fix a crash in the amdgpu driver\"; Cc stable was dropped because "
+			"PHYSMEM_END then existed only in linux-next",
+		.backports = NULL,
+		.n_backports = 0,
+	},
 };
 
 const struct hr_rule *hr_rule_get(enum hr_rule_id id)

@@ -4,8 +4,10 @@
 #include "headroom/model.h"
 
 /* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
- * paging, else 46. */
-#define X86_SECTION_SIZE (1ull << 27)
+ * paging, else 46. arch/arm64/include/asm/sparsemem.h: SECTION_SIZE_BITS 29 with 64K pages, else
+ * 27; MAX_PHYSMEM_BITS is CONFIG_ARM64_PA_BITS. */
+#define SECTION_128M (1ull << 27)
+#define SECTION_512M (1ull << 29)
 #define TIB (1ull << 40)
 
 const char *hr_source_name(enum hr_source source)
@@ -29,17 +31,64 @@ static void set_int(struct hr_fact_int *f, int value, enum hr_source source, con
 static const char *arch_of(const struct hr_facts *facts)
 {
 	/* Only x86 prints "address sizes" and vendor_id in /proc/cpuinfo, and only x86 exports
-	 * /sys/kernel/boot_params. */
+	 * /sys/kernel/boot_params; arm64 prints "CPU implementer". */
+	if (facts->have_cpuinfo && facts->cpuinfo.arm64)
+		return "arm64";
 	if (facts->have_cpuid || (facts->have_cpuinfo && (facts->cpuinfo.phys_bits > 0 ||
 							   facts->cpuinfo.vendor[0])))
 		return "x86_64";
 	return facts->e820_status != HR_E_NOENT ? "x86_64" : "unknown";
 }
 
-static void model_cpu(const struct hr_facts *facts, const struct hr_overrides *ov, struct hr_model *m)
+/* A numeric Kconfig value, or fallback when the config lacks it. */
+static long kconfig_number(const struct hr_facts *facts, const char *name, long fallback)
+{
+	const char *v = hr_kconfig_get(&facts->config, name);
+	long n;
+
+	return v && sscanf(v, "%li", &n) == 1 ? n : fallback;
+}
+
+/* arm64: the CPU's PA range is not exported, and the kernel's widths are Kconfig choices. */
+static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    struct hr_model *m)
+{
+	long pa_bits = kconfig_number(facts, "ARM64_PA_BITS", 0),
+	     va_bits = kconfig_number(facts, "ARM64_VA_BITS", 0);
+	unsigned page_shift = hr_kconfig_enabled(&facts->config, "ARM64_64K_PAGES") == HR_YES ? 16
+			      : hr_kconfig_enabled(&facts->config, "ARM64_16K_PAGES") == HR_YES ? 14 : 12;
+	char basis[160];
+
+	m->page_size = 1ull << page_shift;
+	m->section_size = page_shift == 16 ? SECTION_512M : SECTION_128M;
+	if (ov->phys_bits > 0)
+		set_int(&m->phys_bits, ov->phys_bits, HR_SRC_OVERRIDE, "--phys-bits");
+	else
+		set_int(&m->phys_bits, 0, HR_SRC_UNKNOWN,
+			"arm64 does not export the CPU's physical address range");
+	if (pa_bits < 36 || pa_bits > 52 || va_bits < 36 || va_bits > 52) {
+		pa_bits = va_bits = 48;
+		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN,
+			"assumed 48-bit PA and VA, 4K pages: no CONFIG_ARM64_PA_BITS/VA_BITS");
+		m->inconclusive = true;
+	} else {
+		/* Each level resolves page_shift - 3 bits: ceil((va - page_shift) / (page_shift - 3)). */
+		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%ld with %llu KiB pages", va_bits,
+			 (unsigned long long)(m->page_size >> 10));
+		set_int(&m->paging_levels, (int)((va_bits - 4) / (long)(page_shift - 3)),
+			HR_SRC_MEASURED, basis);
+	}
+	m->max_physmem_bits = (unsigned)pa_bits;
+	m->va_bits = (unsigned)va_bits;
+}
+
+static void model_x86_cpu(const struct hr_facts *facts, const struct hr_overrides *ov,
+			  struct hr_model *m)
 {
 	char basis[160];
 
+	m->page_size = 4096;
+	m->section_size = SECTION_128M;
 	if (ov->phys_bits > 0) {
 		set_int(&m->phys_bits, ov->phys_bits, HR_SRC_OVERRIDE, "--phys-bits");
 	} else if (facts->have_cpuinfo && facts->cpuinfo.phys_bits > 0) {
@@ -50,7 +99,6 @@ static void model_cpu(const struct hr_facts *facts, const struct hr_overrides *o
 		set_int(&m->phys_bits, facts->cpuid.phys_bits, HR_SRC_MEASURED, "CPUID 0x80000008");
 	} else {
 		set_int(&m->phys_bits, 0, HR_SRC_UNKNOWN, "no /proc/cpuinfo address sizes");
-		m->inconclusive = true;
 	}
 
 	if (ov->la57 >= 0) {
@@ -113,7 +161,9 @@ static void model_kaslr(const struct hr_facts *facts, const struct hr_overrides 
 {
 	if (ov->kaslr >= 0)
 		set_int(&m->kaslr, ov->kaslr, HR_SRC_OVERRIDE, "--kaslr");
-	else if (hr_kconfig_enabled(&facts->config, "RANDOMIZE_MEMORY") == HR_NO)
+	else if (m->arm64 && hr_kconfig_enabled(&facts->config, "RANDOMIZE_BASE") == HR_NO)
+		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_RANDOMIZE_BASE is not set");
+	else if (!m->arm64 && hr_kconfig_enabled(&facts->config, "RANDOMIZE_MEMORY") == HR_NO)
 		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_RANDOMIZE_MEMORY is not set");
 	else if (hr_kconfig_enabled(&facts->config, "KASAN") == HR_YES)
 		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_KASAN disables memory KASLR");
@@ -129,44 +179,41 @@ static void model_kaslr(const struct hr_facts *facts, const struct hr_overrides 
 }
 
 /* arch/x86/mm/kaslr.c kernel_randomize_memory(): the direct map is 2^MAX_PHYSMEM_BITS unless
- * KASLR trims it to DIV_ROUND_UP(max_pfn << PAGE_SHIFT, 1 TiB) + PADDING TiB. Returns whether it
- * trims; *why says which rule decided. */
-static bool kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, uint64_t *end,
+ * KASLR trims it to DIV_ROUND_UP(max_pfn << PAGE_SHIFT, 1 TiB) + PADDING TiB. *why says which
+ * rule decided. */
+static void kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, uint64_t *end,
 			char *why, size_t len)
 {
-	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), padding = 0, memory_tb;
-	const char *pad = hr_kconfig_get(&facts->config, "RANDOMIZE_MEMORY_PHYSICAL_PADDING");
+	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), memory_tb,
+		 padding = (uint64_t)kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING", 0);
 	char rule[200];
 
 	*end = (1ull << m->max_physmem_bits) - 1;
 	if (!m->kaslr.value) {
 		snprintf(why, len, "KASLR off (%s)", m->kaslr.basis);
-		return false;
+		return;
 	}
 	if (hr_kconfig_enabled(&facts->config, "ZONE_DEVICE") == HR_YES &&
 	    rule_applies(m, HR_RULE_ZONE_DEVICE_NO_TRIM)) {
 		rule_basis(rule, sizeof(rule), m, HR_RULE_ZONE_DEVICE_NO_TRIM);
 		snprintf(why, len, "no KASLR trim: CONFIG_ZONE_DEVICE=y and %s", rule);
-		return false;
+		return;
 	}
 	if (hr_kconfig_enabled(&facts->config, "PCI_P2PDMA") == HR_YES &&
 	    rule_applies(m, HR_RULE_P2PDMA_NO_TRIM)) {
 		rule_basis(rule, sizeof(rule), m, HR_RULE_P2PDMA_NO_TRIM);
 		snprintf(why, len, "no KASLR trim: CONFIG_PCI_P2PDMA=y and %s", rule);
-		return false;
+		return;
 	}
-	if (pad)
-		sscanf(pad, "%lli", (long long *)&padding);
 	memory_tb = (m->top_of_ram + TIB) / TIB + padding;	/* DIV_ROUND_UP(top + 1, 1 TiB) */
 	if (memory_tb >= full_tb) {
 		snprintf(why, len, "KASLR trim does not bite: RAM top rounded up + %llu TiB padding "
 			 "reaches 2^%u", (unsigned long long)padding, m->max_physmem_bits);
-		return false;
+		return;
 	}
 	*end = memory_tb * TIB - 1;
 	snprintf(why, len, "KASLR trims the direct map to RAM top rounded up to a TiB + %llu TiB "
 		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING)", (unsigned long long)padding);
-	return true;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -189,10 +236,31 @@ static void model_clamp(const struct hr_facts *facts, struct hr_model *m)
 	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_PHYSMEM_END_CLAMP);
 }
 
-static void model_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
-			 struct hr_model *m)
+/* The direct-map end: given, read from the kernel, or modelled. */
+static void set_direct_map_end(const struct hr_facts *facts, const struct hr_overrides *ov,
+			       struct hr_model *m, uint64_t modelled, const char *why)
 {
 	struct hr_fact_addr *dme = &m->direct_map_end;
+
+	if (ov->have_direct_map_end) {
+		dme->value = ov->direct_map_end;
+		dme->source = HR_SRC_OVERRIDE;
+		snprintf(dme->basis, sizeof(dme->basis), "--direct-map-end");
+	} else if (facts->have_direct_map_reading) {
+		dme->value = facts->direct_map_reading;
+		dme->source = HR_SRC_MEASURED;
+		snprintf(dme->basis, sizeof(dme->basis), "%s read through /proc/kcore",
+			 hr_symbol_name(facts->direct_map_symbol));
+	} else {
+		dme->value = modelled;
+		dme->source = HR_SRC_MODELLED;
+		snprintf(dme->basis, sizeof(dme->basis), "%s", why);
+	}
+}
+
+static void model_x86_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
+			     struct hr_model *m)
+{
 	uint64_t full = (1ull << m->max_physmem_bits) - 1, kaslr_end;
 	char why[256];
 
@@ -205,34 +273,51 @@ static void model_limits(const struct hr_facts *facts, const struct hr_overrides
 		 m->phys_bits.basis);
 
 	kaslr_trims(facts, m, &kaslr_end, why, sizeof(why));
-	m->kaslr_direct_map_end = kaslr_end;
-	if (ov->have_direct_map_end) {
-		dme->value = ov->direct_map_end;
-		dme->source = HR_SRC_OVERRIDE;
-		snprintf(dme->basis, sizeof(dme->basis), "--direct-map-end");
-	} else if (facts->have_direct_map_reading) {
-		dme->value = facts->direct_map_reading;
-		dme->source = HR_SRC_MEASURED;
-		snprintf(dme->basis, sizeof(dme->basis), "%s read through /proc/kcore",
-			 hr_symbol_name(facts->direct_map_symbol));
-	} else {
-		dme->value = kaslr_end;
-		dme->source = HR_SRC_MODELLED;
-		snprintf(dme->basis, sizeof(dme->basis), "%s", why);
-	}
-	if (dme->source != HR_SRC_MODELLED)
-		m->kaslr_direct_map_end = dme->value;
-
+	set_direct_map_end(facts, ov, m, kaslr_end, why);
 	model_clamp(facts, m);
+	/* Before the clamp, get_free_mem_region() started at min(base->end, 2^MAX_PHYSMEM_BITS - 1),
+	 * and a carve past a trimmed direct map could reach vmalloc space. */
 	m->search_top = m->iomem_end.value;
-	/* Before the clamp, get_free_mem_region() started at min(base->end, 2^MAX_PHYSMEM_BITS - 1). */
-	if (m->has_clamp ? dme->value < m->search_top : full < m->search_top)
-		m->search_top = m->has_clamp ? dme->value : full;
-
-	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
-	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
+	if (m->has_clamp ? m->direct_map_end.value < m->search_top : full < m->search_top)
+		m->search_top = m->has_clamp ? m->direct_map_end.value : full;
+	m->mapped_end = m->direct_map_end.source == HR_SRC_MODELLED ? kaslr_end : m->direct_map_end.value;
+	m->map_end_bug = !m->has_clamp;
 	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
 	rule_basis(m->max_pfn_basis, sizeof(m->max_pfn_basis), m, HR_RULE_NO_MAX_PFN_BUMP);
+}
+
+/* arm64 never narrows iomem_resource.end; PHYSMEM_END is 2^MAX_PHYSMEM_BITS - 1 until 6.12 puts it
+ * at the end of the linear map, __pa(PAGE_END - 1). The linear map spans 2^(VA_BITS - 1) from
+ * memstart_addr, which is at most the start of RAM (KASLR can only move it down). */
+static void model_arm64_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
+			       struct hr_model *m)
+{
+	uint64_t full = (1ull << m->max_physmem_bits) - 1,
+		 linear_end = m->bottom_of_ram + (1ull << (m->va_bits - 1)) - 1;
+	char why[256];
+
+	m->iomem_end.value = UINT64_MAX;
+	m->iomem_end.source = HR_SRC_MODELLED;
+	snprintf(m->iomem_end.basis, sizeof(m->iomem_end.basis),
+		 "arm64 leaves iomem_resource.end at all ones");
+	m->has_clamp = true;
+	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_ARM64_LINEAR_MAP_END);
+	if (rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)) {
+		snprintf(why, sizeof(why), "end of the linear map: start of RAM + 2^%u - 1, an upper "
+			 "bound%s", m->va_bits - 1, m->kaslr.value ? " (KASLR may move it lower)" : "");
+		set_direct_map_end(facts, ov, m, linear_end, why);
+		if (m->kaslr.value && m->direct_map_end.source == HR_SRC_MODELLED)
+			m->inconclusive = true;
+	} else {
+		snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (CONFIG_ARM64_PA_BITS=%u)",
+			 m->max_physmem_bits);
+		set_direct_map_end(facts, ov, m, full, why);
+		/* The 2023 WARN flood and the amdgpu crash: struct pages outside the vmemmap. */
+		m->map_end_bug = true;
+	}
+	m->search_top = m->direct_map_end.value;
+	m->mapped_end = linear_end;
+	snprintf(m->max_pfn_basis, sizeof(m->max_pfn_basis), "x86 only");
 }
 
 void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
@@ -240,9 +325,15 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 {
 	memset(m, 0, sizeof(*m));
 	m->arch = arch_of(facts);
-	m->arch_supported = strcmp(m->arch, "x86_64") == 0;
+	m->arm64 = strcmp(m->arch, "arm64") == 0;
+	m->arch_supported = m->arm64 || strcmp(m->arch, "x86_64") == 0;
 	m->map_ok = facts->iomem_status == HR_OK;
-	model_cpu(facts, ov, m);
+	if (m->map_ok)
+		hr_iomem_ram_bounds(&facts->iomem, &m->bottom_of_ram, &m->top_of_ram);
+	if (m->arm64)
+		model_arm64_cpu(facts, ov, m);
+	else
+		model_x86_cpu(facts, ov, m);
 	model_version(facts, ov, m);
 	model_kaslr(facts, ov, m);
 	if (ov->device_private >= 0) {
@@ -256,10 +347,13 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	/* The series is in no release, so another kernel version cannot promise it. */
 	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
 			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
-	m->section_size = X86_SECTION_SIZE;
-	m->top_of_ram = hr_iomem_top_of_ram(&facts->iomem);
-	model_limits(facts, ov, m);
-	m->can_place = m->map_ok && m->phys_bits.source != HR_SRC_UNKNOWN;
+	if (m->arm64)
+		model_arm64_limits(facts, ov, m);
+	else
+		model_x86_limits(facts, ov, m);
+	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
+	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
+	m->can_place = m->map_ok && (m->arm64 || m->phys_bits.source != HR_SRC_UNKNOWN);
 	if (!m->can_place || !m->arch_supported)
 		m->inconclusive = true;
 }

@@ -78,8 +78,11 @@ static void print_machine(FILE *out, const struct hr_facts *f, const struct hr_m
 		fprintf(out, "  kernel          %s, modelled as %s (%s: %s)\n",
 			f->release[0] ? f->release : "?", hr_kver_format(m->version, version, sizeof(version)),
 			hr_source_name(m->version_source), m->version_basis);
-	fprintf(out, "  phys-bits       %d (%s: %s)\n", m->phys_bits.value,
-		hr_source_name(m->phys_bits.source), m->phys_bits.basis);
+	if (m->phys_bits.source == HR_SRC_UNKNOWN)
+		fprintf(out, "  phys-bits       unknown (%s)\n", m->phys_bits.basis);
+	else
+		fprintf(out, "  phys-bits       %d (%s: %s)\n", m->phys_bits.value,
+			hr_source_name(m->phys_bits.source), m->phys_bits.basis);
 	fprintf(out, "  paging          %d-level (%s: %s)\n", m->paging_levels.value,
 		hr_source_name(m->paging_levels.source), m->paging_levels.basis);
 	fprintf(out, "  KASLR           %s (%s: %s)\n", m->kaslr.value ? "on" : "off",
@@ -136,11 +139,8 @@ static void print_requests(FILE *out, const struct hr_audit *a, bool bytes)
 			hr_format_size(r->ram_cost, bytes, cost, sizeof(cost)));
 		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
 			if (r->hazards & h)
-				fprintf(out, "  %-12s hazard: %s\n", "", h == HR_HAZARD_ABOVE_DIRECT_MAP
-					? "above-direct-map: beyond the KASLR direct map, the carve can reach "
-					  "vmalloc space (fixed by ea72ce5da228)"
-					: "max-pfn-bump: max_pfn rises to the carve's end, so devices with a "
-					  "narrower DMA mask bounce (fixed by 7170130e4c72)");
+				fprintf(out, "  %-12s hazard: %s: %s\n", "", hr_hazard_name(h),
+					hr_hazard_explain(&a->model, h));
 	}
 }
 

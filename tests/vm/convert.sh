@@ -2,7 +2,8 @@
 # convert.sh NAME SIZES [CONFIG-LINE]
 # Turns $HVM_WORK/runs/NAME/share (written by the guest) into the replayable
 # case $CASES/vm-NAME/: root/ (capture-root output), kernel-answer, args, and
-# vm-config (the matrix line, for provenance). Refuses to write a case unless
+# vm-config (the matrix line, for provenance); other files in the case dir
+# are left alone. Refuses to write a case unless
 # the probe answered every size and left nothing in /proc/iomem.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +34,10 @@ done_line=$(line "done")
 ok=$(echo "$done_line" | awk '{print $4}'); rel=$(echo "$done_line" | awk '{print $6}')
 [ -n "$ok" ] && [ "$ok" = "$rel" ] || die "probe did not release every region: $done_line"
 
-rm -rf "$C" && mkdir -p "$C"
+# Other files in the case (expected.*, added by the replay tests) are kept:
+# only root/, kernel-answer, vm-config and the --request pairs of args are ours.
+mkdir -p "$C"
+rm -rf "$C/root"
 cp -a "$S/root" "$C/root"
 {
 	echo "# headroom kernel answer v1"
@@ -43,6 +47,12 @@ cp -a "$S/root" "$C/root"
 	echo "direct_map_end $dm_end"
 	printf '%s\n' "$requests"
 } > "$C/kernel-answer"
-for s in "${want[@]}"; do printf -- '--request\n%s\n' "$s"; done > "$C/args"
+# args: our --request pairs first, then any other options already there
+# (e.g. "--device-private on" added by hand) in their old order
+{
+	for s in "${want[@]}"; do printf -- '--request\n%s\n' "$s"; done
+	[ -f "$C/args" ] && awk 'skip { skip = 0; next } $0 == "--request" { skip = 1; next } { print }' "$C/args"
+} > "$C/args.new"
+mv "$C/args.new" "$C/args"
 [ -n "$CONFIG" ] && printf '%s\n' "$CONFIG" > "$C/vm-config"
 echo "case $C"
