@@ -3,14 +3,30 @@
  * headroom_probe: ask the running kernel where request_free_mem_region() puts
  * device-private ranges, as ground truth for headroom.
  *
- *   insmod headroom_probe.ko sizes=1G,16G,80G      # then read dmesg, rmmod
+ *   insmod headroom_probe.ko sizes=1G,16G,80G
+ *   cat /sys/module/headroom_probe/parameters/answer
+ *   rmmod headroom_probe
  *
  * Every size is requested IN ORDER and KEPT until all sizes were tried, so a
  * later request sees the earlier carves (like drivers registering one after
  * another). Then every region is released: nothing of ours stays in
  * /proc/iomem after init returns.
  *
- * Output (dmesg, one fact per line, prefix "headroom_probe: "):
+ * The whole answer, in the "headroom kernel answer v1" format of
+ * tests/vm/README.md, is the read-only parameter "answer" (sysfs, 0444) until
+ * rmmod:
+ *   # headroom kernel answer v1
+ *   release <utsname release>
+ *   version <contents of /proc/version>
+ *   iomem_end 0x<hex>
+ *   direct_map_end 0x<hex> | absent
+ *   request 0x<size> 0x<start>-0x<end> | request 0x<size> error <errno>
+ * A run that went wrong adds "error <text>" lines; an answer that would not
+ * fit in 4096 bytes (the sysfs parameter limit) ends with a line "truncated".
+ * A good answer has neither.
+ *
+ * The same facts and more go to dmesg (one fact per line, prefix
+ * "headroom_probe: "):
  *   iomem_end 0x<hex>
  *   direct_map_end 0x<hex> | absent          (+ "direct_map_symbol <name>")
  *   direct_map_macro <NAME> 0x<hex>          (info; not on x86 with KASLR)
@@ -42,6 +58,9 @@
 #include <linux/string.h>
 #include <linux/mm.h>
 #include <linux/numa.h>
+#include <linux/fs.h>
+#include <linux/utsname.h>
+#include <linux/stdarg.h>
 #if IS_ENABLED(CONFIG_KPROBES)
 #include <linux/kprobes.h>
 #endif
@@ -75,6 +94,84 @@ static char *newsize = "128M";
 module_param(newsize, charp, 0444);
 MODULE_PARM_DESC(newsize, "size of the pagemap registered in mode=new");
 
+/*
+ * ---- the answer, in kernel-answer v1 format ------------------------------
+ * Built during init, read through /sys/module/headroom_probe/parameters/answer.
+ * sysfs gives a parameter's get() one page; 4096 fits every page size.
+ */
+#define HP_ANSWER_MAX 4096
+#define HP_TRUNCATED "truncated\n"
+static char hp_answer[HP_ANSWER_MAX];
+static size_t hp_answer_len;
+static bool hp_answer_truncated;
+
+/* append one whole line, or none: keep room for the "truncated" line */
+static __printf(1, 2) void hp_answer_add(const char *fmt, ...)
+{
+	char line[512];	/* longest line: "version " + 480 bytes of /proc/version */
+	va_list ap;
+	int n;
+
+	if (hp_answer_truncated)
+		return;
+	va_start(ap, fmt);
+	n = vscnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (hp_answer_len + n + sizeof(HP_TRUNCATED) > sizeof(hp_answer)) {
+		memcpy(hp_answer + hp_answer_len, HP_TRUNCATED, sizeof(HP_TRUNCATED));
+		hp_answer_len += sizeof(HP_TRUNCATED) - 1;
+		hp_answer_truncated = true;
+		return;
+	}
+	memcpy(hp_answer + hp_answer_len, line, n);
+	hp_answer_len += n;
+	hp_answer[hp_answer_len] = '\0';
+}
+
+static int hp_answer_get(char *buffer, const struct kernel_param *kp)
+{
+	/* hp_answer_len < HP_ANSWER_MAX <= PAGE_SIZE, NUL included */
+	memcpy(buffer, hp_answer, hp_answer_len + 1);
+	return hp_answer_len;
+}
+
+static int hp_answer_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;	/* an output, never an input */
+}
+
+static const struct kernel_param_ops hp_answer_ops = {
+	.set = hp_answer_set,
+	.get = hp_answer_get,
+};
+module_param_cb(answer, &hp_answer_ops, NULL, 0444);
+MODULE_PARM_DESC(answer, "the answer in headroom kernel answer v1 format (read-only; valid once insmod returned)");
+
+/* "version": the text of /proc/version, as the capture records it */
+static void hp_answer_version(void)
+{
+	char buf[480];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = filp_open("/proc/version", O_RDONLY, 0);
+	if (!IS_ERR(f)) {
+		n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+		filp_close(f, NULL);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			hp_answer_add("version %s\n", buf);
+			return;
+		}
+	}
+	/* no /proc in this mount namespace: say so rather than guess */
+	hp_answer_add("version %s version %s %s\n", utsname()->sysname,
+		      utsname()->release, utsname()->version);
+	hp_answer_add("error /proc/version unreadable, version line rebuilt from utsname\n");
+}
+
 #if IS_ENABLED(CONFIG_KPROBES)
 /* kallsyms_lookup_name() is not exported; a kprobe on it tells its address */
 static unsigned long hp_lookup(const char *name)
@@ -99,17 +196,22 @@ static void hp_report_limits(void)
 	int i;
 
 	pr_info("iomem_end 0x%llx\n", (unsigned long long)iomem_resource.end);
+	hp_answer_add("iomem_end 0x%llx\n", (unsigned long long)iomem_resource.end);
 	for (i = 0; i < ARRAY_SIZE(names) && !addr; i++) {
 		addr = hp_lookup(names[i]);
 		if (addr) {
 			/* both are phys_addr_t variables */
 			pr_info("direct_map_end 0x%llx\n",
 				(unsigned long long)*(phys_addr_t *)addr);
+			hp_answer_add("direct_map_end 0x%llx\n",
+				      (unsigned long long)*(phys_addr_t *)addr);
 			pr_info("direct_map_symbol %s\n", names[i]);
 		}
 	}
-	if (!addr)
+	if (!addr) {
 		pr_info("direct_map_end absent\n");
+		hp_answer_add("direct_map_end absent\n");
+	}
 	/*
 	 * For information: the compile-time clamp macro, where it is a value a
 	 * module may use (on x86 with RANDOMIZE_MEMORY it names the unexported
@@ -145,6 +247,7 @@ static void hp_run_sizes(void)
 	buf = kstrdup(sizes, GFP_KERNEL);
 	if (!buf) {
 		pr_info("error out of memory\n");
+		hp_answer_add("error out of memory\n");
 		return;
 	}
 	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
@@ -155,22 +258,28 @@ static void hp_run_sizes(void)
 			continue;
 		if (n == HP_MAX_SIZES) {
 			pr_info("error too many sizes (max %d)\n", HP_MAX_SIZES);
+			hp_answer_add("error too many sizes (max %d)\n", HP_MAX_SIZES);
 			break;
 		}
 		size = memparse(tok, &end);
 		if (*end || !size) {
 			pr_info("error bad size \"%s\"\n", tok);
+			hp_answer_add("error bad size \"%s\"\n", tok);
 			continue;
 		}
 		res = request_free_mem_region(&iomem_resource, size, "headroom_probe");
 		if (IS_ERR_OR_NULL(res)) {
 			pr_info("request 0x%llx error %ld\n", size,
 				res ? PTR_ERR(res) : -ENOMEM);
+			hp_answer_add("request 0x%llx error %ld\n", size,
+				      res ? PTR_ERR(res) : -ENOMEM);
 			hp_res[n++] = NULL;
 			continue;
 		}
 		pr_info("request 0x%llx 0x%llx-0x%llx\n", size,
 			(unsigned long long)res->start, (unsigned long long)res->end);
+		hp_answer_add("request 0x%llx 0x%llx-0x%llx\n", size,
+			      (unsigned long long)res->start, (unsigned long long)res->end);
 		hp_res[n++] = res;
 		got++;
 	}
@@ -184,11 +293,14 @@ static void hp_run_sizes(void)
 		released++;
 	}
 	pr_info("done requested %d ok %d released %d\n", n, got, released);
+	if (released != got)
+		hp_answer_add("error released %d of %d regions\n", released, got);
 }
 #else
 static void hp_run_sizes(void)
 {
 	pr_info("error request_free_mem_region unavailable (no CONFIG_GET_FREE_REGION/CONFIG_DEVICE_PRIVATE)\n");
+	hp_answer_add("error request_free_mem_region unavailable\n");
 	pr_info("done requested 0 ok 0 released 0\n");
 }
 #endif
@@ -295,6 +407,9 @@ static void hp_memremap_pages(unsigned long long size)
 static int __init hp_init(void)
 {
 	pr_info("begin mode %s sizes %s\n", mode, sizes);
+	hp_answer_add("# headroom kernel answer v1\n");
+	hp_answer_add("release %s\n", utsname()->release);
+	hp_answer_version();
 	hp_report_limits();
 	hp_run_sizes();
 	if (!strcmp(mode, "new")) {
@@ -304,7 +419,10 @@ static int __init hp_init(void)
 		hp_memremap_pages(size);
 	} else if (strcmp(mode, "old")) {
 		pr_info("error unknown mode \"%s\"\n", mode);
+		hp_answer_add("error unknown mode \"%s\"\n", mode);
 	}
+	if (hp_answer_truncated)
+		pr_info("error answer truncated at %zu bytes\n", hp_answer_len);
 	pr_info("end\n");
 	return 0;
 }

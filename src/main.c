@@ -6,19 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/audit.h"
+#include "cli.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
-
-enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
-enum { MAX_REQUESTS = 256 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: headroom [options]\n"
+		"       headroom validate [--answer FILE] [options]\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
-		"place device-private ranges, and what the new scheme would need instead.\n\n"
+		"place device-private ranges, and what the new scheme would need instead.\n"
+		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
+		"probes/headroom_probe, then unloads it), or replays a recorded --answer, and compares.\n\n"
 		"  -r, --root DIR            read every input under DIR (a captured machine)\n"
 		"  -q, --request SIZE        a driver's request, in order (bytes or K/M/G/T/P), repeatable\n"
 		"  -j, --json                JSON report (schema headroom/report-v1)\n"
@@ -29,11 +29,14 @@ static void usage(FILE *out)
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
+		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
 		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
 		"1 a predicted failure or hazard, 2 inconclusive (missing privileges or data),\n"
-		"3 usage or internal error.\n");
+		"3 usage or internal error. validate: 0 the kernel agrees, 1 it disagrees,\n"
+		"2 it could not be asked.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -61,17 +64,10 @@ static bool parse_on_off(const char *s, int *out)
 	return true;
 }
 
-struct cli {
-	const char *root;
-	bool json, bytes;
-	uint64_t sizes[MAX_REQUESTS];
-	size_t n_sizes;
-	struct hr_overrides ov;
-};
-
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE };
+	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
+	       OPT_ANSWER, OPT_PROBE_MODULE };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -83,6 +79,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"la57", required_argument, NULL, OPT_LA57},
 		{"kaslr", required_argument, NULL, OPT_KASLR},
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
+		{"answer", required_argument, NULL, OPT_ANSWER},
+		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -94,6 +92,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		switch (c) {
 		case 'r':
 			cli->root = optarg;
+			cli->root_given = true;
 			break;
 		case 'q':
 			if (!hr_parse_size(optarg, &v) || v == 0)
@@ -140,6 +139,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (!parse_on_off(optarg, &cli->ov.device_private))
 				return usage_error("--device-private wants on or off, not '%s'", optarg);
 			break;
+		case OPT_ANSWER:
+			if (!cli->validate)
+				return usage_error("--answer belongs to 'headroom validate'");
+			cli->answer = optarg;
+			break;
+		case OPT_PROBE_MODULE:
+			if (!cli->validate)
+				return usage_error("--probe-module belongs to 'headroom validate'");
+			cli->probe_module = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FITS);
@@ -155,8 +164,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
-/* Late write errors (a full disk, a closed pipe) must not pass for success. */
-static bool close_stdout(void)
+bool close_stdout(void)
 {
 	bool ok = !ferror(stdout);
 
@@ -170,10 +178,15 @@ int main(int argc, char **argv)
 	struct hr_facts facts;
 	struct hr_audit audit;
 	bool written;
-	int rc = parse_args(argc, argv, &cli);
+	int rc;
 
+	/* "headroom validate ...": the subcommand takes the same options. */
+	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
+	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
 	if (rc)
 		return rc;
+	if (cli.validate)
+		return validate_main(&cli);
 	opts.bytes = cli.bytes;
 	hr_facts_gather(cli.root, &facts);
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {

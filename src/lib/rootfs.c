@@ -56,27 +56,24 @@ static enum hr_status errno_status(int e)
 	}
 }
 
-enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
-			    size_t *len, struct hr_error *err)
+/* Read full (the file on disk); errors name shown (its real path). */
+static enum hr_status read_whole(const char *full, const char *shown, size_t max, char **buf,
+				 size_t *len, struct hr_error *err)
 {
-	char full[1024];
 	size_t cap = 4096, used = 0;
 	char *data;
 	int fd;
-	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
 
-	if (st)
-		return st;
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return hr_fail(err, errno_status(errno), path, 0, "cannot open: %s", strerror(errno));
+		return hr_fail(err, errno_status(errno), shown, 0, "cannot open: %s", strerror(errno));
 	data = malloc(cap + 1);
 	for (;;) {
 		ssize_t got;
 
 		if (!data) {
 			close(fd);
-			return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
+			return hr_fail(err, HR_E_NOMEM, shown, 0, "out of memory");
 		}
 		/* procfs and sysfs files report size 0: read until EOF. */
 		got = read(fd, data + used, cap - used);
@@ -87,7 +84,7 @@ enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t
 				continue;
 			free(data);
 			close(fd);
-			return hr_fail(err, errno_status(e), path, 0, "read failed: %s", strerror(e));
+			return hr_fail(err, errno_status(e), shown, 0, "read failed: %s", strerror(e));
 		}
 		if (got == 0)
 			break;
@@ -95,7 +92,7 @@ enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t
 		if (used > max) {
 			free(data);
 			close(fd);
-			return hr_fail(err, HR_E_RANGE, path, 0, "larger than %zu bytes", max);
+			return hr_fail(err, HR_E_RANGE, shown, 0, "larger than %zu bytes", max);
 		}
 		if (used == cap) {
 			char *bigger = realloc(data, cap * 2 + 1);
@@ -112,6 +109,21 @@ enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t
 	if (len)
 		*len = used;
 	return HR_OK;
+}
+
+enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
+			    size_t *len, struct hr_error *err)
+{
+	char full[1024];
+	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
+
+	return st ? st : read_whole(full, path, max, buf, len, err);
+}
+
+enum hr_status hr_read_path(const char *path, size_t max, char **buf, size_t *len,
+			    struct hr_error *err)
+{
+	return read_whole(path, path, max, buf, len, err);
 }
 
 bool hr_root_exists(const struct hr_root *root, const char *path)

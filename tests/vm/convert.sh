@@ -1,52 +1,56 @@
 #!/bin/bash
 # convert.sh NAME SIZES [CONFIG-LINE]
 # Turns $HVM_WORK/runs/NAME/share (written by the guest) into the replayable
-# case $CASES/vm-NAME/: root/ (capture-root output), kernel-answer, args, and
-# vm-config (the matrix line, for provenance); other files in the case dir
-# are left alone. Refuses to write a case unless
-# the probe answered every size and left nothing in /proc/iomem.
+# case $CASES/vm-NAME/: root/ (capture-root output), kernel-answer (the probe's
+# own answer file, copied as is), args, and vm-config (the matrix line, for
+# provenance); other files in the case dir are left alone. Refuses to write a
+# case unless the answer is complete and well formed, names the captured
+# kernel, answers every size in order, and nothing was left in /proc/iomem.
 set -eu
 . "$(dirname "$0")/lib.sh"
 N=$1 SIZES=$2 CONFIG=${3:-}
 S=$AWORK/runs/$N/share
 C=$CASES/vm-$N
+A=$S/answer
 die() { echo "convert $N: $*" >&2; exit 1; }
 
 [ -f "$S/status" ] || die "no status file (guest did not run)"
-for k in capture_rc=0 insmod_rc=0 rmmod_rc=0 iomem_clean=yes; do
+for k in capture_rc=0 insmod_rc=0 answer_rc=0 iomem_clean=yes rmmod_rc=0; do
 	grep -qx "$k" "$S/status" || die "status lacks $k: $(tr '\n' ' ' < "$S/status")"
 done
 [ -s "$S/capture.err" ] && die "capture-root complained: $(cat "$S/capture.err")"
 [ -f "$S/root/proc/iomem" ] || die "capture has no proc/iomem"
 
-# probe lines without the dmesg timestamp and prefix
-P=$(sed -e 's/^\[[ 0-9.]*\] //' -e 's/^headroom_probe: //' "$S/probe.txt")
-line() { printf '%s\n' "$P" | grep -m1 "^$1 " | cut -d' ' -f2-; }
-iomem_end=$(line iomem_end)
-dm_end=$(line direct_map_end)
-[ -n "$iomem_end" ] && [ -n "$dm_end" ] || die "probe did not report its limits"
-printf '%s\n' "$P" | grep -q '^error ' && die "probe error: $(printf '%s\n' "$P" | grep '^error ')"
-requests=$(printf '%s\n' "$P" | grep '^request ' || true)
+# the answer file (/sys/module/headroom_probe/parameters/answer) must be v1
+# and nothing else: every line known, no "error" or "truncated" line
+[ -s "$A" ] || die "no answer file"
+[ "$(head -1 "$A")" = "# headroom kernel answer v1" ] || die "answer header: $(head -1 "$A")"
+bad=$(grep -vE '^(# headroom kernel answer v1|release .+|version .+|iomem_end 0x[0-9a-f]+|direct_map_end (0x[0-9a-f]+|absent)|request 0x[0-9a-f]+ (0x[0-9a-f]+-0x[0-9a-f]+|error -[0-9]+))$' "$A" || true)
+[ -z "$bad" ] || die "answer has unexpected lines: $bad"
+for k in release version iomem_end direct_map_end; do
+	[ "$(grep -c "^$k " "$A")" = 1 ] || die "answer needs exactly one $k line"
+done
+[ "$(grep '^release ' "$A")" = "release $(cat "$S/root/proc/sys/kernel/osrelease")" ] ||
+	die "answer release differs from the capture's osrelease"
+[ "$(grep '^version ' "$A")" = "version $(cat "$S/root/proc/version")" ] ||
+	die "answer version differs from the capture's /proc/version"
+# one request line per size, in order, for the size asked (memparse suffixes)
 IFS=, read -r -a want <<< "$SIZES"
-[ "$(printf '%s\n' "$requests" | grep -c .)" -eq "${#want[@]}" ] ||
-	die "expected ${#want[@]} request lines, got: $requests"
-done_line=$(line "done")
-ok=$(echo "$done_line" | awk '{print $4}'); rel=$(echo "$done_line" | awk '{print $6}')
-[ -n "$ok" ] && [ "$ok" = "$rel" ] || die "probe did not release every region: $done_line"
+got=$(awk '$1 == "request" { print $2 }' "$A")
+bytes() {	# memparse: a number with an optional K/M/G/T/P/E suffix (bash: 64-bit)
+	local n=${1%[KkMmGgTtPpEe]} k
+	case ${1^^} in *K) k=1 ;; *M) k=2 ;; *G) k=3 ;; *T) k=4 ;; *P) k=5 ;; *E) k=6 ;; *) k=0 ;; esac
+	printf '0x%x\n' $((n << (10 * k)))
+}
+exp=$(for s in "${want[@]}"; do bytes "$s"; done)
+[ "$got" = "$exp" ] || die "request sizes $(echo $got) differ from the matrix's $(echo $exp)"
 
 # Other files in the case (expected.*, added by the replay tests) are kept:
 # only root/, kernel-answer, vm-config and the --request pairs of args are ours.
 mkdir -p "$C"
 rm -rf "$C/root"
 cp -a "$S/root" "$C/root"
-{
-	echo "# headroom kernel answer v1"
-	echo "release $(cat "$S/root/proc/sys/kernel/osrelease")"
-	echo "version $(cat "$S/root/proc/version")"
-	echo "iomem_end $iomem_end"
-	echo "direct_map_end $dm_end"
-	printf '%s\n' "$requests"
-} > "$C/kernel-answer"
+cp "$A" "$C/kernel-answer"
 # args: our --request pairs first, then any other options already there
 # (e.g. "--device-private on" added by hand) in their old order
 {

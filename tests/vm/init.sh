@@ -1,7 +1,9 @@
 #!/bin/sh
 # Guest /init (busybox sh). Kernel command-line words name=value without a dot
 # arrive here as environment variables: probesizes (required), probemode.
-# Order matters: capture-root runs BEFORE the probe is loaded.
+# Order matters: capture-root runs BEFORE the probe is loaded. The probe's
+# answer is read from sysfs before rmmod; its dmesg lines are kept for
+# information only.
 export PATH=/bin
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -21,19 +23,24 @@ echo "capture_rc=$?" > $O/status
 echo "@@T capture-done $(up)"
 insmod /lib/modules/headroom_probe.ko sizes="${probesizes:-1G}" mode="${probemode:-old}"
 echo "insmod_rc=$?" >> $O/status
-# dmesg, not the console: "quiet" keeps pr_info off the serial line
-dmesg | grep 'headroom_probe: ' > $O/probe.txt
-rmmod headroom_probe
-echo "rmmod_rc=$?" >> $O/status
+# the answer (kernel-answer v1 text), as a live "headroom validate" reads it
+cat /sys/module/headroom_probe/parameters/answer > $O/answer
+echo "answer_rc=$?" >> $O/status
+# the probe released every region before init returned: with the module
+# still loaded, /proc/iomem must already be clean
 if grep -q headroom_probe /proc/iomem; then
 	echo "iomem_clean=no" >> $O/status
 	grep headroom_probe /proc/iomem > $O/iomem-leftover
 else
 	echo "iomem_clean=yes" >> $O/status
 fi
+# dmesg, not the console: "quiet" keeps pr_info off the serial line
+dmesg | grep 'headroom_probe: ' > $O/probe.txt
+rmmod headroom_probe
+echo "rmmod_rc=$?" >> $O/status
 echo "@@T probe-done $(up)"
 cat $O/status
-sed 's/^\[[ 0-9.]*\] //' $O/probe.txt
+cat $O/answer
 sync
 umount $O
 echo "@@DONE uptime=$(up)"

@@ -42,11 +42,13 @@ if [ "$HVM_ARCH" = x86_64 ]; then
 	HDR=/usr/src/linux-headers-$REL
 	MAKEARGS=
 else
-	# the arm64 headers package links scripts/ and tools/ relative to /usr/src;
-	# point them at the host's (amd64) linux-kbuild of the same version
+	# the arm64 headers package links scripts/ and tools/ relative to /usr/src
+	# (../../lib/linux-kbuild-<ver>/scripts); point them at the host's (amd64)
+	# linux-kbuild of the same version. Idempotent: a cached img/ already has
+	# the absolute link.
 	HDR=$AWORK/img/usr/src/linux-headers-$REL
 	for l in scripts tools; do
-		t=$(readlink "$HDR/$l"); ln -sfn "/usr/lib/${t#../../lib/}" "$HDR/$l"
+		t=$(readlink "$HDR/$l"); ln -sfn "/usr/lib/linux-kbuild-${t##*linux-kbuild-}" "$HDR/$l"
 	done
 	command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
 		{ echo "install gcc-aarch64-linux-gnu" >&2; exit 1; }

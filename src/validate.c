@@ -1,0 +1,142 @@
+/* headroom validate: the kernel's own answer against headroom's prediction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "headroom/answer.h"
+#include "headroom/probe.h"
+#include "headroom/report.h"
+
+#ifndef HEADROOM_PROBE_DIR
+#define HEADROOM_PROBE_DIR "probes"
+#endif
+
+/* Sizes a live check asks for when none are given: both sides of most limits. */
+static const uint64_t default_sizes[] = {1ull << 30, 16ull << 30, 80ull << 30, 256ull << 30,
+					 1ull << 40};
+
+static int cannot(const char *what, const struct hr_error *err)
+{
+	char text[900];
+
+	fprintf(stderr, "headroom validate: %s: %s\n", what, hr_error_text(err, text, sizeof(text)));
+	return EXIT_INCONCLUSIVE;
+}
+
+/* The kernel's answer: recorded in a file, or asked of the running kernel now. */
+static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, const uint64_t *sizes,
+			 size_t n, struct hr_answer *answer)
+{
+	const char *probe_dir = getenv("HEADROOM_PROBE_DIR");
+	struct hr_error err;
+	char *text;
+	size_t len;
+
+	if (cli->answer) {
+		if (hr_read_path(cli->answer, 1 << 20, &text, &len, &err))
+			return cannot("cannot read the answer", &err);
+	} else {
+		if (cli->root_given)
+			return cannot("a captured root cannot be asked",
+				      &(struct hr_error){HR_E_USAGE, "", 0,
+							 "give the kernel's recorded --answer"});
+		if (geteuid() != 0)
+			return cannot("cannot ask the kernel",
+				      &(struct hr_error){HR_E_ACCESS, "", 0,
+							 "loading the probe module needs root"});
+		if (hr_probe_run(probe_dir ? probe_dir : HEADROOM_PROBE_DIR, cli->probe_module,
+				 facts->release, sizes, n, &text, &err))
+			return cannot("cannot ask the kernel", &err);
+		len = strlen(text);
+	}
+	if (hr_answer_parse(text, len, cli->answer ? cli->answer : HR_PROBE_ANSWER, answer, &err)) {
+		free(text);
+		return cannot("unusable answer", &err);
+	}
+	free(text);
+	return EXIT_FITS;
+}
+
+static void print_text(const struct hr_comparison *cmp)
+{
+	printf("headroom validate: the kernel's own answer against the prediction\n\n");
+	printf("  %-26s %-34s %-34s %s\n", "CHECK", "PREDICTED", "KERNEL", "");
+	for (size_t i = 0; i < cmp->count; i++)
+		printf("  %-26s %-34s %-34s %s\n", cmp->checks[i].what, cmp->checks[i].predicted,
+		       cmp->checks[i].kernel, cmp->checks[i].agrees ? "agree" : "DISAGREE");
+	printf("\n%zu of %zu checks agree\n", cmp->agreements, cmp->count);
+}
+
+static void print_json(const struct hr_comparison *cmp, const struct hr_answer *answer)
+{
+	json_t *checks = json_array(), *root;
+
+	for (size_t i = 0; i < cmp->count; i++)
+		json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:b}", "check",
+							cmp->checks[i].what, "predicted",
+							cmp->checks[i].predicted, "kernel",
+							cmp->checks[i].kernel, "agrees",
+							cmp->checks[i].agrees));
+	root = json_pack("{s:s, s:s, s:o, s:I, s:I}", "schema", "headroom/validation-v1",
+			 "kernel_release", answer->release, "checks", checks,
+			 "agreements", (json_int_t)cmp->agreements, "total", (json_int_t)cmp->count);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+int validate_main(const struct cli *cli)
+{
+	struct hr_facts facts;
+	struct hr_audit audit;
+	struct hr_answer answer = {0};
+	struct hr_comparison cmp;
+	uint64_t sizes[MAX_REQUESTS];
+	size_t n = cli->n_sizes ? cli->n_sizes : sizeof(default_sizes) / sizeof(default_sizes[0]);
+	int rc;
+
+	memcpy(sizes, cli->n_sizes ? cli->sizes : default_sizes, n * sizeof(*sizes));
+	/* Predict first: the live probe must not be in the map being read. */
+	hr_facts_gather(cli->root, &facts);
+	rc = obtain_answer(cli, &facts, sizes, n, &answer);
+	if (rc) {
+		hr_facts_free(&facts);
+		return rc;
+	}
+	if (cli->answer) {
+		if (answer.count > MAX_REQUESTS) {
+			fprintf(stderr, "headroom validate: more than %d requests in the answer\n",
+				MAX_REQUESTS);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		n = answer.count;
+		hr_answer_sizes(&answer, sizes);
+		if (cli->n_sizes && (cli->n_sizes != n || memcmp(cli->sizes, sizes, n * sizeof(*sizes)))) {
+			fprintf(stderr, "headroom validate: the --request sizes differ from the answer's\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (hr_audit_run(&facts, &cli->ov, sizes, n, &audit) ||
+	    hr_answer_compare(&answer, &audit, &cmp)) {
+		fprintf(stderr, "headroom validate: out of memory\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (cli->json)
+		print_json(&cmp, &answer);
+	else
+		print_text(&cmp);
+	rc = cmp.agreements == cmp.count ? EXIT_FITS : EXIT_FAILS;
+	hr_comparison_free(&cmp);
+	hr_audit_free(&audit);
+	if (!close_stdout())
+		rc = EXIT_USAGE;
+out:
+	hr_answer_free(&answer);
+	hr_facts_free(&facts);
+	return rc;
+}
