@@ -99,7 +99,9 @@ MODULE_PARM_DESC(newsize, "size of the pagemap registered in mode=new");
  * Built during init, read through /sys/module/headroom_probe/parameters/answer.
  * sysfs gives a parameter's get() one page; 4096 fits every page size.
  */
-#define HP_ANSWER_MAX 4096
+#ifndef HP_ANSWER_MAX
+#define HP_ANSWER_MAX 4096	/* a test build may shrink it (-DHP_ANSWER_MAX=512) */
+#endif
 #define HP_TRUNCATED "truncated\n"
 static char hp_answer[HP_ANSWER_MAX];
 static size_t hp_answer_len;

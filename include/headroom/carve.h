@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "headroom/error.h"
 #include "headroom/iomem.h"
 
 struct hr_range {
@@ -13,7 +14,8 @@ struct hr_range {
 
 /* The occupied space: every top-level entry, plus the carves made so far. */
 struct hr_space {
-	struct hr_range *busy;
+	struct hr_range *busy;		/* sorted by start */
+	uint64_t *max_end;		/* max_end[i]: highest end among busy[0..i] */
 	size_t count, cap;
 };
 

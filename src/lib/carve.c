@@ -9,45 +9,69 @@ static int range_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* max_end[i] = the highest end among busy[0..i], so that one look answers "does anything at or
+ * below index i reach this address?" even when corrupt input overlaps. */
+static void update_max_end(struct hr_space *space, size_t from)
+{
+	for (size_t i = from; i < space->count; i++)
+		space->max_end[i] = i && space->max_end[i - 1] > space->busy[i].end
+				    ? space->max_end[i - 1] : space->busy[i].end;
+}
+
+static enum hr_status reserve(struct hr_space *space, size_t cap)
+{
+	struct hr_range *busy;
+	uint64_t *max_end;
+
+	if (cap <= space->cap)
+		return HR_OK;
+	busy = realloc(space->busy, cap * sizeof(*busy));
+	if (!busy)
+		return HR_E_NOMEM;
+	space->busy = busy;
+	max_end = realloc(space->max_end, cap * sizeof(*max_end));
+	if (!max_end)
+		return HR_E_NOMEM;
+	space->max_end = max_end;
+	space->cap = cap;
+	return HR_OK;
+}
+
 enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
 {
 	size_t i;
 
-	if (space->count == space->cap) {
-		size_t cap = space->cap ? space->cap * 2 : 64;
-		struct hr_range *grown = realloc(space->busy, cap * sizeof(*grown));
-
-		if (!grown)
-			return HR_E_NOMEM;
-		space->busy = grown;
-		space->cap = cap;
-	}
+	if (space->count == space->cap && reserve(space, space->cap ? space->cap * 2 : 64))
+		return HR_E_NOMEM;
 	/* Keep the array sorted by start. */
 	for (i = space->count; i > 0 && space->busy[i - 1].start > range.start; i--)
 		space->busy[i] = space->busy[i - 1];
 	space->busy[i] = range;
 	space->count++;
+	update_max_end(space, i);
 	return HR_OK;
 }
 
 enum hr_status hr_space_from_iomem(const struct hr_iomem *iomem, struct hr_space *space)
 {
 	*space = (struct hr_space){0};
-	space->busy = malloc((iomem->top_count + 16) * sizeof(*space->busy));
-	if (!space->busy)
+	if (reserve(space, iomem->top_count + 16)) {
+		hr_space_free(space);
 		return HR_E_NOMEM;
-	space->cap = iomem->top_count + 16;
+	}
 	for (size_t i = 0; i < iomem->count; i++)
 		if (iomem->entries[i].depth == 0)
 			space->busy[space->count++] =
 				(struct hr_range){iomem->entries[i].start, iomem->entries[i].end};
 	qsort(space->busy, space->count, sizeof(*space->busy), range_cmp);
+	update_max_end(space, 0);
 	return HR_OK;
 }
 
 void hr_space_free(struct hr_space *space)
 {
 	free(space->busy);
+	free(space->max_end);
 	*space = (struct hr_space){0};
 }
 
@@ -65,14 +89,21 @@ bool hr_align_up(uint64_t size, uint64_t align, uint64_t *out)
 static const struct hr_range *highest_overlap(const struct hr_space *space, uint64_t start,
 					      uint64_t end)
 {
-	/* Sorted by start: scan down from the last range starting at or below end. Ranges may
-	 * overlap each other in corrupt input, so keep scanning rather than stop at the first miss. */
-	for (size_t i = space->count; i > 0; i--) {
-		const struct hr_range *r = &space->busy[i - 1];
+	size_t lo = 0, hi = space->count;
 
-		if (r->start <= end && r->end >= start)
-			return r;
+	/* Binary search: hi becomes the number of ranges starting at or below end. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (space->busy[mid].start <= end)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	/* Walk down only while something at or below reaches start (one step unless ranges overlap). */
+	for (size_t i = hi; i > 0 && space->max_end[i - 1] >= start; i--)
+		if (space->busy[i - 1].end >= start)
+			return &space->busy[i - 1];
 	return NULL;
 }
 

@@ -99,7 +99,8 @@ static void print_limits(FILE *out, const struct hr_model *m, bool bytes)
 		: m->device_private == HR_UNKNOWN ? "unknown" : "not supported",
 		yes_no_unknown(m->zone_device), yes_no_unknown(m->device_private));
 	fprintf(out, "  new scheme      %s\n", m->new_scheme ? "present (memremap_device_private_pagemap)"
-		: "absent (no memremap_device_private_pagemap)");
+		: "absent (no memremap_device_private_pagemap): the requests' NEW SCHEME column says "
+		  "what it would do");
 	fprintf(out, "  iomem end       %#llx (%s: %s)\n", (unsigned long long)m->iomem_end.value,
 		hr_source_name(m->iomem_end.source), m->iomem_end.basis);
 	fprintf(out, "  direct-map end  %#llx (%s: %s)\n", (unsigned long long)m->direct_map_end.value,
