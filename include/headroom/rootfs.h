@@ -22,6 +22,10 @@ enum hr_status hr_root_path(const struct hr_root *root, const char *path, char *
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
 			    size_t *len, struct hr_error *err);
 
+/* The same for a gzip file (/proc/config.gz); plain text passes through unchanged. */
+enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, size_t max,
+			       char **buf, size_t *len, struct hr_error *err);
+
 /* The same for a path taken as given (not under the root), e.g. a file named on the command line. */
 enum hr_status hr_read_path(const char *path, size_t max, char **buf, size_t *len,
 			    struct hr_error *err);

@@ -1,8 +1,6 @@
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "headroom/kernel.h"
 
@@ -93,61 +91,6 @@ nomem:
 	return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 }
 
-/* /proc/config.gz: gzread also passes plain text through, which a capture may hold. */
-static enum hr_status read_gz(const struct hr_root *root, const char *path, char **buf,
-			      size_t *len, struct hr_error *err)
-{
-	char full[1024];
-	size_t cap = 1 << 16, used = 0;
-	char *data;
-	gzFile gz;
-	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
-
-	if (st)
-		return st;
-	gz = gzopen(full, "rb");
-	if (!gz)
-		return hr_fail(err, errno == ENOENT ? HR_E_NOENT : HR_E_IO, path, 0, "cannot open: %s",
-			       strerror(errno));
-	data = malloc(cap + 1);
-	while (data) {
-		int got = gzread(gz, data + used, (unsigned)(cap - used));
-
-		if (got < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-
-			free(data);
-			gzclose(gz);
-			return hr_fail(err, HR_E_PARSE, path, 0, "corrupt gzip data: %s", msg);
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-		if (used > KCONFIG_MAX_BYTES) {
-			free(data);
-			gzclose(gz);
-			return hr_fail(err, HR_E_RANGE, path, 0, "larger than %u bytes uncompressed",
-				       KCONFIG_MAX_BYTES);
-		}
-		if (used == cap) {
-			char *grown = realloc(data, cap * 2 + 1);
-
-			if (!grown)
-				free(data);
-			data = grown;
-			cap *= 2;
-		}
-	}
-	gzclose(gz);
-	if (!data)
-		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-	data[used] = '\0';
-	*buf = data;
-	*len = used;
-	return HR_OK;
-}
-
 enum hr_status hr_kconfig_read(const struct hr_root *root, const char *release,
 			       struct hr_kconfig *out, struct hr_diags *diags, struct hr_error *err)
 {
@@ -155,7 +98,7 @@ enum hr_status hr_kconfig_read(const struct hr_root *root, const char *release,
 	char *buf = NULL;
 	size_t len = 0;
 	const char *path = "/proc/config.gz";
-	enum hr_status st = read_gz(root, path, &buf, &len, err);
+	enum hr_status st = hr_read_gz_file(root, path, KCONFIG_MAX_BYTES, &buf, &len, err);
 
 	if (st == HR_E_NOENT && release && *release) {
 		snprintf(boot_path, sizeof(boot_path), "/boot/config-%s", release);

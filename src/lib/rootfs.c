@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "headroom/rootfs.h"
 
@@ -56,42 +57,66 @@ static enum hr_status errno_status(int e)
 	}
 }
 
-/* Read full (the file on disk); errors name shown (its real path). */
-static enum hr_status read_whole(const char *full, const char *shown, size_t max, char **buf,
-				 size_t *len, struct hr_error *err)
+/* A source of bytes: a plain file or a gzip stream. read returns the count, 0 at the end, or -1
+ * with why filled. */
+struct source {
+	ssize_t (*read)(struct source *src, char *buf, size_t len, char *why, size_t why_len);
+	int fd;
+	gzFile gz;
+};
+
+static ssize_t read_fd(struct source *src, char *buf, size_t len, char *why, size_t why_len)
+{
+	ssize_t got;
+
+	do
+		got = read(src->fd, buf, len);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		int e = errno;
+
+		snprintf(why, why_len, "read failed: %s", strerror(e));
+		errno = e;	/* the caller maps it to a status */
+	}
+	return got;
+}
+
+static ssize_t read_gz(struct source *src, char *buf, size_t len, char *why, size_t why_len)
+{
+	int zerr, got = gzread(src->gz, buf, (unsigned)len);
+	const char *msg = gzerror(src->gz, &zerr);
+
+	/* At the end, Z_BUF_ERROR means the file stopped in the middle of a gzip stream. */
+	if (got < 0 || (got == 0 && zerr == Z_BUF_ERROR)) {
+		snprintf(why, why_len, "corrupt gzip data: %s", got < 0 ? msg : "truncated stream");
+		return -1;
+	}
+	return got;
+}
+
+/* Everything src holds, up to max bytes; errors name shown (the file's real path). */
+static enum hr_status slurp(struct source *src, const char *shown, size_t max, char **buf,
+			    size_t *len, struct hr_error *err)
 {
 	size_t cap = 4096, used = 0;
-	char *data;
-	int fd;
+	char *data = malloc(cap + 1), why[200];
 
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return hr_fail(err, errno_status(errno), shown, 0, "cannot open: %s", strerror(errno));
-	data = malloc(cap + 1);
 	for (;;) {
 		ssize_t got;
 
-		if (!data) {
-			close(fd);
+		if (!data)
 			return hr_fail(err, HR_E_NOMEM, shown, 0, "out of memory");
-		}
-		/* procfs and sysfs files report size 0: read until EOF. */
-		got = read(fd, data + used, cap - used);
+		/* procfs and sysfs files report size 0: read until the end. */
+		got = src->read(src, data + used, cap - used, why, sizeof(why));
 		if (got < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
 			free(data);
-			close(fd);
-			return hr_fail(err, errno_status(e), shown, 0, "read failed: %s", strerror(e));
+			return hr_fail(err, src->gz ? HR_E_PARSE : errno_status(errno), shown, 0, "%s", why);
 		}
 		if (got == 0)
 			break;
 		used += (size_t)got;
 		if (used > max) {
 			free(data);
-			close(fd);
 			return hr_fail(err, HR_E_RANGE, shown, 0, "larger than %zu bytes", max);
 		}
 		if (used == cap) {
@@ -103,12 +128,41 @@ static enum hr_status read_whole(const char *full, const char *shown, size_t max
 			cap *= 2;
 		}
 	}
-	close(fd);
 	data[used] = '\0';
 	*buf = data;
 	if (len)
 		*len = used;
 	return HR_OK;
+}
+
+static enum hr_status read_whole(const char *full, const char *shown, size_t max, char **buf,
+				 size_t *len, struct hr_error *err)
+{
+	struct source src = {.read = read_fd, .fd = open(full, O_RDONLY | O_CLOEXEC)};
+	enum hr_status st;
+
+	if (src.fd < 0)
+		return hr_fail(err, errno_status(errno), shown, 0, "cannot open: %s", strerror(errno));
+	st = slurp(&src, shown, max, buf, len, err);
+	close(src.fd);
+	return st;
+}
+
+enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, size_t max,
+			       char **buf, size_t *len, struct hr_error *err)
+{
+	char full[1024];
+	struct source src = {.read = read_gz, .fd = -1};
+	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
+
+	if (st)
+		return st;
+	src.gz = gzopen(full, "rb");
+	if (!src.gz)
+		return hr_fail(err, errno_status(errno), path, 0, "cannot open: %s", strerror(errno));
+	st = slurp(&src, path, max, buf, len, err);
+	gzclose(src.gz);
+	return st;
 }
 
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
