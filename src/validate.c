@@ -9,9 +9,23 @@
 #include "headroom/probe.h"
 #include "headroom/report.h"
 
-#ifndef HEADROOM_PROBE_DIR
-#define HEADROOM_PROBE_DIR "probes"
-#endif
+/* Where the probe's sources are looked for: $HEADROOM_PROBE_DIR, the installed copy, then the
+ * source tree the binary was built from. */
+static const char *probe_dir(void)
+{
+	static const char *const candidates[] = {HEADROOM_PROBE_INSTALL_DIR, HEADROOM_PROBE_SOURCE_DIR};
+	const char *env = getenv("HEADROOM_PROBE_DIR");
+	char kbuild[1024];
+
+	if (env)
+		return env;
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		snprintf(kbuild, sizeof(kbuild), "%s/Kbuild", candidates[i]);
+		if (access(kbuild, R_OK) == 0)
+			return candidates[i];
+	}
+	return NULL;
+}
 
 /* Sizes a live check asks for when none are given: both sides of most limits. */
 static const uint64_t default_sizes[] = {1ull << 30, 16ull << 30, 80ull << 30, 256ull << 30,
@@ -29,7 +43,7 @@ static int cannot(const char *what, const struct hr_error *err)
 static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, const uint64_t *sizes,
 			 size_t n, struct hr_answer *answer)
 {
-	const char *probe_dir = getenv("HEADROOM_PROBE_DIR");
+	const char *sources = probe_dir();
 	struct hr_error err;
 	char *text;
 	size_t len;
@@ -46,8 +60,17 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 			return cannot("cannot ask the kernel",
 				      &(struct hr_error){HR_E_ACCESS, "", 0,
 							 "loading the probe module needs root"});
-		if (hr_probe_run(probe_dir ? probe_dir : HEADROOM_PROBE_DIR, cli->probe_module,
-				 facts->release, sizes, n, &text, &err))
+		if (!sources && !cli->probe_module)
+			return cannot("cannot build the probe",
+				      &(struct hr_error){HR_E_NOENT, HEADROOM_PROBE_INSTALL_DIR, 0,
+							 "no probe sources here nor in "
+							 HEADROOM_PROBE_SOURCE_DIR "; set "
+							 "HEADROOM_PROBE_DIR or give --probe-module"});
+		if (n > HR_PROBE_MAX_SIZES)
+			return cannot("too many requests",
+				      &(struct hr_error){HR_E_USAGE, "", 0,
+							 "the probe takes at most 64 sizes"});
+		if (hr_probe_run(sources, cli->probe_module, facts->release, sizes, n, &text, &err))
 			return cannot("cannot ask the kernel", &err);
 		len = strlen(text);
 	}

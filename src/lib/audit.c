@@ -242,7 +242,7 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 
 	if (!m->arch_supported)
 		add_finding(a, "arch-unsupported", HR_ERROR,
-			    "the inputs do not look like x86_64 (%s); only x86_64 is modelled", m->arch);
+			    "the inputs look like neither x86_64 nor arm64 (%s): no model applies", m->arch);
 	if (m->version_source == HR_SRC_UNKNOWN)
 		add_finding(a, "kernel-version-unknown", HR_WARNING,
 			    "kernel version unknown: the version rules assume the oldest behaviour; give "

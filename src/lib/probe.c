@@ -36,29 +36,30 @@ static bool run_logged(char *const argv[], const char *log)
 }
 
 /* The module's sources (not its build products) into dir. */
-static bool copy_sources(const char *from, const char *to)
+static enum hr_status copy_sources(const char *from, const char *to, struct hr_error *err)
 {
 	static const char *const files[] = {"Kbuild", "headroom_probe.c"};
-	char src[1024], dst[1024], buf[8192];
+	char src[1024], dst[1024];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		int in, out;
-		ssize_t n = 0;
+		char *text;
+		size_t len;
+		FILE *out;
+		bool written;
 
 		snprintf(src, sizeof(src), "%s/%s", from, files[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", to, files[i]);
-		in = open(src, O_RDONLY | O_CLOEXEC);
-		if (in < 0)
-			return false;
-		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		while (out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-			if (write(out, buf, (size_t)n) != n)
-				n = -1;
-		close(in);
-		if (out < 0 || close(out) != 0 || n < 0)
-			return false;
+		if (hr_read_path(src, 1 << 20, &text, &len, err))
+			return err->status;
+		out = fopen(dst, "we");
+		written = out && fwrite(text, 1, len, out) == len;
+		if (out && fclose(out) != 0)
+			written = false;
+		free(text);
+		if (!written)
+			return hr_fail(err, HR_E_IO, dst, 0, "cannot write: %s", strerror(errno));
 	}
-	return true;
+	return HR_OK;
 }
 
 static void remove_tree(const char *dir)
@@ -71,8 +72,11 @@ static void remove_tree(const char *dir)
 		return;
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			struct stat st;
+
 			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			if (e->d_type == DT_DIR)
+			if (e->d_type == DT_DIR ||
+			    (e->d_type == DT_UNKNOWN && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 				remove_tree(path);
 			else
 				unlink(path);
@@ -147,8 +151,8 @@ static enum hr_status build_probe(const char *probe_dir, const char *release, co
 		return hr_fail(err, HR_E_NOENT, kdir, 0,
 			       "the headers of the running kernel are not installed (Debian: apt-get "
 			       "install linux-headers-%s)", release);
-	if (!copy_sources(probe_dir, tmp))
-		return hr_fail(err, HR_E_NOENT, probe_dir, 0, "cannot copy the probe's sources");
+	if (copy_sources(probe_dir, tmp, err))
+		return err->status;
 	snprintf(mflag, sizeof(mflag), "M=%s", tmp);
 	if (!run_logged((char *[]){"make", "-C", kdir, mflag, "modules", NULL}, log))
 		return hr_fail(err, HR_E_IO, log, 0, "building the probe failed; the log is kept here");
