@@ -79,6 +79,11 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 		return cannot("unusable answer", &err);
 	}
 	free(text);
+	if (!cli->answer && answer->count != n) {
+		hr_answer_free(answer);
+		return cannot("unusable answer", &(struct hr_error){HR_E_PARSE, HR_PROBE_ANSWER, 0,
+			      "the probe answered a different number of requests"});
+	}
 	return EXIT_FITS;
 }
 

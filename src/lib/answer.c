@@ -62,8 +62,6 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 			*sp = '\0';
 		if (strcmp(line, "release") == 0 && rest) {
 			snprintf(a.release, sizeof(a.release), "%s", rest);
-		} else if (strcmp(line, "version") == 0) {
-			continue;
 		} else if (strcmp(line, "iomem_end") == 0 && rest && hr_parse_u64(rest, &a.iomem_end)) {
 			have_iomem = true;
 		} else if (strcmp(line, "direct_map_end") == 0 && rest) {
@@ -89,10 +87,12 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 				st = hr_fail(err, HR_E_PARSE, path, lineno,
 					     "expected \"request SIZE START-END\" or \"request SIZE error -ERRNO\"");
 			a.count++;
-		} else if (line[0] != '#') {
-			/* Lines the probe adds for people (extra limits, notes) are not part of v1. */
-			continue;
+		} else if (strcmp(line, "error") == 0 || strcmp(line, "truncated") == 0) {
+			/* The probe could not answer everything: a partial answer proves nothing. */
+			st = hr_fail(err, HR_E_PARSE, path, lineno, "the probe reported: %s%s%s", line,
+				     rest ? " " : "", rest ? rest : "");
 		}
+		/* Other lines (extra limits the probe prints for people) are not part of v1. */
 	}
 	free(text);
 	if (!st && !magic)

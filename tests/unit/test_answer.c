@@ -50,6 +50,10 @@ static void test_parse_broken(void)
 		{"# headroom kernel answer v1\niomem_end 0xfff\nrequest 0x40000000 error 34\n", "expected"},
 		{"# headroom kernel answer v1\niomem_end 0xfff\ndirect_map_end zz\nrequest 1 error -34\n",
 		 "bad direct_map_end"},
+		{"# headroom kernel answer v1\niomem_end 0xfff\nrequest 1 error -34\nerror too many sizes\n",
+		 "the probe reported: error too many sizes"},
+		{"# headroom kernel answer v1\niomem_end 0xfff\nrequest 1 error -34\ntruncated\n",
+		 "the probe reported: truncated"},
 	};
 	struct hr_answer a;
 	struct hr_error err;

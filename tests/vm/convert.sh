@@ -43,7 +43,8 @@ bytes() {	# memparse: a number with an optional K/M/G/T/P/E suffix (bash: 64-bit
 	printf '0x%x\n' $((n << (10 * k)))
 }
 exp=$(for s in "${want[@]}"; do bytes "$s"; done)
-[ "$got" = "$exp" ] || die "request sizes $(echo $got) differ from the matrix's $(echo $exp)"
+[ "$got" = "$exp" ] ||
+	die "request sizes $(echo "$got" | tr '\n' ' ')differ from the matrix's $(echo "$exp" | tr '\n' ' ')"
 
 # Other files in the case (expected.*, added by the replay tests) are kept:
 # only root/, kernel-answer, vm-config and the --request pairs of args are ours.
