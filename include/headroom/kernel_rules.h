@@ -37,6 +37,9 @@ struct hr_rule {
 
 const struct hr_rule *hr_rule_get(enum hr_rule_id id);
 
+/* Whether the rule was backported to v's stable branch (at some sublevel). */
+bool hr_rule_has_backport(const struct hr_rule *rule, struct hr_kver v);
+
 /* Whether a kernel of version v carries the rule, from the version table alone. */
 bool hr_rule_in_version(const struct hr_rule *rule, struct hr_kver v);
 

@@ -79,6 +79,7 @@ struct hr_model {
 	struct hr_kver version;
 	enum hr_source version_source;
 	char version_basis[96];
+	bool sublevel_matters;		/* sublevel unknown, and a rule was backported to this branch */
 	enum hr_tristate zone_device, device_private;
 	enum hr_source device_private_source;
 	bool new_scheme;		/* memremap_device_private_pagemap() exists */

@@ -243,6 +243,11 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 	if (!m->arch_supported)
 		add_finding(a, "arch-unsupported", HR_ERROR,
 			    "the inputs look like neither x86_64 nor arm64 (%s): no model applies", m->arch);
+	if (m->sublevel_matters)
+		add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
+			    "the stable sublevel of %d.%d is unknown (%s), and that branch took backports "
+			    "that change the search: give --kernel-version", m->version.major,
+			    m->version.minor, m->version_basis);
 	if (m->version_source == HR_SRC_UNKNOWN)
 		add_finding(a, "kernel-version-unknown", HR_WARNING,
 			    "kernel version unknown: the version rules assume the oldest behaviour; give "

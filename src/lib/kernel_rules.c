@@ -168,6 +168,14 @@ static int cmp_major_minor(struct hr_kver a, struct hr_kver b)
  * series carry it only from the first stable sublevel that took it; an unknown sublevel
  * there cannot be placed, so it counts as lacking.
  */
+bool hr_rule_has_backport(const struct hr_rule *rule, struct hr_kver v)
+{
+	for (int i = 0; rule && i < rule->n_backports; i++)
+		if (rule->backports[i].major == v.major && rule->backports[i].minor == v.minor)
+			return true;
+	return false;
+}
+
 bool hr_rule_in_version(const struct hr_rule *rule, struct hr_kver v)
 {
 	if (!rule)

@@ -87,6 +87,13 @@ bool hr_kernel_version_guess(const char *release, const char *proc_version,
 		return true;
 	}
 	*out = rel;
+	/* Debian names its ABI "6.1.0-56-amd64": that 0 is not the stable sublevel. */
+	if (rel.sublevel == 0 && strstr(release, ".0-") && !version_signature) {
+		out->sublevel = -1;
+		snprintf(source, source_len, "/proc/sys/kernel/osrelease (a Debian-style ABI name: "
+			 "stable sublevel unknown)");
+		return true;
+	}
 	snprintf(source, source_len, "/proc/sys/kernel/osrelease");
 	return true;
 }

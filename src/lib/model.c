@@ -128,6 +128,12 @@ static void model_version(const struct hr_facts *facts, const struct hr_override
 					   facts->version_signature, &m->version, m->version_basis,
 					   sizeof(m->version_basis))) {
 		m->version_source = HR_SRC_MEASURED;
+		/* Without the sublevel, a backport to this branch may or may not be there. */
+		for (int id = 0; id < HR_RULE_COUNT && m->version.sublevel < 0; id++)
+			if (hr_rule_has_backport(hr_rule_get(id), m->version))
+				m->sublevel_matters = true;
+		if (m->sublevel_matters)
+			m->inconclusive = true;
 	} else {
 		m->version_source = HR_SRC_UNKNOWN;
 		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
@@ -146,8 +152,7 @@ static void rule_basis(char *buf, size_t len, const struct hr_model *m, enum hr_
 	const struct hr_rule *r = hr_rule_get(id);
 
 	if (m->version_source == HR_SRC_UNKNOWN)
-		snprintf(buf, len, "kernel version unknown; assumed %s %s (%s)", "without", r->commit,
-			 r->title);
+		snprintf(buf, len, "kernel version unknown; assumed without %s (%s)", r->commit, r->title);
 	else if (m->version.sublevel >= 0)
 		snprintf(buf, len, "%d.%d.%d %s %s (%s)", m->version.major, m->version.minor,
 			 m->version.sublevel, rule_applies(m, id) ? "carries" : "lacks", r->commit,
@@ -165,7 +170,7 @@ static void model_kaslr(const struct hr_facts *facts, const struct hr_overrides 
 		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_RANDOMIZE_BASE is not set");
 	else if (!m->arm64 && hr_kconfig_enabled(&facts->config, "RANDOMIZE_MEMORY") == HR_NO)
 		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_RANDOMIZE_MEMORY is not set");
-	else if (hr_kconfig_enabled(&facts->config, "KASAN") == HR_YES)
+	else if (!m->arm64 && hr_kconfig_enabled(&facts->config, "KASAN") == HR_YES)
 		set_int(&m->kaslr, 0, HR_SRC_MEASURED, "CONFIG_KASAN disables memory KASLR");
 	else if (facts->boot_kaslr >= 0)
 		set_int(&m->kaslr, facts->boot_kaslr, HR_SRC_MEASURED, facts->boot_kaslr
@@ -181,11 +186,15 @@ static void model_kaslr(const struct hr_facts *facts, const struct hr_overrides 
 /* arch/x86/mm/kaslr.c kernel_randomize_memory(): the direct map is 2^MAX_PHYSMEM_BITS unless
  * KASLR trims it to DIV_ROUND_UP(max_pfn << PAGE_SHIFT, 1 TiB) + PADDING TiB. *why says which
  * rule decided. */
-static void kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, uint64_t *end,
-			char *why, size_t len)
+static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *m,
+				 uint64_t *end, char *why, size_t len)
 {
+	/* Without a config, the Kconfig default for kernels with MEMORY_HOTPLUG, as distributions
+	 * build them; the answer is then only a guess. */
+	bool have_config = facts->config.count > 0;
 	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), memory_tb,
-		 padding = (uint64_t)kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING", 0);
+		 padding = (uint64_t)kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING",
+						    have_config ? 0 : 0xa);
 	char rule[200];
 
 	*end = (1ull << m->max_physmem_bits) - 1;
@@ -193,8 +202,7 @@ static void kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, 
 		snprintf(why, len, "KASLR off (%s)", m->kaslr.basis);
 		return;
 	}
-	if (hr_kconfig_enabled(&facts->config, "ZONE_DEVICE") == HR_YES &&
-	    rule_applies(m, HR_RULE_ZONE_DEVICE_NO_TRIM)) {
+	if (m->zone_device == HR_YES && rule_applies(m, HR_RULE_ZONE_DEVICE_NO_TRIM)) {
 		rule_basis(rule, sizeof(rule), m, HR_RULE_ZONE_DEVICE_NO_TRIM);
 		snprintf(why, len, "no KASLR trim: CONFIG_ZONE_DEVICE=y and %s", rule);
 		return;
@@ -213,7 +221,10 @@ static void kaslr_trims(const struct hr_facts *facts, const struct hr_model *m, 
 	}
 	*end = memory_tb * TIB - 1;
 	snprintf(why, len, "KASLR trims the direct map to RAM top rounded up to a TiB + %llu TiB "
-		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING)", (unsigned long long)padding);
+		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING%s)", (unsigned long long)padding,
+		 have_config ? "" : " unknown: no kernel config, the default assumed");
+	if (!have_config)
+		m->inconclusive = true;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -272,7 +283,7 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	snprintf(m->iomem_end.basis, sizeof(m->iomem_end.basis), "2^phys_bits - 1 (%s)",
 		 m->phys_bits.basis);
 
-	kaslr_trims(facts, m, &kaslr_end, why, sizeof(why));
+	kaslr_direct_map_end(facts, m, &kaslr_end, why, sizeof(why));
 	set_direct_map_end(facts, ov, m, kaslr_end, why);
 	model_clamp(facts, m);
 	/* Before the clamp, get_free_mem_region() started at min(base->end, 2^MAX_PHYSMEM_BITS - 1),

@@ -77,6 +77,10 @@ static void test_version_guess(void)
 	CHECK(hr_kernel_version_guess("6.8.0-45-generic", "Linux version 6.8.0-45-generic ...",
 				      "Ubuntu 6.8.0-45.45-generic 6.8.12", &v, src, sizeof(src)));
 	CHECK(v.major == 6 && v.minor == 8 && v.sublevel == 12);
+	/* A Debian ABI name without /proc/version: 6.1, sublevel unknown, not 6.1.0. */
+	CHECK(hr_kernel_version_guess("6.1.0-56-amd64", NULL, NULL, &v, src, sizeof(src)));
+	CHECK(v.major == 6 && v.minor == 1 && v.sublevel == -1);
+	CHECK_STR_CONTAINS(src, "sublevel unknown");
 	/* Anything else: the release itself. */
 	CHECK(hr_kernel_version_guess("6.18.44-fc-v657", NULL, NULL, &v, src, sizeof(src)));
 	CHECK(v.major == 6 && v.minor == 18 && v.sublevel == 44);
