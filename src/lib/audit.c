@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "headroom/audit.h"
+#include "headroom/report.h"
 
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
@@ -279,6 +280,34 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
 }
 
+/* What the new scheme would need for the requests the legacy carve cannot place. */
+static void advise_new_scheme(struct hr_audit *a, bool unplaceable)
+{
+	const struct hr_model *m = &a->model;
+	uint64_t ram = 0;
+	size_t failed = 0, too_large = 0;
+	char sz[32];
+
+	for (size_t i = 0; i < a->n_requests; i++) {
+		if (a->requests[i].placed)
+			continue;
+		failed++;
+		ram += a->requests[i].ram_cost;
+		too_large += a->requests[i].new_scheme == HR_NEW_TOO_LARGE;
+	}
+	if (!failed)
+		return;
+	add_finding(a, "advice-new-scheme", HR_INFO,
+		    "%zu request(s) get no physical address space%s; the new scheme "
+		    "(memremap_device_private_pagemap()) needs none, but needs %s of RAM for their "
+		    "struct pages, CONFIG_DEVICE_PRIVATE (this kernel: %s), a kernel with the series "
+		    "(this kernel: %s), and each pagemap below 128 GiB (%zu of them are larger: split "
+		    "them)", failed, unplaceable ? ", some at any phys-bits" : "",
+		    hr_format_size(ram, false, sz, sizeof(sz)),
+		    m->device_private == HR_YES ? "on" : m->device_private == HR_NO ? "off" : "unknown",
+		    m->new_scheme ? "present" : "absent", too_large);
+}
+
 /* Advice for failed requests: which VM or firmware setting would make room. */
 static void advise(struct hr_audit *a, const struct hr_facts *facts)
 {
@@ -307,11 +336,7 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 			    "a kernel that steps by the section (659aa050a538: 6.7, 6.6.11) would place "
 			    "requests that this one cannot: it tries every 128 MiB slot, not only multiples "
 			    "of the request size");
-	if (unplaceable)
-		add_finding(a, "advice-new-scheme", HR_INFO,
-			    "some requests cannot be placed at any phys-bits up to %u: the new scheme "
-			    "(memremap_device_private_pagemap()) needs no physical address space; each "
-			    "request's new-scheme verdict says whether it would work there", m->max_physmem_bits);
+	advise_new_scheme(a, unplaceable);
 	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
 		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
 		uint64_t size = e->end - e->start + 1;
