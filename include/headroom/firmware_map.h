@@ -50,9 +50,11 @@ enum hr_status hr_sysfs_memmap_read(const struct hr_root *root, struct hr_memmap
 enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const char *path,
 					 struct hr_memmap *out, struct hr_error *err);
 
-/* Read and parse /sys/kernel/boot_params/data. */
-enum hr_status hr_boot_params_e820_read(const struct hr_root *root, struct hr_memmap *out,
-					struct hr_error *err);
+/* Read /sys/kernel/boot_params/data: its E820 table into out, and into *kaslr whether the
+ * decompressor set KASLR_FLAG in loadflags (what kaslr_enabled() reads; -1 when the file is too
+ * short to say, which it can be even when the table is damaged). */
+enum hr_status hr_boot_params_read(const struct hr_root *root, struct hr_memmap *out, int *kaslr,
+				   struct hr_error *err);
 
 /* Compare the two maps by coverage (adjacent entries of one type merged first). Returns the
  * number of mismatches and a malloc'd array in *out (NULL when none), or -1 on allocation failure. */

@@ -20,6 +20,8 @@
 #define BP_E820_ENTRY_SIZE 20	/* packed { __u64 addr; __u64 size; __u32 type; } */
 #define BP_E820_MAX 128		/* E820_MAX_ENTRIES_ZEROPAGE */
 #define BP_MAX_SIZE 65536	/* the sysfs file is one page; anything far larger is not it */
+#define BP_LOADFLAGS 0x211	/* setup_header (0x1f1) .loadflags, Documentation/arch/x86/boot.rst */
+#define BP_KASLR_FLAG (1u << 1)	/* KASLR_FLAG: the decompressor randomised the kernel */
 
 #define E820_RESERVED_KERN 128	/* kernel-internal, printed as "System RAM" */
 
@@ -235,17 +237,20 @@ enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const c
 	return HR_OK;
 }
 
-enum hr_status hr_boot_params_e820_read(const struct hr_root *root, struct hr_memmap *out,
-					struct hr_error *err)
+enum hr_status hr_boot_params_read(const struct hr_root *root, struct hr_memmap *out, int *kaslr,
+				   struct hr_error *err)
 {
 	char *buf;
 	size_t len;
 	enum hr_status st;
 
 	*out = (struct hr_memmap){0};
+	*kaslr = -1;
 	st = hr_read_file(root, BOOT_PARAMS_PATH, BP_MAX_SIZE, &buf, &len, err);
 	if (st)
 		return st;
+	if (len > BP_LOADFLAGS)
+		*kaslr = (buf[BP_LOADFLAGS] & BP_KASLR_FLAG) != 0;
 	st = hr_boot_params_e820_parse((const uint8_t *)buf, len, BOOT_PARAMS_PATH, out, err);
 	free(buf);
 	return st;

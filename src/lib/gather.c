@@ -4,12 +4,7 @@
 
 #include "headroom/model.h"
 
-#define BOOT_PARAMS_PATH "/sys/kernel/boot_params/data"
 #define SMALL_FILE_MAX (64u << 10)
-#define BOOT_PARAMS_MAX 8192
-/* struct boot_params: setup_header at 0x1f1, its loadflags at 0x211 (Documentation/arch/x86/boot.rst). */
-#define BOOT_LOADFLAGS_OFFSET 0x211
-#define BOOT_KASLR_FLAG (1u << 1)
 
 /* A file that should hold one short line; missing is recorded, not fatal. */
 static char *read_text(const struct hr_facts *facts, struct hr_diags *diags, const char *path,
@@ -30,23 +25,10 @@ static char *read_text(const struct hr_facts *facts, struct hr_diags *diags, con
 static void gather_boot_params(struct hr_facts *f)
 {
 	struct hr_error err;
-	char *buf;
-	size_t len;
 
-	f->boot_kaslr = -1;
-	f->e820_status = hr_read_file(&f->root, BOOT_PARAMS_PATH, BOOT_PARAMS_MAX, &buf, &len, &err);
-	if (f->e820_status) {
-		hr_diag_add_error(&f->diags, &err);
-		return;
-	}
-	f->e820_status = hr_boot_params_e820_parse((const uint8_t *)buf, len, BOOT_PARAMS_PATH,
-						   &f->e820, &err);
+	f->e820_status = hr_boot_params_read(&f->root, &f->e820, &f->boot_kaslr, &err);
 	if (f->e820_status)
 		hr_diag_add_error(&f->diags, &err);
-	/* The decompressor sets KASLR_FLAG when it randomised; kaslr_enabled() reads exactly this. */
-	if (len > BOOT_LOADFLAGS_OFFSET)
-		f->boot_kaslr = ((unsigned char)buf[BOOT_LOADFLAGS_OFFSET] & BOOT_KASLR_FLAG) != 0;
-	free(buf);
 }
 
 static void gather_cpu(struct hr_facts *f)

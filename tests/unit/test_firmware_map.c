@@ -290,14 +290,24 @@ static void test_boot_params_read(void)
 	struct hr_root root;
 	struct hr_memmap map;
 	struct hr_error err = {0};
+	int kaslr;
 
+	/* This build machine boots without the decompressor: loadflags (0x211) is 0. */
 	root_at(&root, FIXTURE("memmap/host"));
-	CHECK_U64(hr_boot_params_e820_read(&root, &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_OK);
 	check_map(&map, host_e820, 6);
+	CHECK(kaslr == 0);
+	hr_memmap_free(&map);
+
+	/* The QEMU guest booted its bzImage through the decompressor, KASLR on: 0x211 has bit 1. */
+	root_at(&root, FIXTURE("memmap/qemu-max"));
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_OK);
+	CHECK(kaslr == 1);
 	hr_memmap_free(&map);
 
 	root_at(&root, FIXTURE("memmap/bad-start"));	/* no boot_params there */
-	CHECK_U64(hr_boot_params_e820_read(&root, &map, &err), HR_E_NOENT);
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_E_NOENT);
+	CHECK(kaslr == -1);
 	CHECK(strcmp(err.path, BP_PATH) == 0);
 	CHECK(map.entries == NULL && map.count == 0);
 }
@@ -313,10 +323,11 @@ static void test_reconcile_real(void)
 		struct hr_diags diags = {0};
 		struct hr_error err = {0};
 		struct hr_map_mismatch *mm = (struct hr_map_mismatch *)1;
+		int kaslr;
 
 		root_at(&root, roots[i]);
 		CHECK_U64(hr_sysfs_memmap_read(&root, &sysfs, &diags, &err), HR_OK);
-		CHECK_U64(hr_boot_params_e820_read(&root, &e820, &err), HR_OK);
+		CHECK_U64(hr_boot_params_read(&root, &e820, &kaslr, &err), HR_OK);
 		CHECK_U64(hr_memmap_reconcile(&sysfs, &e820, &mm), 0);
 		CHECK(mm == NULL);
 		hr_memmap_free(&sysfs);
