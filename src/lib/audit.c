@@ -244,6 +244,13 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 	if (!m->arch_supported)
 		add_finding(a, "arch-unsupported", HR_ERROR,
 			    "the inputs look like neither x86_64 nor arm64 (%s): no model applies", m->arch);
+	if (facts->cmdline.mem[0] || facts->cmdline.memmap_count)
+		add_finding(a, "cmdline-memory", HR_INFO,
+			    "/proc/cmdline has %s%s%s%s: the kernel already applied it to /proc/iomem, so the "
+			    "map and the top of RAM (which sizes the KASLR direct map) are read as it left them",
+			    facts->cmdline.mem[0] ? "mem=" : "", facts->cmdline.mem,
+			    facts->cmdline.mem[0] && facts->cmdline.memmap_count ? " and " : "",
+			    facts->cmdline.memmap_count ? "memmap=" : "");
 	if (m->sublevel_matters)
 		add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
 			    "the stable sublevel of %d.%d is unknown (%s), and that branch took backports "

@@ -104,8 +104,37 @@ static void test_cmdline(void)
 	CHECK(!c.present);
 }
 
+/* Functions come from BTF when the kernel has it: a real BTF blob (gcc -gbtf) naming
+ * memremap_device_private_pagemap() and request_free_mem_region(). */
+static void test_symbols_from_btf(void)
+{
+	struct hr_root root;
+	struct hr_symbols s;
+	struct hr_diags d = {0};
+	struct hr_error err;
+
+	CHECK(hr_root_init(&root, FIXTURE("btf/root"), NULL) == HR_OK);
+	CHECK(hr_symbols_read(&root, &s, &d, &err) == HR_OK);
+	CHECK(s.btf && !s.kallsyms);
+	CHECK(s.present[HR_SYM_NEW_SCHEME] == HR_YES);
+	CHECK(s.present[HR_SYM_REQUEST_FREE_MEM_REGION] == HR_YES);
+	/* Variables are not in BTF: without kallsyms they stay unknown. */
+	CHECK(s.present[HR_SYM_PHYSMEM_END] == HR_UNKNOWN);
+	CHECK_U64(d.count, 0);
+
+	CHECK(hr_root_init(&root, FIXTURE("btf/truncated"), NULL) == HR_OK);
+	CHECK(hr_symbols_read(&root, &s, &d, &err) == HR_OK);
+	CHECK(!s.btf);
+	CHECK(s.present[HR_SYM_NEW_SCHEME] == HR_UNKNOWN);
+	CHECK_U64(d.count, 1);
+	CHECK(strcmp(d.items[0].path, "/sys/kernel/btf/vmlinux") == 0);
+	CHECK_STR_CONTAINS(d.items[0].message, "not valid BTF");
+	hr_diags_free(&d);
+}
+
 int main(void)
 {
+	test_symbols_from_btf();
 	test_kconfig_gz();
 	test_kconfig_missing_and_junk();
 	test_version_guess();
