@@ -142,7 +142,8 @@ int validate_main(const struct cli *cli)
 		}
 		n = answer.count;
 		hr_answer_sizes(&answer, sizes);
-		if (cli->n_sizes && (cli->n_sizes != n || memcmp(cli->sizes, sizes, n * sizeof(*sizes)))) {
+		if (cli->n_sizes &&
+		    (cli->n_sizes != n || memcmp(cli->sizes, sizes, n * sizeof(*sizes)) != 0)) {
 			fprintf(stderr, "headroom validate: the --request sizes differ from the answer's\n");
 			rc = EXIT_USAGE;
 			goto out;

@@ -71,7 +71,7 @@ static void remove_tree(const char *dir)
 	if (!d)
 		return;
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
 			struct stat st;
 
 			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
