@@ -28,8 +28,7 @@
  * The same facts and more go to dmesg (one fact per line, prefix
  * "headroom_probe: "):
  *   iomem_end 0x<hex>
- *   direct_map_end 0x<hex> | absent          (+ "direct_map_symbol <name>")
- *   direct_map_macro <NAME> 0x<hex>          (info; not on x86 with KASLR)
+ *   direct_map_end 0x<hex> | absent          (+ "direct_map_source <variable or macro>")
  *   request 0x<size> 0x<start>-0x<end>       (end inclusive)
  *   request 0x<size> error <errno>
  *   done requested <n> released <n>
@@ -191,10 +190,19 @@ static unsigned long hp_lookup(const char *name)
 static unsigned long hp_lookup(const char *name) { return 0; }
 #endif
 
+/*
+ * The end the search stops at: the variable behind DIRECT_MAP_PHYSMEM_END
+ * (x86 with RANDOMIZE_MEMORY; unexported, found through kallsyms), else the
+ * compile-time macro where it is a value a module can evaluate (arm64:
+ * __pa(PAGE_END - 1) from 6.12, 2^MAX_PHYSMEM_BITS - 1 before; the generic
+ * default elsewhere). "absent" where the kernel has neither (before the clamp).
+ */
 static void hp_report_limits(void)
 {
 	static const char *const names[] = { "direct_map_physmem_end", "physmem_end" };
 	unsigned long addr = 0;
+	unsigned long long end = 0;
+	const char *source = NULL;
 	int i;
 
 	pr_info("iomem_end 0x%llx\n", (unsigned long long)iomem_resource.end);
@@ -202,31 +210,31 @@ static void hp_report_limits(void)
 	for (i = 0; i < ARRAY_SIZE(names) && !addr; i++) {
 		addr = hp_lookup(names[i]);
 		if (addr) {
-			/* both are phys_addr_t variables */
-			pr_info("direct_map_end 0x%llx\n",
-				(unsigned long long)*(phys_addr_t *)addr);
-			hp_answer_add("direct_map_end 0x%llx\n",
-				      (unsigned long long)*(phys_addr_t *)addr);
-			pr_info("direct_map_symbol %s\n", names[i]);
+			end = *(phys_addr_t *)addr;	/* both are phys_addr_t variables */
+			source = names[i];
 		}
 	}
-	if (!addr) {
+#if !(defined(CONFIG_X86) && defined(CONFIG_RANDOMIZE_MEMORY))
+#if defined(DIRECT_MAP_PHYSMEM_END)
+	if (!source) {
+		end = DIRECT_MAP_PHYSMEM_END;
+		source = "macro DIRECT_MAP_PHYSMEM_END";
+	}
+#elif defined(PHYSMEM_END)
+	if (!source) {
+		end = PHYSMEM_END;
+		source = "macro PHYSMEM_END";
+	}
+#endif
+#endif
+	if (source) {
+		pr_info("direct_map_end 0x%llx\n", end);
+		pr_info("direct_map_source %s\n", source);
+		hp_answer_add("direct_map_end 0x%llx\n", end);
+	} else {
 		pr_info("direct_map_end absent\n");
 		hp_answer_add("direct_map_end absent\n");
 	}
-	/*
-	 * For information: the compile-time clamp macro, where it is a value a
-	 * module may use (on x86 with RANDOMIZE_MEMORY it names the unexported
-	 * variable read above; elsewhere, e.g. arm64, no variable exists).
-	 */
-#if !(defined(CONFIG_X86) && defined(CONFIG_RANDOMIZE_MEMORY))
-#if defined(DIRECT_MAP_PHYSMEM_END)
-	pr_info("direct_map_macro DIRECT_MAP_PHYSMEM_END 0x%llx\n",
-		(unsigned long long)DIRECT_MAP_PHYSMEM_END);
-#elif defined(PHYSMEM_END)
-	pr_info("direct_map_macro PHYSMEM_END 0x%llx\n", (unsigned long long)PHYSMEM_END);
-#endif
-#endif
 #ifdef CONFIG_X86
 	pr_info("x86_phys_bits %u\n", boot_cpu_data.x86_phys_bits);
 #endif

@@ -298,13 +298,19 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 }
 
 /* arm64 never narrows iomem_resource.end; PHYSMEM_END is 2^MAX_PHYSMEM_BITS - 1 until 6.12 puts it
- * at the end of the linear map, __pa(PAGE_END - 1). The linear map spans 2^(VA_BITS - 1) from
- * memstart_addr, which is at most the start of RAM (KASLR can only move it down). */
+ * at the end of the linear map, __pa(PAGE_END - 1). The linear map runs from memstart_addr, at
+ * most the start of RAM (KASLR can only move it down), for PAGE_END - PAGE_OFFSET =
+ * 2^vabits_actual - 2^(VA_BITS_MIN - 1) bytes, where VA_BITS_MIN is 48 for a 52-bit kernel and
+ * vabits_actual is 52 only on CPUs with 52-bit virtual addresses, which nothing in /proc says:
+ * they are assumed absent (checked in 6.12 guests: cortex-a57 ends at RAM start + 2^47 - 1,
+ * -cpu max at RAM start + 2^52 - 2^47 - 1). */
 static void model_arm64_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
 			       struct hr_model *m)
 {
+	unsigned va_min = m->va_bits > 48 ? 48 : m->va_bits;
 	uint64_t full = (1ull << m->max_physmem_bits) - 1,
-		 linear_end = m->bottom_of_ram + (1ull << (m->va_bits - 1)) - 1;
+		 linear_end = m->bottom_of_ram + (1ull << va_min) - (1ull << (va_min - 1)) - 1;
+	bool va_unknown = m->va_bits > 48;
 	char why[256];
 
 	m->iomem_end.value = UINT64_MAX;
@@ -314,10 +320,12 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 	m->has_clamp = true;
 	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_ARM64_LINEAR_MAP_END);
 	if (rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)) {
-		snprintf(why, sizeof(why), "end of the linear map: start of RAM + 2^%u - 1, an upper "
-			 "bound%s", m->va_bits - 1, m->kaslr.value ? " (KASLR may move it lower)" : "");
+		snprintf(why, sizeof(why), "end of the linear map: start of RAM + 2^%u - 1%s%s",
+			 va_min - 1, m->kaslr.value ? "; KASLR may move it lower" : "",
+			 va_unknown ? "; a CPU with 52-bit virtual addresses moves it up to start of "
+				      "RAM + 2^52 - 2^47 - 1" : "");
 		set_direct_map_end(facts, ov, m, linear_end, why);
-		if (m->kaslr.value && m->direct_map_end.source == HR_SRC_MODELLED)
+		if ((m->kaslr.value || va_unknown) && m->direct_map_end.source == HR_SRC_MODELLED)
 			m->inconclusive = true;
 	} else {
 		snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (CONFIG_ARM64_PA_BITS=%u)",

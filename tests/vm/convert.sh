@@ -1,7 +1,8 @@
 #!/bin/bash
 # convert.sh NAME SIZES [CONFIG-LINE]
 # Turns $HVM_WORK/runs/NAME/share (written by the guest) into the replayable
-# case $CASES/vm-NAME/: root/ (capture-root output), kernel-answer (the probe's
+# case $CASES/vm-NAME/ (vm612-NAME etc. for a non-default HVM_RELEASE, see
+# lib.sh): root/ (capture-root output), kernel-answer (the probe's
 # own answer file, copied as is), args, and vm-config (the matrix line, for
 # provenance); other files in the case dir are left alone. Refuses to write a
 # case unless the answer is complete and well formed, names the captured
@@ -10,7 +11,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 N=$1 SIZES=$2 CONFIG=${3:-}
 S=$AWORK/runs/$N/share
-C=$CASES/vm-$N
+C=$CASES/$CASE_PREFIX$N
 A=$S/answer
 die() { echo "convert $N: $*" >&2; exit 1; }
 

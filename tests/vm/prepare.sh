@@ -1,7 +1,8 @@
 #!/bin/bash
 # prepare.sh: fetch the guest kernel (not installed), build the probe against
 # the matching headers, build the busybox initramfs. Output in $HVM_WORK
-# (default /var/tmp/headroom-vm; $HVM_WORK/arm64 for HVM_ARCH=arm64):
+# (default /var/tmp/headroom-vm; $HVM_WORK/arm64 for HVM_ARCH=arm64;
+# $HVM_WORK/<abi>[/arm64] for a non-default HVM_RELEASE, see lib.sh):
 # vmlinuz, initramfs.cpio.gz, release.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -35,26 +36,59 @@ fi
 cp "img/boot/vmlinuz-$REL" vmlinuz
 echo "$REL" > release
 
-# 2. probe module: build a copy so the repository stays free of kbuild output
+# 2. headers for the probe. x86_64 uses the host's /usr/src/linux-headers-<rel>
+#    when it is installed (the default kernel); otherwise, and always for arm64,
+#    the headers come from the archive, unpacked under img/ (never installed):
+#    linux-headers-<rel>, then the -common package its Makefile includes and
+#    the (host, amd64) linux-kbuild package its scripts/ link names, unless the
+#    host already has those. The unpacked tree is then pointed at itself: the
+#    Makefile's absolute include of /usr/src/linux-headers-<abi>-common, and
+#    the scripts/ and tools/ links. Idempotent on a cached img/.
 rm -rf probe && mkdir probe
 cp "$REPO/probes/headroom_probe.c" "$REPO/probes/Kbuild" probe/
-if [ "$HVM_ARCH" = x86_64 ]; then
+MAKEARGS=
+if [ "$HVM_ARCH" = x86_64 ] && [ -d "/usr/src/linux-headers-$REL" ]; then
 	HDR=/usr/src/linux-headers-$REL
-	MAKEARGS=
 else
-	# the arm64 headers package links scripts/ and tools/ relative to /usr/src
-	# (../../lib/linux-kbuild-<ver>/scripts); point them at the host's (amd64)
-	# linux-kbuild of the same version. Idempotent: a cached img/ already has
-	# the absolute link.
 	HDR=$AWORK/img/usr/src/linux-headers-$REL
-	for l in scripts tools; do
-		t=$(readlink "$HDR/$l"); ln -sfn "/usr/lib/linux-kbuild-${t##*linux-kbuild-}" "$HDR/$l"
+	if [ ! -f "$HDR/Makefile" ]; then	# x86_64: image was downloaded alone
+		(cd dl && apt-get download "linux-headers-$REL" 2>&1 | grep -v 'unsandboxed' || true)
+		for d in dl/linux-headers-"$REL"_*.deb; do dpkg-deb -x "$d" img; done
+	fi
+	[ -f "$HDR/Makefile" ] || { echo "download of linux-headers-$REL failed" >&2; exit 1; }
+	common=$(sed -n 's|^include /usr/src/\(linux-headers-[^/]*-common\)/Makefile$|\1|p' "$HDR/Makefile")
+	t=$(readlink "$HDR/scripts"); kb=${t##*/lib/}; kb=${kb%%/*}	# linux-kbuild-<ver>
+	need=
+	[ -z "$common" ] || [ -d "/usr/src/$common" ] || [ -d "img/usr/src/$common" ] || need="$need $common"
+	[ -d "/usr/lib/$kb" ] || [ -d "img/usr/lib/$kb" ] || need="$need $kb"
+	if [ -n "$need" ]; then
+		# shellcheck disable=SC2086
+		(cd dl && apt-get download $need 2>&1 | grep -v 'unsandboxed' || true)
+		for p in $need; do
+			for d in dl/"$p"_*.deb; do [ -f "$d" ] && dpkg-deb -x "$d" img; done
+		done
+	fi
+	if [ -n "$common" ] && [ ! -d "/usr/src/$common" ]; then
+		[ -d "img/usr/src/$common" ] || { echo "download of $common failed" >&2; exit 1; }
+		sed -i "s|^include /usr/src/$common/Makefile\$|include $AWORK/img/usr/src/$common/Makefile|" "$HDR/Makefile"
+	fi
+	# scripts/ and tools/ (also in -common): the unpacked linux-kbuild, else the host's
+	if [ -d "img/usr/lib/$kb" ]; then kbdir=$AWORK/img/usr/lib/$kb; else kbdir=/usr/lib/$kb; fi
+	[ -d "$kbdir" ] || { echo "missing $kb (download failed?)" >&2; exit 1; }
+	for h in "$HDR" ${common:+"$AWORK/img/usr/src/$common"}; do
+		[ -d "$h" ] || continue
+		for l in scripts tools; do [ -L "$h/$l" ] && ln -sfn "$kbdir/$l" "$h/$l"; done
 	done
-	command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
-		{ echo "install gcc-aarch64-linux-gnu" >&2; exit 1; }
-	MAKEARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+	if [ "$HVM_ARCH" = arm64 ]; then
+		command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
+			{ echo "install gcc-aarch64-linux-gnu" >&2; exit 1; }
+		MAKEARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+	fi
 fi
 [ -d "$HDR" ] || { echo "missing $HDR" >&2; exit 1; }
+# 6.12's modfinal runs pahole for module BTF (CONFIG_DEBUG_INFO_BTF_MODULES);
+# without dwarves on the host, build the probe without BTF (it is not needed)
+command -v pahole >/dev/null || MAKEARGS="$MAKEARGS CONFIG_DEBUG_INFO_BTF_MODULES="
 # shellcheck disable=SC2086
 make -s -C "$HDR" $MAKEARGS M="$AWORK/probe" modules >probe/build.log 2>&1 ||
 	{ cat probe/build.log >&2; exit 1; }

@@ -4,10 +4,15 @@
 # Boots every matrix line (JOBS guests at a time: one per core under TCG),
 # then converts each finished guest into tests/cases/vm-<name>/ and rewrites
 # expected-refusals from the lines QEMU refused. Exit 1 if any line failed.
+# A matrix line "#@ release SERIES-OR-ABI" (matrix612.*: 6.12) selects the
+# guest kernel unless HVM_RELEASE is set; its cases are then vm612-<name>/
+# and its refusals go to expected-refusals.612 (see lib.sh).
 set -eu
 MATRIX=${1:-$(dirname "$0")/matrix.x86_64}
 # the matrix file's suffix names the guest architecture (matrix.arm64)
 case $MATRIX in *.arm64) export HVM_ARCH=arm64 ;; *) export HVM_ARCH=${HVM_ARCH:-x86_64} ;; esac
+mrel=$(sed -n 's/^#@ release[[:space:]]*\([^[:space:]]*\).*/\1/p' "$MATRIX" | head -1)
+if [ -n "$mrel" ] && [ -z "${HVM_RELEASE:-}" ]; then export HVM_RELEASE=$mrel; fi
 . "$(dirname "$0")/lib.sh"
 JOBS=${2:-2}
 [ -f "$AWORK/initramfs.cpio.gz" ] || "$HVM_DIR/prepare.sh"
@@ -28,7 +33,9 @@ xargs -0 -n 4 -P "$JOBS" "$HVM_DIR/run-one.sh" < "$LIST" || true
 T1=$(date +%s)
 
 fail=0
-REF=$HVM_DIR/expected-refusals
+# per kernel: expected-refusals (vm-), expected-refusals.612 (vm612-), ...
+sfx=${CASE_PREFIX#vm}; sfx=${sfx%-}
+REF=$HVM_DIR/expected-refusals${sfx:+.$sfx}
 # keep refusals of lines not run this time (a partial matrix must not drop them)
 names=" $(tr '\0' '\n' < "$LIST" | awk 'NR % 4 == 1' | tr '\n' ' ') "
 {
@@ -45,6 +52,7 @@ while IFS= read -r -d '' n && IFS= read -r -d '' q && IFS= read -r -d '' a && IF
 	*) echo "FAILED $n: $r" >&2; fail=1 ;;
 	esac
 done < "$LIST"
-mv "$REF.new" "$REF"
-echo "matrix: $(tr -cd '\0' < "$LIST" | wc -c | awk '{print $1/4}') guests, boots took $((T1 - T0))s at -P $JOBS"
+# a kernel without any refusal gets no file of its own
+if [ "$sfx" ] && [ ! -f "$REF" ] && [ "$(grep -vc '^#' "$REF.new")" = 0 ]; then rm -f "$REF.new"; else mv "$REF.new" "$REF"; fi
+echo "matrix: $HVM_RELEASE-$DEBARCH, $(tr -cd '\0' < "$LIST" | wc -c | awk '{print $1/4}') guests, boots took $((T1 - T0))s at -P $JOBS"
 exit $fail
