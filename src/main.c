@@ -185,6 +185,14 @@ int main(int argc, char **argv)
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
 	if (rc)
 		return rc;
+	if (cli.root_given) {
+		struct hr_root root;
+		struct hr_error err;
+		char text[700];
+
+		if (hr_root_init(&root, cli.root, &err))
+			return usage_error("--root: %s", hr_error_text(&err, text, sizeof(text)));
+	}
 	if (cli.validate)
 		return validate_main(&cli);
 	opts.bytes = cli.bytes;
