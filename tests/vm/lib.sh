@@ -50,6 +50,23 @@ hvm_abi() {
 	return 1
 }
 
+# HVM_KERNEL_TREE=DIR: a kernel built from source instead of a Debian package
+# (x86_64 only; see build-kernel.sh). DIR is the build tree after "make bzImage
+# modules_prepare": the guest boots DIR/arch/x86/boot/bzImage and the probe is
+# built against DIR. The release is DIR's include/config/kernel.release (e.g.
+# 6.1.192-headroom-kaslr), its work dir $WORK/tree-<release>, its cases
+# vmk-<name>/ (HVM_CASE_PREFIX overrides). It wins over HVM_RELEASE.
+HVM_TREE=
+if [ -n "${HVM_KERNEL_TREE:-}" ]; then
+	[ "$HVM_ARCH" = x86_64 ] || { echo "HVM_KERNEL_TREE: x86_64 only" >&2; exit 2; }
+	HVM_TREE=$(cd "$HVM_KERNEL_TREE" && pwd) || exit 1
+	[ -f "$HVM_TREE/include/config/kernel.release" ] ||
+		{ echo "HVM_KERNEL_TREE $HVM_TREE: no include/config/kernel.release (not built?)" >&2; exit 1; }
+	HVM_ABI=$(cat "$HVM_TREE/include/config/kernel.release")
+	HVM_RELEASE=$HVM_ABI HVM_ABI_FOR=$HVM_ABI HVM_KERNEL_TREE=$HVM_TREE
+	export HVM_ABI HVM_RELEASE HVM_ABI_FOR HVM_KERNEL_TREE
+fi
+
 # Resolve once (HVM_RELEASE becomes the ABI); children (run-one.sh and
 # convert.sh under xargs) inherit the result. A changed HVM_RELEASE resolves anew.
 if [ -z "${HVM_ABI:-}" ] || [ "${HVM_RELEASE:-}" != "${HVM_ABI_FOR:-}" ]; then
@@ -59,14 +76,18 @@ if [ -z "${HVM_ABI:-}" ] || [ "${HVM_RELEASE:-}" != "${HVM_ABI_FOR:-}" ]; then
 	export HVM_ABI HVM_DEFAULT_ABI HVM_RELEASE HVM_ABI_FOR
 fi
 # guest kernel release (uname -r), e.g. 6.1.0-56-amd64, 6.12.117+deb12-arm64
-hvm_release() { echo "$HVM_ABI-$DEBARCH"; }
+# (a kernel tree: its own kernel.release, which has no Debian flavour)
+hvm_release() { if [ -n "$HVM_TREE" ]; then echo "$HVM_ABI"; else echo "$HVM_ABI-$DEBARCH"; fi; }
 
 # Per-release work dirs: the default kernel keeps the historical paths
 # ($WORK, $WORK/arm64), any other in $WORK/<abi> ($WORK/<abi>/arm64), so
 # switching kernels never invalidates another kernel's cache.
 # Case prefix: vm- for the default kernel, vm<major><minor>- for others
 # (6.12.117+deb12 -> vm612-); HVM_CASE_PREFIX overrides.
-if [ "$HVM_ABI" = "${HVM_DEFAULT_ABI:-}" ]; then
+if [ -n "$HVM_TREE" ]; then
+	RWORK=$WORK/tree-$HVM_ABI
+	CASE_PREFIX=${HVM_CASE_PREFIX:-vmk-}
+elif [ "$HVM_ABI" = "${HVM_DEFAULT_ABI:-}" ]; then
 	RWORK=$WORK
 	CASE_PREFIX=${HVM_CASE_PREFIX:-vm-}
 else

@@ -3,7 +3,11 @@
 # the matching headers, build the busybox initramfs. Output in $HVM_WORK
 # (default /var/tmp/headroom-vm; $HVM_WORK/arm64 for HVM_ARCH=arm64;
 # $HVM_WORK/<abi>[/arm64] for a non-default HVM_RELEASE, see lib.sh):
-# vmlinuz, initramfs.cpio.gz, release.
+# vmlinuz, initramfs.cpio.gz, release. With HVM_KERNEL_TREE (a kernel built
+# from source, see lib.sh and build-kernel.sh) nothing is downloaded: the
+# tree's bzImage, the probe built against the tree, no modules in the
+# initramfs, and the config captured from the guest's /proc/config.gz
+# ($HVM_WORK/tree-<release>).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +20,15 @@ cd "$AWORK"
 #    architecture (removed again by the trap, also on failure).
 PKGS="linux-image-$REL"
 [ "$HVM_ARCH" = arm64 ] && PKGS="linux-image-$REL:arm64 linux-headers-$REL:arm64 busybox-static:arm64"
-if [ ! -f "img/boot/vmlinuz-$REL" ]; then
+if [ -n "$HVM_TREE" ]; then
+	# a kernel tree (HVM_KERNEL_TREE, lib.sh): nothing to download
+	[ -f "$HVM_TREE/arch/x86/boot/bzImage" ] || { echo "no $HVM_TREE/arch/x86/boot/bzImage" >&2; exit 1; }
+	cp "$HVM_TREE/arch/x86/boot/bzImage" vmlinuz
+	# the initramfs carries no modules of a tree: these must be built in
+	for k in VIRTIO_PCI NET_9P NET_9P_VIRTIO 9P_FS DEVTMPFS BLK_DEV_INITRD SERIAL_8250_CONSOLE IKCONFIG_PROC MODULES MODULE_UNLOAD KALLSYMS_ALL; do
+		grep -qx "CONFIG_$k=y" "$HVM_TREE/.config" || { echo "$HVM_TREE/.config: CONFIG_$k is not y" >&2; exit 1; }
+	done
+elif [ ! -f "img/boot/vmlinuz-$REL" ]; then
 	rm -rf img dl && mkdir -p img dl
 	if [ "$HVM_ARCH" = arm64 ]; then
 		trap 'dpkg --remove-architecture arm64; apt-get update -qq >/dev/null 2>&1' EXIT
@@ -32,8 +44,10 @@ if [ ! -f "img/boot/vmlinuz-$REL" ]; then
 		trap - EXIT
 	fi
 fi
-[ -f "img/boot/vmlinuz-$REL" ] || { echo "download of $PKGS failed" >&2; exit 1; }
-cp "img/boot/vmlinuz-$REL" vmlinuz
+if [ -z "$HVM_TREE" ]; then
+	[ -f "img/boot/vmlinuz-$REL" ] || { echo "download of $PKGS failed" >&2; exit 1; }
+	cp "img/boot/vmlinuz-$REL" vmlinuz
+fi
 echo "$REL" > release
 
 # 2. headers for the probe. x86_64 uses the host's /usr/src/linux-headers-<rel>
@@ -47,7 +61,9 @@ echo "$REL" > release
 rm -rf probe && mkdir probe
 cp "$REPO/probes/headroom_probe.c" "$REPO/probes/Kbuild" probe/
 MAKEARGS=
-if [ "$HVM_ARCH" = x86_64 ] && [ -d "/usr/src/linux-headers-$REL" ]; then
+if [ -n "$HVM_TREE" ]; then
+	HDR=$HVM_TREE	# the build tree itself (modules_prepare done)
+elif [ "$HVM_ARCH" = x86_64 ] && [ -d "/usr/src/linux-headers-$REL" ]; then
 	HDR=/usr/src/linux-headers-$REL
 else
 	HDR=$AWORK/img/usr/src/linux-headers-$REL
@@ -117,7 +133,11 @@ for m in $MODS; do
 	basename "$m" >> $R/lib/modules/order
 done
 cp probe/headroom_probe.ko $R/lib/modules/
-cp "img/boot/config-$REL" "$R/boot/config-$REL"
+# A kernel tree has no package: its modules (none are needed; 9p, virtio must be
+# built in) and its config come from the guest itself, /proc/config.gz
+# (CONFIG_IKCONFIG_PROC), which capture-root records. init.sh loads only the
+# modules listed in lib/modules/order, which is then empty.
+[ -n "$HVM_TREE" ] || cp "img/boot/config-$REL" "$R/boot/config-$REL"
 cp "$REPO/tests/capture-root" $R/bin/capture-root
 cp "$HVM_DIR/init.sh" $R/init
 chmod +x $R/init $R/bin/capture-root

@@ -13,6 +13,10 @@ MATRIX=${1:-$(dirname "$0")/matrix.x86_64}
 case $MATRIX in *.arm64) export HVM_ARCH=arm64 ;; *) export HVM_ARCH=${HVM_ARCH:-x86_64} ;; esac
 mrel=$(sed -n 's/^#@ release[[:space:]]*\([^[:space:]]*\).*/\1/p' "$MATRIX" | head -1)
 if [ -n "$mrel" ] && [ -z "${HVM_RELEASE:-}" ]; then export HVM_RELEASE=$mrel; fi
+# "#@ kernel-tree DIR" (trim.x86_64): a kernel built from source, unless
+# HVM_KERNEL_TREE is set; cases vmk-<name>/, see lib.sh
+mtree=$(sed -n 's/^#@ kernel-tree[[:space:]]*\([^[:space:]]*\).*/\1/p' "$MATRIX" | head -1)
+if [ -n "$mtree" ] && [ -z "${HVM_KERNEL_TREE:-}" ]; then export HVM_KERNEL_TREE=$mtree; fi
 . "$(dirname "$0")/lib.sh"
 JOBS=${2:-2}
 [ -f "$AWORK/initramfs.cpio.gz" ] || "$HVM_DIR/prepare.sh"
@@ -54,5 +58,5 @@ while IFS= read -r -d '' n && IFS= read -r -d '' q && IFS= read -r -d '' a && IF
 done < "$LIST"
 # a kernel without any refusal gets no file of its own
 if [ "$sfx" ] && [ ! -f "$REF" ] && [ "$(grep -vc '^#' "$REF.new")" = 0 ]; then rm -f "$REF.new"; else mv "$REF.new" "$REF"; fi
-echo "matrix: $HVM_RELEASE-$DEBARCH, $(tr -cd '\0' < "$LIST" | wc -c | awk '{print $1/4}') guests, boots took $((T1 - T0))s at -P $JOBS"
+echo "matrix: $(hvm_release), $(tr -cd '\0' < "$LIST" | wc -c | awk '{print $1/4}') guests, boots took $((T1 - T0))s at -P $JOBS"
 exit $fail
