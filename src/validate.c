@@ -52,10 +52,11 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 		if (hr_read_path(cli->answer, 1 << 20, &text, &len, &err))
 			return cannot("cannot read the answer", &err);
 	} else {
-		if (cli->root_given)
-			return cannot("a captured root cannot be asked",
-				      &(struct hr_error){HR_E_USAGE, "", 0,
-							 "give the kernel's recorded --answer"});
+		if (cli->root_given) {
+			fprintf(stderr, "headroom validate: a captured root cannot be asked: give the "
+				"kernel's recorded --answer\n");
+			return EXIT_USAGE;
+		}
 		if (geteuid() != 0)
 			return cannot("cannot ask the kernel",
 				      &(struct hr_error){HR_E_ACCESS, "", 0,
@@ -66,10 +67,11 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 							 "no probe sources here nor in "
 							 HEADROOM_PROBE_SOURCE_DIR "; set "
 							 "HEADROOM_PROBE_DIR or give --probe-module"});
-		if (n > HR_PROBE_MAX_SIZES)
-			return cannot("too many requests",
-				      &(struct hr_error){HR_E_USAGE, "", 0,
-							 "the probe takes at most 64 sizes"});
+		if (n > HR_PROBE_MAX_SIZES) {
+			fprintf(stderr, "headroom validate: the probe takes at most %d sizes\n",
+				HR_PROBE_MAX_SIZES);
+			return EXIT_USAGE;
+		}
 		if (hr_probe_run(sources, cli->probe_module, facts->release, sizes, n, &text, &err))
 			return cannot("cannot ask the kernel", &err);
 		len = strlen(text);
