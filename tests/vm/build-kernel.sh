@@ -9,10 +9,19 @@
 # KPROBES and KALLSYMS_ALL for the probe, IKCONFIG_PROC (the capture takes
 # /proc/config.gz), virtio-pci, 9p and the serial console built in, no debug
 # info, and some large driver trees off to save build time. Builds bzImage and
-# modules_prepare with -j$(nproc) (about 20 min on 2 cores), leaving the tree
+# modules_prepare with -j$(nproc) (9 min on 2 cores), leaving the tree
 # DIR/linux-source-6.1 that HVM_KERNEL_TREE (lib.sh) and trim.x86_64 name.
-# Needs flex and bison (apt-get install flex bison), libelf-dev, libssl-dev, bc.
+# Installs what the build needs when it is missing (root, Debian's archive).
 set -eu
+missing=
+for p in flex bison libelf-dev libssl-dev bc; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
 D=${1:-/var/tmp/headroom-kernel}
 mkdir -p "$D" && cd "$D"
 if [ ! -f linux-source-6.1/Makefile ]; then
