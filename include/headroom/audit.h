@@ -45,8 +45,7 @@ struct hr_existing_carve {
 
 struct hr_audit {
 	struct hr_model model;
-	struct hr_range free_largest;
-	uint64_t free_total;
+	struct hr_free free;		/* below the search top, before any request */
 	struct hr_request_result *requests;
 	size_t n_requests;
 	struct hr_existing_carve *existing;

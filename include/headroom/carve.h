@@ -35,15 +35,17 @@ struct hr_carve_rule {
 bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, uint64_t size,
 	      struct hr_range *out);
 
-typedef void (*hr_gap_fn)(struct hr_range gap, void *ctx);
+/* Section-aligned free space at or below top that no busy range covers. */
+struct hr_free {
+	struct hr_range *gaps;		/* runs of whole free sections, in address order */
+	size_t count;
+	uint64_t total;
+	struct hr_range largest;	/* the first of the largest runs; {0, 0} when none */
+};
 
-/* Call fn for each run of whole free sections at or below top, in address order. */
-void hr_free_gaps(const struct hr_space *space, uint64_t top, uint64_t align, hr_gap_fn fn,
-		  void *ctx);
-
-/* Section-aligned free space below top that no busy range covers. */
-void hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
-		   struct hr_range *largest, uint64_t *total);
+enum hr_status hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
+			     struct hr_free *out);
+void hr_free_release(struct hr_free *free_space);
 
 /* ALIGN(size, align), false on overflow. */
 bool hr_align_up(uint64_t size, uint64_t align, uint64_t *out);

@@ -185,8 +185,10 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
 	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
 		return HR_E_NOMEM;
-	if (m->can_place)
-		hr_free_space(&space, m->search_top, m->section_size, &a->free_largest, &a->free_total);
+	if (m->can_place && hr_free_space(&space, m->search_top, m->section_size, &a->free)) {
+		hr_space_free(&space);
+		return HR_E_NOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct hr_request_result *r = &a->requests[i];
 		uint64_t pages = (sizes[i] + m->page_size - 1) / m->page_size;
@@ -386,6 +388,7 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 void hr_audit_free(struct hr_audit *a)
 {
 	free(a->requests);
+	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
 	memset(a, 0, sizeof(*a));

@@ -136,59 +136,53 @@ bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, ui
 	return false;
 }
 
-/* Report the whole sections of [lo, hi], if any. */
-static void visit_gap(uint64_t lo, uint64_t hi, uint64_t align, hr_gap_fn fn, void *ctx)
+/* Add the whole sections of [lo, hi], if any. */
+static enum hr_status add_gap(struct hr_free *f, uint64_t lo, uint64_t hi, uint64_t align)
 {
-	uint64_t first, end_excl;
+	uint64_t first, end_excl, size;
+	struct hr_range *grown;
 
 	if (!hr_align_up(lo, align, &first) || hi == UINT64_MAX)
-		return;
+		return HR_OK;
 	end_excl = (hi + 1) / align * align;
-	if (end_excl > first)
-		fn((struct hr_range){first, end_excl - 1}, ctx);
+	if (end_excl <= first)
+		return HR_OK;
+	grown = realloc(f->gaps, (f->count + 1) * sizeof(*grown));
+	if (!grown)
+		return HR_E_NOMEM;
+	f->gaps = grown;
+	f->gaps[f->count++] = (struct hr_range){first, end_excl - 1};
+	size = end_excl - first;
+	f->total += size;
+	if (!f->largest.end || size > f->largest.end - f->largest.start + 1)
+		f->largest = (struct hr_range){first, end_excl - 1};
+	return HR_OK;
 }
 
-void hr_free_gaps(const struct hr_space *space, uint64_t top, uint64_t align, hr_gap_fn fn,
-		  void *ctx)
+enum hr_status hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
+			     struct hr_free *out)
 {
 	uint64_t cursor = 0;	/* lowest address not known to be busy */
+	enum hr_status st = HR_OK;
 
-	for (size_t i = 0; i < space->count; i++) {
+	*out = (struct hr_free){0};
+	for (size_t i = 0; i < space->count && !st; i++) {
 		const struct hr_range *r = &space->busy[i];
 
 		if (r->start > top)
 			break;
 		if (r->start > cursor)
-			visit_gap(cursor, r->start - 1, align, fn, ctx);
+			st = add_gap(out, cursor, r->start - 1, align);
 		if (r->end >= top)
-			return;
+			return st;
 		if (r->end + 1 > cursor)
 			cursor = r->end + 1;
 	}
-	visit_gap(cursor, top, align, fn, ctx);
+	return st ? st : add_gap(out, cursor, top, align);
 }
 
-struct free_summary {
-	struct hr_range *largest;
-	uint64_t *total;
-};
-
-static void summarise_gap(struct hr_range gap, void *ctx)
+void hr_free_release(struct hr_free *free_space)
 {
-	struct free_summary *s = ctx;
-	uint64_t size = gap.end - gap.start + 1;
-
-	*s->total += size;
-	if (!s->largest->end || size > s->largest->end - s->largest->start + 1)
-		*s->largest = gap;
-}
-
-void hr_free_space(const struct hr_space *space, uint64_t top, uint64_t align,
-		   struct hr_range *largest, uint64_t *total)
-{
-	struct free_summary s = {largest, total};
-
-	*largest = (struct hr_range){0, 0};
-	*total = 0;
-	hr_free_gaps(space, top, align, summarise_gap, &s);
+	free(free_space->gaps);
+	*free_space = (struct hr_free){0};
 }

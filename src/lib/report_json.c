@@ -128,8 +128,8 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
-							 a->free_total ? range(a->free_largest)
-							 : json_null(), "total", size(a->free_total))
+							 a->free.total ? range(a->free.largest)
+							 : json_null(), "total", size(a->free.total))
 			 : json_null(),
 			 "requests", requests,
 			 "existing_device_private", existing,

@@ -1,24 +1,7 @@
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "headroom/report.h"
-
-struct gaps {
-	struct hr_range *items;
-	size_t count;
-};
-
-static void collect_gap(struct hr_range gap, void *ctx)
-{
-	struct gaps *g = ctx;
-	struct hr_range *grown = realloc(g->items, (g->count + 1) * sizeof(*grown));
-
-	if (grown) {
-		g->items = grown;
-		g->items[g->count++] = gap;
-	}
-}
 
 static void map_line(FILE *out, uint64_t start, uint64_t end, const char *name, bool bytes)
 {
@@ -29,17 +12,12 @@ static void map_line(FILE *out, uint64_t start, uint64_t end, const char *name, 
 }
 
 /* Top-level entries and the free sections between them, in address order. */
-static void print_map(FILE *out, const struct hr_facts *f, const struct hr_model *m, bool bytes)
+static void print_map(FILE *out, const struct hr_facts *f, const struct hr_model *m,
+		      const struct hr_free *gaps, bool bytes)
 {
-	struct hr_space space;
-	struct gaps gaps = {0};
 	size_t g = 0;
 	char sz[32];
 
-	if (hr_space_from_iomem(&f->iomem, &space))
-		return;
-	hr_free_gaps(&space, m->search_top, m->section_size, collect_gap, &gaps);
-	hr_space_free(&space);
 	fprintf(out, "\nAddress map (top level of /proc/iomem; free: whole %s sections up to the "
 		"search top)\n", hr_format_size(m->section_size, false, sz, sizeof(sz)));
 	for (size_t i = 0; i < f->iomem.count; i++) {
@@ -47,13 +25,12 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_model
 
 		if (e->depth)
 			continue;
-		for (; g < gaps.count && gaps.items[g].start < e->start; g++)
-			map_line(out, gaps.items[g].start, gaps.items[g].end, "(free)", bytes);
+		for (; g < gaps->count && gaps->gaps[g].start < e->start; g++)
+			map_line(out, gaps->gaps[g].start, gaps->gaps[g].end, "(free)", bytes);
 		map_line(out, e->start, e->end, e->name, bytes);
 	}
-	for (; g < gaps.count; g++)
-		map_line(out, gaps.items[g].start, gaps.items[g].end, "(free)", bytes);
-	free(gaps.items);
+	for (; g < gaps->count; g++)
+		map_line(out, gaps->gaps[g].start, gaps->gaps[g].end, "(free)", bytes);
 }
 
 static const char *yes_no_unknown(enum hr_tristate t)
@@ -154,14 +131,14 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 	print_machine(out, f, &a->model);
 	print_limits(out, &a->model, opts->bytes);
 	if (a->model.can_place) {
-		print_map(out, f, &a->model, opts->bytes);
-		if (a->free_total)
+		print_map(out, f, &a->model, &a->free, opts->bytes);
+		if (a->free.total)
 			fprintf(out, "\nFree below the search top: %s, largest %s at %#llx-%#llx\n",
-				hr_format_size(a->free_total, opts->bytes, sz, sizeof(sz)),
-				hr_format_size(a->free_largest.end - a->free_largest.start + 1, opts->bytes,
+				hr_format_size(a->free.total, opts->bytes, sz, sizeof(sz)),
+				hr_format_size(a->free.largest.end - a->free.largest.start + 1, opts->bytes,
 					       sz2, sizeof(sz2)),
-				(unsigned long long)a->free_largest.start,
-				(unsigned long long)a->free_largest.end);
+				(unsigned long long)a->free.largest.start,
+				(unsigned long long)a->free.largest.end);
 		else
 			fprintf(out, "\nFree below the search top: none\n");
 	}

@@ -201,14 +201,17 @@ static void test_free_space(void)
 	const struct hr_range busy[] = {{0, 0x7fffffff}, {0x400000000, 0x400000fff},
 					{0x800000000, 0xfffffffff}};
 	struct hr_space s = space_of(busy, 3);
-	struct hr_range largest;
-	uint64_t total;
+	struct hr_free f;
 
-	hr_free_space(&s, 0xfffffffff, SECTION, &largest, &total);
+	CHECK(hr_free_space(&s, 0xfffffffff, SECTION, &f) == HR_OK);
 	/* [2 GiB, 16 GiB) is 14 GiB; [16 GiB + 128 MiB, 32 GiB) is 16 GiB - 128 MiB. */
-	CHECK_U64(total, 14 * GIB + 16 * GIB - SECTION);
-	CHECK_U64(largest.start, 0x408000000);
-	CHECK_U64(largest.end, 0x7ffffffff);
+	CHECK_U64(f.total, 14 * GIB + 16 * GIB - SECTION);
+	CHECK_U64(f.largest.start, 0x408000000);
+	CHECK_U64(f.largest.end, 0x7ffffffff);
+	CHECK_U64(f.count, 2);
+	CHECK_U64(f.gaps[0].start, 0x80000000);
+	CHECK_U64(f.gaps[0].end, 0x3ffffffff);
+	hr_free_release(&f);
 	hr_space_free(&s);
 }
 
