@@ -84,8 +84,7 @@ const char *hr_symbol_name(enum hr_symbol sym);
 
 /* Functions from BTF when present (fast), variables and addresses from /proc/kallsyms. A symbol
  * stays HR_UNKNOWN when no table that could hold it was readable. */
-enum hr_status hr_symbols_read(const struct hr_root *root, struct hr_symbols *out,
-			       struct hr_diags *diags, struct hr_error *err);
+void hr_symbols_read(const struct hr_root *root, struct hr_symbols *out, struct hr_diags *diags);
 
 /* Read 8 bytes at a kernel virtual address through /proc/kcore (live machine, root). */
 enum hr_status hr_kcore_read_u64(const struct hr_root *root, uint64_t vaddr, uint64_t *value,

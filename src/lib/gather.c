@@ -109,7 +109,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	free(text);
 	if (hr_kconfig_read(&f->root, f->release, &f->config, &f->diags, &err))
 		hr_diag_add_error(&f->diags, &err);
-	hr_symbols_read(&f->root, &f->symbols, &f->diags, &err);
+	hr_symbols_read(&f->root, &f->symbols, &f->diags);
 	gather_direct_map_reading(f);
 }
 

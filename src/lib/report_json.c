@@ -91,6 +91,15 @@ static json_t *request(const struct hr_request_result *r)
 			 "ram_cost", size(r->ram_cost));
 }
 
+/* A range with a name: a map entry or an earlier carve. */
+static json_t *named_range(struct hr_range r, const char *name)
+{
+	json_t *o = range(r);
+
+	json_object_set_new(o, "name", json_string(name));
+	return o;
+}
+
 static json_t *top_level_map(const struct hr_facts *f)
 {
 	json_t *map = json_array();
@@ -99,9 +108,7 @@ static json_t *top_level_map(const struct hr_facts *f)
 		const struct hr_iomem_entry *e = &f->iomem.entries[i];
 
 		if (e->depth == 0)
-			json_array_append_new(map, json_pack("{s:o, s:o, s:o, s:s}", "start", addr(e->start),
-							     "end", addr(e->end), "size",
-							     size(e->end - e->start + 1), "name", e->name));
+			json_array_append_new(map, named_range((struct hr_range){e->start, e->end}, e->name));
 	}
 	return map;
 }
@@ -117,12 +124,8 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 							  "severity",
 							  hr_severity_name(a->findings[i].severity),
 							  "message", a->findings[i].message));
-	for (size_t i = 0; i < a->n_existing; i++) {
-		json_t *r = range(a->existing[i].range);
-
-		json_object_set_new(r, "name", json_string(a->existing[i].name));
-		json_array_append_new(existing, r);
-	}
+	for (size_t i = 0; i < a->n_existing; i++)
+		json_array_append_new(existing, named_range(a->existing[i].range, a->existing[i].name));
 	root = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 			 "schema", HR_REPORT_SCHEMA,
 			 "machine", machine(f, &a->model),

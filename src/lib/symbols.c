@@ -106,14 +106,11 @@ static void read_kallsyms(const struct hr_root *root, struct hr_symbols *out, st
 	}
 }
 
-enum hr_status hr_symbols_read(const struct hr_root *root, struct hr_symbols *out,
-			       struct hr_diags *diags, struct hr_error *err)
+void hr_symbols_read(const struct hr_root *root, struct hr_symbols *out, struct hr_diags *diags)
 {
-	(void)err;
 	*out = (struct hr_symbols){0};
 	for (int i = 0; i < HR_SYM_COUNT; i++)
 		out->present[i] = HR_UNKNOWN;
 	read_btf(root, out, diags);
 	read_kallsyms(root, out, diags);
-	return HR_OK;
 }

@@ -111,10 +111,9 @@ static void test_symbols_from_btf(void)
 	struct hr_root root;
 	struct hr_symbols s;
 	struct hr_diags d = {0};
-	struct hr_error err;
 
 	CHECK(hr_root_init(&root, FIXTURE("btf/root"), NULL) == HR_OK);
-	CHECK(hr_symbols_read(&root, &s, &d, &err) == HR_OK);
+	hr_symbols_read(&root, &s, &d);
 	CHECK(s.btf && !s.kallsyms);
 	CHECK(s.present[HR_SYM_NEW_SCHEME] == HR_YES);
 	CHECK(s.present[HR_SYM_REQUEST_FREE_MEM_REGION] == HR_YES);
@@ -123,7 +122,7 @@ static void test_symbols_from_btf(void)
 	CHECK_U64(d.count, 0);
 
 	CHECK(hr_root_init(&root, FIXTURE("btf/truncated"), NULL) == HR_OK);
-	CHECK(hr_symbols_read(&root, &s, &d, &err) == HR_OK);
+	hr_symbols_read(&root, &s, &d);
 	CHECK(!s.btf);
 	CHECK(s.present[HR_SYM_NEW_SCHEME] == HR_UNKNOWN);
 	CHECK_U64(d.count, 1);
