@@ -7,15 +7,14 @@
 #define SMALL_FILE_MAX (64u << 10)
 
 /* A file that should hold one short line; missing is recorded, not fatal. */
-static char *read_text(const struct hr_facts *facts, struct hr_diags *diags, const char *path,
-		       bool optional)
+static char *read_text(struct hr_facts *f, const char *path, bool optional)
 {
 	struct hr_error err;
 	char *buf;
 
-	if (hr_read_file(&facts->root, path, SMALL_FILE_MAX, &buf, NULL, &err) != HR_OK) {
+	if (hr_read_file(&f->root, path, SMALL_FILE_MAX, &buf, NULL, &err) != HR_OK) {
 		if (!(optional && err.status == HR_E_NOENT))
-			hr_diag_add_error(diags, &err);
+			hr_diag_add_error(&f->diags, &err);
 		return NULL;
 	}
 	buf[strcspn(buf, "\n")] = '\0';
@@ -98,13 +97,13 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 		gather_boot_params(f);
 	}
 
-	text = read_text(f, &f->diags, "/proc/sys/kernel/osrelease", false);
+	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
 		snprintf(f->release, sizeof(f->release), "%s", text);
 	free(text);
-	f->proc_version = read_text(f, &f->diags, "/proc/version", false);
-	f->version_signature = read_text(f, &f->diags, "/proc/version_signature", true);
-	text = read_text(f, &f->diags, "/proc/cmdline", false);
+	f->proc_version = read_text(f, "/proc/version", false);
+	f->version_signature = read_text(f, "/proc/version_signature", true);
+	text = read_text(f, "/proc/cmdline", false);
 	hr_cmdline_parse(text, &f->cmdline);
 	free(text);
 	if (hr_kconfig_read(&f->root, f->release, &f->config, &f->diags, &err))
