@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the command line asked for, shared by the audit and the validate subcommand. */
 #ifndef HEADROOM_CLI_H
 #define HEADROOM_CLI_H

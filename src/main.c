@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* headroom: will GPU drivers be able to register device-private memory on this machine? */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* headroom validate: the kernel's own answer against headroom's prediction. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel's own answer (what the probe module saw request_free_mem_region() do), and its
  * comparison with headroom's prediction. */
 #ifndef HEADROOM_ANSWER_H

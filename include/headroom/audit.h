@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Verdicts: each request replayed under the legacy carve and judged under the new scheme, plus
  * findings about the machine. This is what the report writers print. */
 #ifndef HEADROOM_AUDIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The replay of get_free_mem_region() over the top-level entries of /proc/iomem. */
 #ifndef HEADROOM_CARVE_H
 #define HEADROOM_CARVE_H

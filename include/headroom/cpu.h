@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the CPU says about address widths: /proc/cpuinfo, and CPUID on a live x86 machine. */
 #ifndef HEADROOM_CPU_H
 #define HEADROOM_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Errors and diagnostics. The library never prints and never exits: a fatal problem fills a
  * caller-owned hr_error; a problem that leaves the rest of the input usable goes to hr_diags. */
 #ifndef HEADROOM_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The firmware memory map, two ways: /sys/firmware/memmap (what the kernel registered) and the raw
  * E820 table the boot loader handed over in /sys/kernel/boot_params/data. */
 #ifndef HEADROOM_FIRMWARE_MAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /proc/iomem as a tree: depth comes from the two-space indentation the kernel prints. */
 #ifndef HEADROOM_IOMEM_H
 #define HEADROOM_IOMEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the running (or captured) kernel is: release and version, Kconfig, command line, and
  * which functions and variables it has. */
 #ifndef HEADROOM_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel behaviour that changed at some version, and which stable branches took the change. */
 #ifndef HEADROOM_KERNEL_RULES_H
 #define HEADROOM_KERNEL_RULES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel's device-private carve, modelled for one machine: every input fact with where it came
  * from, the limits derived from them, and the replay of request_free_mem_region(). */
 #ifndef HEADROOM_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Checked number parsing shared by the parsers. */
 #ifndef HEADROOM_PARSE_H
 #define HEADROOM_PARSE_H

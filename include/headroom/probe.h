@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Ask the running kernel itself: build probes/headroom_probe for it, load it with the request
  * sizes, read its answer, unload it. Needs root and the kernel's headers. */
 #ifndef HEADROOM_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Report writers: one for people, one for machines (schema headroom/report-v1, reports/). */
 #ifndef HEADROOM_REPORT_H
 #define HEADROOM_REPORT_H

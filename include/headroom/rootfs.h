@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Every input is read through a root prefix, so a captured tree replays like a live machine. */
 #ifndef HEADROOM_ROOTFS_H
 #define HEADROOM_ROOTFS_H

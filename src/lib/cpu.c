@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Address widths as the CPU reports them: the first block of /proc/cpuinfo, and CPUID. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The firmware memory map: /sys/firmware/memmap, the E820 table in boot_params, and a comparison
  * of the two. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Which kernels carry the upstream changes the placement model depends on.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>

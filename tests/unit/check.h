@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Minimal assertions for the unit tests: each failure prints where, and main returns the count. */
 #ifndef HEADROOM_TEST_CHECK_H
 #define HEADROOM_TEST_CHECK_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernel's answer as the probe writes it, and its comparison with the replay. Fixture: the
  * answer and capture of a q35 SeaBIOS guest with 40 phys-bits (tests/cases/vm-q35-seabios-pb40). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The replay of get_free_mem_region(), rule by rule. Each expectation is worked out by hand from
  * kernel/resource.c:
  *   6.1.y:  for (addr = end - size + 1; addr > size && addr >= base->start; addr -= size)

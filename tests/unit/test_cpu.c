@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The cpuinfo parser against real captures (tests/fixtures/cpuinfo/README), and CPUID live. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The firmware map readers against real captures (tests/fixtures/{memmap,boot_params}/README). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* /proc/iomem as a tree, from real captures: this build machine as root and as nobody. */
 #include <stdlib.h>
 

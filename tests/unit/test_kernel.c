@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Kernel facts: Kconfig (gzip and plain), the version a distribution kernel is built from, and
  * the command line. Fixtures: this build machine's /proc/config.gz and a copy cut short. */
 #include <stdlib.h>

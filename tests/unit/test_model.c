@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The limits the model derives, rule by rule, from hand-made facts. Expected values are worked out
  * from arch/x86/mm/kaslr.c kernel_randomize_memory():
  *   memory_tb = DIV_ROUND_UP(max_pfn << PAGE_SHIFT, 1UL << TB_SHIFT) + CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build-kernel.sh [DIR]   (default /var/tmp/headroom-kernel)
 # Builds the guest kernel of trim.x86_64: Debian's linux-source-6.1 (apt-get
 # download, unpacked, nothing installed) with the x86 KASLR direct-map trim

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # convert.sh NAME SIZES [CONFIG-LINE]
 # Turns $HVM_WORK/runs/NAME/share (written by the guest) into the replayable
 # case $CASES/vm-NAME/ (vm612-NAME etc. for a non-default HVM_RELEASE, see

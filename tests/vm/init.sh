@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest /init (busybox sh). Kernel command-line words name=value without a dot
 # arrive here as environment variables: probesizes (required), probemode.
 # Order matters: capture-root runs BEFORE the probe is loaded. The probe's

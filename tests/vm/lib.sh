@@ -1,4 +1,5 @@
 # shellcheck shell=bash disable=SC2034
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the tests/vm scripts: common paths and the guest kernel version.
 # Build outputs and guest runs live outside the repository (HVM_WORK) so the
 # working tree stays clean; only tests/cases/vm-* (vm612-* etc.) is written in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # prepare.sh: fetch the guest kernel (not installed), build the probe against
 # the matching headers, build the busybox initramfs. Output in $HVM_WORK
 # (default /var/tmp/headroom-vm; $HVM_WORK/arm64 for HVM_ARCH=arm64;

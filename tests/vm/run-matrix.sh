@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-matrix.sh [MATRIX] [JOBS]   (defaults: matrix.x86_64, 2)
 # HVM_ONLY=REGEX runs only the lines whose name matches (grep -E).
 # Boots every matrix line (JOBS guests at a time: one per core under TCG),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-one.sh NAME "QEMU ARGS" "KERNEL APPEND" SIZES [MODE]   (env HVM_ARCH=arm64 for arm64)
 # Boots one TCG guest (bzImage, not PVH: PVH boot skips KASLR) and leaves
 # $HVM_WORK/runs/NAME/{share/,console.txt,result}. result is one of:
