@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The machine's GPUs as libpci sees them under the root prefix, with their VRAM and where that
+ * number came from. VRAM is never a BAR size: a 128 GiB BAR on an 80 GiB part is common. */
+#ifndef HEADROOM_GPU_H
+#define HEADROOM_GPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "headroom/error.h"
+#include "headroom/rootfs.h"
+
+#define HR_PCI_BARS 6
+#define HR_GPU_MAX_TILES 4
+
+struct hr_pci_bar {
+	unsigned index;			/* 0-5; a 64-bit BAR takes index and index + 1 */
+	uint64_t start, size;		/* size 0: unused */
+	bool is_64bit, prefetchable, io;
+};
+
+struct hr_rebar {
+	bool present;			/* Resizable BAR capability, read from config space */
+	unsigned bar;			/* the BAR it resizes (the VRAM aperture) */
+	uint64_t current;		/* bytes */
+	uint64_t supported;		/* bit n set: 1 MiB << n supported */
+};
+
+enum hr_vram_source {
+	HR_VRAM_UNKNOWN,
+	HR_VRAM_DRIVER,			/* the bound driver's sysfs (amdgpu, xe, nouveau) */
+	HR_VRAM_NVIDIA_PROC,		/* /proc/driver/nvidia/gpus/BDF/... */
+	HR_VRAM_NVIDIA_SMI,		/* nvidia-smi -q output captured in the root */
+	HR_VRAM_TABLE,			/* headroom's table by PCI device id (row cites its source) */
+	HR_VRAM_OVERRIDE,		/* --vram BDF=SIZE */
+	HR_VRAM_WHAT_IF,		/* --add-gpu: a GPU that is not in the inputs */
+};
+
+struct hr_gpu {
+	char bdf[16];			/* "0000:01:00.0" */
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	uint32_t class_code;		/* base, sub, prog-if: 0x030200 */
+	char name[160];			/* from pci.ids, "" when unknown */
+	char driver[32];		/* the bound driver, "" when none */
+	int numa_node;			/* -1: none or unknown */
+	struct hr_pci_bar bars[HR_PCI_BARS];
+	struct hr_rebar rebar;
+	bool have_config;		/* config space readable (capabilities known) */
+	char missing[160];		/* sysfs files that were absent ("config, numa_node"), or "" */
+	uint64_t vram;			/* bytes, 0 when unknown */
+	enum hr_vram_source vram_source;
+	char vram_basis[200];		/* the file, nvidia-smi field or table citation it came from */
+	unsigned n_tiles;		/* xe: VRAM regions, one carve each; 0 elsewhere */
+	uint64_t tile_vram[HR_GPU_MAX_TILES];
+};
+
+struct hr_gpus {
+	struct hr_gpu *items;		/* in bus order, the order drivers probe them */
+	size_t count;
+};
+
+const char *hr_vram_source_name(enum hr_vram_source source);
+
+#endif
