@@ -17,6 +17,9 @@ struct hr_report_options {
 /* The report as a JSON object (new reference), NULL on allocation failure. */
 json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audit);
 
+/* The firmware's declarations (tables, host bridges and windows, hotplug and CXL ranges). */
+json_t *hr_report_firmware_json(const struct hr_firmware *fw);
+
 /* Write the human report; false when the stream failed. */
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);

@@ -97,6 +97,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 			hr_diag_add_error(&f->diags, &err);
 		gather_boot_params(f);
 	}
+	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
@@ -118,6 +119,7 @@ void hr_facts_free(struct hr_facts *f)
 	hr_iomem_free(&f->iomem);
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
+	hr_firmware_free(&f->firmware);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);

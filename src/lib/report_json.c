@@ -140,5 +140,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
 			 "findings", findings,
 			 "inconclusive", a->inconclusive);
+	if (root)
+		json_object_set_new(root, "firmware", hr_report_firmware_json(&f->firmware));
 	return root;
 }
