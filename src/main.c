@@ -30,6 +30,7 @@ static void usage(FILE *out)
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --acpidump FILE       ACPI tables from acpidump's output instead of sysfs\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
@@ -68,7 +69,7 @@ static bool parse_on_off(const char *s, int *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_ACPIDUMP };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -82,6 +83,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"acpidump", required_argument, NULL, OPT_ACPIDUMP},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -122,6 +124,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   optarg);
 			cli->ov.have_direct_map_end = true;
 			cli->ov.direct_map_end = v;
+			break;
+		case OPT_ACPIDUMP:
+			cli->acpidump = optarg;
 			break;
 		case OPT_KVER:
 			if (!hr_kver_parse(optarg, &cli->ov.version))
@@ -198,6 +203,8 @@ int main(int argc, char **argv)
 		return validate_main(&cli);
 	opts.bytes = cli.bytes;
 	hr_facts_gather(cli.root, &facts);
+	if (cli.acpidump)
+		hr_facts_use_acpidump(&facts, cli.acpidump);
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
 		fprintf(stderr, "headroom: out of memory\n");
 		hr_facts_free(&facts);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "headroom/carve.h"
+#include "headroom/merged_map.h"
 #include "headroom/model.h"
 
 /* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
@@ -18,6 +19,8 @@ enum hr_severity { HR_INFO, HR_WARNING, HR_ERROR };
 enum hr_hazard {
 	HR_HAZARD_ABOVE_DIRECT_MAP = 1u << 0,	/* before ea72ce5da228: carve above the KASLR direct map */
 	HR_HAZARD_MAX_PFN_BUMP = 1u << 1,	/* before 7170130e: max_pfn raised to the carve's end */
+	HR_HAZARD_HOTPLUG_RANGE = 1u << 2,	/* the carve takes space memory hotplug or CXL needs */
+	HR_HAZARD_LAST = HR_HAZARD_HOTPLUG_RANGE,
 };
 
 struct hr_request_result {
@@ -54,12 +57,17 @@ struct hr_audit {
 	struct hr_finding *findings;
 	size_t n_findings;
 	bool inconclusive;
+	struct hr_merged_map merged;	/* iomem with every firmware source beside it */
 };
 
 /* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine. */
 enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
 			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *audit);
 void hr_audit_free(struct hr_audit *audit);
+
+/* Append a finding (for checks that live in their own file, such as the merged map's). */
+void hr_audit_add_finding(struct hr_audit *audit, const char *code, enum hr_severity sev,
+			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 const char *hr_legacy_verdict_name(enum hr_legacy_verdict v);
 const char *hr_new_verdict_name(enum hr_new_verdict v);

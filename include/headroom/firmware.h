@@ -37,6 +37,7 @@ struct hr_acpi_table {
 					 * acpidump file and the table's position in it */
 	uint32_t length;		/* from the header */
 	uint8_t revision;
+	bool has_checksum;		/* every table but FACS (ACPI 6.5 5.2.10 has none) */
 	bool checksum_ok;
 };
 

@@ -51,6 +51,9 @@ struct hr_facts {
 void hr_facts_gather(const char *root_dir, struct hr_facts *facts);
 void hr_facts_free(struct hr_facts *facts);
 
+/* Take the ACPI tables from acpidump's text in the file at path (not under the root) instead. */
+void hr_facts_use_acpidump(struct hr_facts *facts, const char *path);
+
 struct hr_overrides {
 	int phys_bits;			/* -1: none */
 	bool have_direct_map_end;

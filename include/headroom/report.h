@@ -20,6 +20,9 @@ json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audi
 /* The firmware's declarations (tables, host bridges and windows, hotplug and CXL ranges). */
 json_t *hr_report_firmware_json(const struct hr_firmware *fw);
 
+/* The same for people: a "Firmware" section of its own, printed after the address map. */
+void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes);
+
 /* Write the human report; false when the stream failed. */
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);

@@ -11,6 +11,7 @@
 
 #include "headroom/acpi_exec.h"
 #include "headroom/firmware.h"
+#include "headroom/model.h"
 #include "headroom/parse.h"
 
 #define TABLES_DIR "/sys/firmware/acpi/tables"
@@ -253,4 +254,20 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 		return hr_fail(err, HR_E_PARSE, path, 0, "no \"SIG @ 0x...\" table header: not "
 			       "acpidump output");
 	return HR_OK;
+}
+
+void hr_facts_use_acpidump(struct hr_facts *f, const char *path)
+{
+	struct hr_error e;
+	char *buf;
+	size_t len;
+
+	hr_firmware_free(&f->firmware);
+	f->acpi_status = hr_read_path(path, TABLE_MAX * 8, &buf, &len, &e);
+	if (!f->acpi_status) {
+		f->acpi_status = hr_acpidump_parse(buf, len, path, &f->firmware, &f->diags, &e);
+		free(buf);
+	}
+	if (f->acpi_status)
+		hr_diag_add_error(&f->diags, &e);
 }

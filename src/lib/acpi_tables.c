@@ -238,6 +238,12 @@ enum hr_status hr_acpi_table_parse(const uint8_t *buf, size_t len, const char *p
 	if (t->length < len)
 		hr_diag_add(diags, HR_E_PARSE, path, 0, "%s: %zu bytes after the table's length %u "
 			    "ignored", t->signature, len - t->length, t->length);
+	/* 5.2.10: FACS has a length but no checksum or revision in the common header's places. */
+	t->has_checksum = memcmp(t->signature, "FACS", 4) != 0;
+	if (!t->has_checksum) {
+		t->revision = 0;
+		return HR_OK;
+	}
 	for (uint32_t i = 0; i < t->length; i++)
 		sum = (uint8_t)(sum + buf[i]);
 	t->checksum_ok = sum == 0;

@@ -34,11 +34,15 @@ const char *hr_severity_name(enum hr_severity s)
 
 const char *hr_hazard_name(enum hr_hazard h)
 {
-	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : "max-pfn-bump";
+	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : h == HR_HAZARD_MAX_PFN_BUMP
+	       ? "max-pfn-bump" : "hotplug-range";
 }
 
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 {
+	if (h == HR_HAZARD_HOTPLUG_RANGE)
+		return "the firmware keeps this range for memory hotplug or CXL (SRAT hot-pluggable, "
+		       "CEDT window): a later hot-add there finds the space taken";
 	if (h == HR_HAZARD_MAX_PFN_BUMP)
 		return "max_pfn rises to the carve's end, so devices with a narrower DMA mask bounce "
 		       "through swiotlb (fixed by 7170130e4c72)";
@@ -52,21 +56,41 @@ const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
 			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
-			const char *fmt, ...)
+static void vadd_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void vadd_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			 const char *fmt, va_list ap)
 {
 	struct hr_finding *grown = realloc(a->findings, (a->n_findings + 1) * sizeof(*grown));
-	va_list ap;
 
 	if (!grown)
 		return;
 	a->findings = grown;
 	grown[a->n_findings].code = code;
 	grown[a->n_findings].severity = sev;
-	va_start(ap, fmt);
 	vsnprintf(grown[a->n_findings].message, sizeof(grown->message), fmt, ap);
-	va_end(ap);
 	a->n_findings++;
+}
+
+static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd_finding(a, code, sev, fmt, ap);
+	va_end(ap);
+}
+
+void hr_audit_add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd_finding(a, code, sev, fmt, ap);
+	va_end(ap);
 }
 
 static void report_input_problems(const struct hr_facts *facts, struct hr_audit *a)
@@ -164,10 +188,14 @@ static int phys_bits_needed(const struct hr_model *m, const struct hr_space *spa
 	return 0;
 }
 
-static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
+static unsigned hazards_of(const struct hr_model *m, const struct hr_firmware *fw,
+			   struct hr_range placed)
 {
+	struct hr_range hit;
 	unsigned h = 0;
 
+	if (hr_firmware_reserved_overlap(fw, placed, &hit))
+		h |= HR_HAZARD_HOTPLUG_RANGE;
 	if (m->map_end_bug && placed.end > m->mapped_end)
 		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
 	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
@@ -199,7 +227,7 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 			r->aligned_size = 0;
 		r->placed = m->can_place && hr_carve(&space, &rule, sizes[i], &r->placement);
 		if (r->placed) {
-			r->hazards = hazards_of(m, r->placement);
+			r->hazards = hazards_of(m, &facts->firmware, r->placement);
 			if (hr_space_add(&space, r->placement)) {
 				hr_space_free(&space);
 				return HR_E_NOMEM;
@@ -382,6 +410,9 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 	a->n_requests = n_sizes;
 	if (a->model.can_place)
 		advise(a, facts);
+	if (hr_merged_map_build(facts, &a->merged))
+		return HR_E_NOMEM;
+	hr_merged_map_check(facts, &a->model, a);
 	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
 	return HR_OK;
 }
@@ -392,6 +423,7 @@ void hr_audit_free(struct hr_audit *a)
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
+	hr_merged_map_free(&a->merged);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -36,12 +36,14 @@ json_t *hr_report_firmware_json(const struct hr_firmware *fw)
 	json_t *affinity = json_array(), *cxl = json_array(), *ecam = json_array();
 
 	for (size_t i = 0; i < fw->n_tables; i++)
-		json_array_append_new(tables, json_pack("{s:s, s:s, s:I, s:i, s:b}",
+		json_array_append_new(tables, json_pack("{s:s, s:s, s:I, s:i, s:o}",
 							"signature", fw->tables[i].signature,
 							"path", fw->tables[i].path,
 							"length", (json_int_t)fw->tables[i].length,
 							"revision", fw->tables[i].revision,
-							"checksum_ok", fw->tables[i].checksum_ok));
+							"checksum_ok", fw->tables[i].has_checksum
+							? json_boolean(fw->tables[i].checksum_ok)
+							: json_null()));
 	for (size_t i = 0; i < fw->n_bridges; i++)
 		json_array_append_new(bridges, bridge_json(&fw->bridges[i]));
 	for (size_t i = 0; i < fw->n_affinity; i++) {
@@ -82,4 +84,62 @@ json_t *hr_report_firmware_json(const struct hr_firmware *fw)
 				     "latency_bandwidth", fw->hmat.latency,
 				     "memory_side_caches", fw->hmat.cache) : json_null(),
 			 "srat", json_boolean(fw->have_srat));
+}
+
+static void fw_line(FILE *out, const char *indent, uint64_t start, uint64_t end, bool bytes,
+		    const char *what)
+{
+	char sz[32];
+
+	fprintf(out, "%s0x%012llx-0x%012llx %12s  %s\n", indent, (unsigned long long)start,
+		(unsigned long long)end, hr_format_size(end - start + 1, bytes, sz, sizeof(sz)), what);
+}
+
+static size_t bad_checksums(const struct hr_firmware *fw)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fw->n_tables; i++)
+		n += fw->tables[i].has_checksum && !fw->tables[i].checksum_ok;
+	return n;
+}
+
+void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes)
+{
+	char what[200];
+
+	if (!fw->n_tables && !fw->n_bridges)
+		return;
+	fprintf(out, "\nFirmware (%zu ACPI tables, %zu with a bad checksum; host-bridge windows: %s)\n",
+		fw->n_tables, bad_checksums(fw), fw->aml == HR_AML_EVALUATED ? "_CRS evaluated"
+		: fw->aml == HR_AML_NONE ? "no AML" : "unknown, see the findings");
+	for (size_t i = 0; i < fw->n_bridges; i++) {
+		const struct hr_host_bridge *b = &fw->bridges[i];
+
+		fprintf(out, "  host bridge %s (%s)%s\n", b->path, b->hid,
+			b->windows_unknown ? ": windows known only on the live machine" : "");
+		for (size_t j = 0; j < b->n_windows; j++) {
+			const struct hr_fw_window *w = &b->windows[j];
+
+			if (w->type == HR_WIN_IO || w->type == HR_WIN_BUS)
+				continue;
+			snprintf(what, sizeof(what), "%s%s window (%s)", hr_window_type_name(w->type),
+				 w->prefetchable ? " prefetchable" : "", hr_fw_source_name(w->source));
+			fw_line(out, "    ", w->start, w->end, bytes, what);
+		}
+	}
+	for (size_t i = 0; i < fw->n_affinity; i++)
+		if (fw->affinity[i].hotpluggable) {
+			snprintf(what, sizeof(what), "hot-pluggable memory, node %u (%s)",
+				 fw->affinity[i].node, fw->affinity[i].source == HR_FW_DT ? "dt" : "SRAT");
+			fw_line(out, "  ", fw->affinity[i].start, fw->affinity[i].end, bytes, what);
+		}
+	for (size_t i = 0; i < fw->n_cxl; i++)
+		fw_line(out, "  ", fw->cxl[i].start, fw->cxl[i].end, bytes,
+			"CXL fixed memory window (CEDT)");
+	for (size_t i = 0; i < fw->n_ecam; i++) {
+		snprintf(what, sizeof(what), "ECAM segment %u [bus %02x-%02x] (MCFG)", fw->ecam[i].segment,
+			 fw->ecam[i].bus_start, fw->ecam[i].bus_end);
+		fw_line(out, "  ", fw->ecam[i].start, fw->ecam[i].end, bytes, what);
+	}
 }

@@ -74,7 +74,7 @@ static json_t *request(const struct hr_request_result *r)
 {
 	json_t *hazards = json_array();
 
-	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
+	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1)
 		if (r->hazards & h)
 			json_array_append_new(hazards, json_string(hr_hazard_name(h)));
 	return json_pack("{s:o, s:o, s:{s:s, s:o, s:o, s:o, s:o}, s:{s:s, s:o}}",
@@ -101,15 +101,21 @@ static json_t *named_range(struct hr_range r, const char *name)
 	return o;
 }
 
-static json_t *top_level_map(const struct hr_facts *f)
+/* The merged map: each range with the sources that name it. */
+static json_t *merged_map(const struct hr_merged_map *merged)
 {
 	json_t *map = json_array();
 
-	for (size_t i = 0; i < f->iomem.count; i++) {
-		const struct hr_iomem_entry *e = &f->iomem.entries[i];
+	for (size_t i = 0; i < merged->count; i++) {
+		const struct hr_merged_range *r = &merged->ranges[i];
+		json_t *o = named_range((struct hr_range){r->start, r->end}, r->name);
+		json_t *sources = json_array();
 
-		if (e->depth == 0)
-			json_array_append_new(map, named_range((struct hr_range){e->start, e->end}, e->name));
+		for (unsigned s = HR_MS_IOMEM; s <= HR_MS_LAST; s <<= 1)
+			if (r->sources & s)
+				json_array_append_new(sources, json_string(hr_map_source_name(s)));
+		json_object_set_new(o, "sources", sources);
+		json_array_append_new(map, o);
 	}
 	return map;
 }
@@ -137,7 +143,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 : json_null(),
 			 "requests", requests,
 			 "existing_device_private", existing,
-			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
+			 "map", a->model.map_ok ? merged_map(&a->merged) : json_array(),
 			 "findings", findings,
 			 "inconclusive", a->inconclusive);
 	if (root)

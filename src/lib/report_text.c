@@ -116,7 +116,7 @@ static void print_requests(FILE *out, const struct hr_audit *a, bool bytes)
 			hr_format_size(r->size, bytes, sz, sizeof(sz)), hr_legacy_verdict_name(r->legacy),
 			place, hr_new_verdict_name(r->new_scheme),
 			hr_format_size(r->ram_cost, bytes, cost, sizeof(cost)));
-		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
+		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1)
 			if (r->hazards & h)
 				fprintf(out, "  %-12s hazard: %s: %s\n", "", hr_hazard_name(h),
 					hr_hazard_explain(&a->model, h));
@@ -143,6 +143,7 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 		else
 			fprintf(out, "\nFree below the search top: none\n");
 	}
+	hr_report_firmware_text(out, &f->firmware, opts->bytes);
 	print_requests(out, a, opts->bytes);
 	if (a->n_findings)
 		fprintf(out, "\nFindings\n");
