@@ -13,7 +13,7 @@ enum { MAX_REQUESTS = 256 };
 struct cli {
 	const char *root;
 	bool root_given;
-	bool json, bytes;
+	bool json, bytes, verbose;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */

@@ -25,6 +25,16 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 	return buf;
 }
 
+enum hr_tristate hr_guest(const struct hr_facts *facts)
+{
+	/* arm64's /proc/cpuinfo has no hypervisor flag: it cannot say either way. */
+	if (facts->have_cpuid)
+		return facts->cpuid.hypervisor ? HR_YES : HR_NO;
+	if (facts->have_cpuinfo && !facts->cpuinfo.arm64)
+		return facts->cpuinfo.hypervisor ? HR_YES : HR_NO;
+	return HR_UNKNOWN;
+}
+
 const char *hr_hypervisor_name(const struct hr_facts *facts)
 {
 	static const struct {
@@ -41,8 +51,5 @@ const char *hr_hypervisor_name(const struct hr_facts *facts)
 				return known[i].name;
 		return facts->cpuid.hypervisor_vendor;
 	}
-	if ((facts->have_cpuinfo && facts->cpuinfo.hypervisor) ||
-	    (facts->have_cpuid && facts->cpuid.hypervisor))
-		return "unknown";
 	return NULL;
 }
