@@ -37,6 +37,7 @@ struct hr_facts {
 	struct hr_cpuid cpuid;
 	int boot_kaslr;			/* KASLR_FLAG from boot_params loadflags: 1, 0, -1 unknown */
 	char release[128];		/* osrelease, "" when unknown */
+	char hostname[65];		/* /proc/sys/kernel/hostname, "" when unknown */
 	char *proc_version, *version_signature;
 	struct hr_kconfig config;
 	struct hr_cmdline cmdline;

@@ -75,7 +75,7 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 
 	for (size_t i = 0; i < facts->diags.count; i++) {
 		const struct hr_error *e = &facts->diags.items[i];
-		bool unreadable = e->status == HR_E_NOENT || e->status == HR_E_ACCESS || e->status == HR_E_IO;
+		bool unreadable = hr_status_unreadable(e->status);
 
 		if (strcmp(e->path, "/proc/iomem") == 0 && e->status == HR_E_ACCESS)
 			add_finding(a, "iomem-hidden", HR_ERROR, "%s", hr_error_text(e, text, sizeof(text)));

@@ -105,6 +105,11 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	if (text)
 		snprintf(f->release, sizeof(f->release), "%s", text);
 	free(text);
+	/* Only reports for fleets name the host; captures older than this lack it. */
+	text = read_text(f, "/proc/sys/kernel/hostname", true);
+	if (text)
+		snprintf(f->hostname, sizeof(f->hostname), "%s", text);
+	free(text);
 	f->proc_version = read_text(f, "/proc/version", false);
 	f->version_signature = read_text(f, "/proc/version_signature", true);
 	text = read_text(f, "/proc/cmdline", false);
