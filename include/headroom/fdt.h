@@ -21,7 +21,7 @@ struct hr_dt_range {
  * until boot). */
 struct hr_dt_region {
 	struct hr_dt_range range;
-	char node[64];			/* the node's name */
+	char node[64];			/* the node's name (hr_quote'd) */
 	bool usable_memory;		/* memory: from linux,usable-memory, which the kernel prefers to reg */
 	bool hotpluggable;		/* memory */
 	bool no_map;			/* reserved: left out of the linear map, still DRAM to memblock */
@@ -44,12 +44,12 @@ struct hr_dt_pci_window {
 };
 
 struct hr_dt_host_bridge {
-	char path[256];			/* node path, e.g. /pcie@10000000 */
-	char compatible[64];		/* first compatible string */
+	char path[256];			/* node path, e.g. /pcie@10000000 (hr_quote'd) */
+	char compatible[64];		/* first compatible string (hr_quote'd) */
 	bool have_config;		/* the ECAM area is known */
 	struct hr_dt_range config;
 	struct hr_dt_pci_window *windows;
-	size_t n_windows;
+	size_t n_windows, cap_windows;
 };
 
 /* Where the powerpc ultravisor's secure memory was read (kvmppc_get_secmem_size() order). */
@@ -73,11 +73,13 @@ struct hr_dt {
 	enum hr_dt_secure_source secure_source;
 	struct hr_dt_host_bridge *bridges;	/* device_type "pci" nodes not under another one */
 	size_t n_bridges;
+	/* Allocated lengths of the arrays above (hr_grow). */
+	size_t cap_memory, cap_reserved, cap_memreserve, cap_usable, cap_secure, cap_bridges;
 };
 
 /* Parse a flattened device tree blob. The whole blob is checked first (fdt_check_full): a damaged
  * one is HR_E_TRUNCATED or HR_E_PARSE with nothing kept. A node whose cells or lengths do not add
- * up goes to diags, naming path and the node, and is skipped. */
+ * up goes to diags, naming path, the node and its offset in the file, and is skipped. */
 enum hr_status hr_fdt_parse(const char *buf, size_t len, const char *path, struct hr_dt *out,
 			    struct hr_diags *diags, struct hr_error *err);
 

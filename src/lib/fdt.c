@@ -10,33 +10,58 @@
 #include <libfdt.h>
 
 #include "headroom/fdt.h"
+#include "headroom/parse.h"
 
 #define FDT_MAX_BYTES (64u << 20)	/* real blobs are a few KiB to a few MiB */
+#define FDT_MAX_RECORDS 65536u	/* ranges of one kind: far more than any firmware declares */
 #define PCI_ADDRESS_CELLS 3
 
 struct ctx {
 	const void *fdt;
 	const char *path;	/* the file, for messages */
 	struct hr_diags *diags;
+	bool capped;		/* FDT_MAX_RECORDS was reached and reported */
 };
 
-/* A new zeroed element at the end of *array_ptr (any element type), NULL when out of memory. */
-static void *push_slot(void *array_ptr, size_t *count, size_t size)
+/* A new zeroed element at the end of an array (hr_grow), or NULL: *st is HR_E_NOMEM, or HR_OK
+ * when the array reached FDT_MAX_RECORDS (reported once per blob; the rest is ignored). */
+static void *push(struct ctx *c, void *items, size_t *count, size_t *cap, size_t size,
+		  enum hr_status *st)
 {
-	void **array = array_ptr;
-	char *grown = realloc(*array, (*count + 1) * size);
+	char *base;
 
-	if (!grown)
+	*st = hr_grow(items, cap, *count, size, FDT_MAX_RECORDS);
+	if (*st == HR_E_RANGE) {
+		if (!c->capped)
+			hr_diag_add(c->diags, HR_E_RANGE, c->path, 0, "more than %u ranges of one kind, "
+				    "the rest is ignored", FDT_MAX_RECORDS);
+		c->capped = true;
+		*st = HR_OK;
+	}
+	if (*st)
 		return NULL;
-	*array = grown;
-	memset(grown + *count * size, 0, size);
-	return grown + (*count)++ * size;
+	memcpy(&base, items, sizeof(base));
+	memset(base + *count * size, 0, size);
+	return base + (*count)++ * size;
 }
 
-static const char *node_path(const struct ctx *c, int node, char *buf, int len)
+/* The node's path, quoted: it is text from the blob. */
+static const char *node_path(struct ctx *c, int node, char *buf, size_t len)
 {
-	if (fdt_get_path(c->fdt, node, buf, len) < 0)
-		snprintf(buf, (size_t)len, "node at offset %d", node);
+	char raw[256];
+
+	if (fdt_get_path(c->fdt, node, raw, sizeof(raw)) < 0)
+		snprintf(raw, sizeof(raw), "?");
+	return hr_quote(raw, strlen(raw), sizeof(raw), buf, len);
+}
+
+/* "PATH at offset N" for messages, N the node's byte offset in the file. */
+static const char *where(struct ctx *c, int node, char *buf, size_t len)
+{
+	char path[256];
+
+	snprintf(buf, len, "%s at offset %u", node_path(c, node, path, sizeof(path)),
+		 fdt_off_dt_struct(c->fdt) + (unsigned)node);
 	return buf;
 }
 
@@ -55,21 +80,21 @@ static bool read_cells(const fdt32_t *p, int n, uint64_t *out)
 }
 
 /* #address-cells (size false) or #size-cells of bus, with a diagnostic when it is invalid. */
-static int bus_cells(const struct ctx *c, int bus, bool size)
+static int bus_cells(struct ctx *c, int bus, bool size)
 {
 	int n = size ? fdt_size_cells(c->fdt, bus) : fdt_address_cells(c->fdt, bus);
-	char where[256];
+	char at[320];
 
 	if (n < 0)
 		hr_diag_add(c->diags, HR_E_PARSE, c->path, 0, "%s: invalid %s (libfdt: %s: not one cell, or above 4), its children skipped",
-			    node_path(c, bus, where, sizeof(where)), size ? "#size-cells" : "#address-cells",
+			    where(c, bus, at, sizeof(at)), size ? "#size-cells" : "#address-cells",
 			    fdt_strerror(n));
 	return n;
 }
 
 /* Move addr from the address space of bus up to the CPU's, through each ancestor's ranges (as
  * of_translate_address() does). *why says what stopped it. */
-static bool translate(const struct ctx *c, int bus, uint64_t *addr, const char **why)
+static bool translate(struct ctx *c, int bus, uint64_t *addr, const char **why)
 {
 	while (bus > 0) {
 		int parent = fdt_parent_offset(c->fdt, bus), len, ac, pac, sc, entry;
@@ -107,7 +132,7 @@ static bool translate(const struct ctx *c, int bus, uint64_t *addr, const char *
 }
 
 /* [addr, addr + size) of the address space of bus (-1: the CPU's already) as a CPU range. */
-static bool cpu_range(const struct ctx *c, int bus, uint64_t addr, uint64_t size,
+static bool cpu_range(struct ctx *c, int bus, uint64_t addr, uint64_t size,
 		      struct hr_dt_range *out, const char **why)
 {
 	if (bus >= 0 && !translate(c, bus, &addr, why))
@@ -124,19 +149,19 @@ static bool cpu_range(const struct ctx *c, int bus, uint64_t addr, uint64_t size
  * *out as CPU ranges; bus < 0 means the addresses are CPU addresses already. A property whose
  * length or values do not fit is reported and skipped. Only running out of memory fails.
  */
-static enum hr_status decode_pairs(const struct ctx *c, int node, const char *prop, int ac, int sc,
-				   int bus, struct hr_dt_range **out, size_t *n)
+static enum hr_status decode_pairs(struct ctx *c, int node, const char *prop, int ac, int sc,
+				   int bus, struct hr_dt_range **out, size_t *n, size_t *cap)
 {
 	int len, entry = (ac + sc) * (int)sizeof(fdt32_t);
 	const fdt32_t *p = fdt_getprop(c->fdt, node, prop, &len);
-	char where[256];
+	char at[320];
 
 	if (!p)
 		return HR_OK;
 	if (entry == 0 || sc == 0 || len % entry) {
 		hr_diag_add(c->diags, HR_E_PARSE, c->path, 0,
 			    "%s: %s is %d bytes, not a whole number of (%d address + %d size) cells, skipped",
-			    node_path(c, node, where, sizeof(where)), prop, len, ac, sc);
+			    where(c, node, at, sizeof(at)), prop, len, ac, sc);
 		return HR_OK;
 	}
 	for (int off = 0; off < len; off += entry) {
@@ -144,43 +169,44 @@ static enum hr_status decode_pairs(const struct ctx *c, int node, const char *pr
 		const char *why = "more than 64 bits";
 		struct hr_dt_range range, *r;
 		uint64_t start, size;
+		enum hr_status st;
 
 		if (!read_cells(e, ac, &start) || !read_cells(e + ac, sc, &size) ||
 		    (size && !cpu_range(c, bus, start, size, &range, &why))) {
 			hr_diag_add(c->diags, HR_E_RANGE, c->path, 0, "%s: %s entry %d: %s, skipped",
-				    node_path(c, node, where, sizeof(where)), prop, off / entry, why);
+				    where(c, node, at, sizeof(at)), prop, off / entry, why);
 			continue;
 		}
 		if (!size)
 			continue;
-		r = push_slot(out, n, sizeof(*r));
+		r = push(c, out, n, cap, sizeof(*r), &st);
 		if (!r)
-			return HR_E_NOMEM;
+			return st;
 		*r = range;
 	}
 	return HR_OK;
 }
 
 /* reg of node, in the cells of its parent bus (of_n_addr_cells() / of_n_size_cells()). */
-static enum hr_status decode_reg(const struct ctx *c, int node, const char *prop,
-				 struct hr_dt_range **out, size_t *n)
+static enum hr_status decode_reg(struct ctx *c, int node, const char *prop,
+				 struct hr_dt_range **out, size_t *n, size_t *cap)
 {
 	int bus = fdt_parent_offset(c->fdt, node), ac, sc;
 
 	if (bus < 0 || (ac = bus_cells(c, bus, false)) < 0 || (sc = bus_cells(c, bus, true)) < 0)
 		return HR_OK;
-	return decode_pairs(c, node, prop, ac, sc, bus, out, n);
+	return decode_pairs(c, node, prop, ac, sc, bus, out, n, cap);
 }
 
 /* of_fdt_device_is_available(): no status, "okay" or "ok". */
-static bool available(const struct ctx *c, int node)
+static bool available(struct ctx *c, int node)
 {
 	const char *status = fdt_getprop(c->fdt, node, "status", NULL);
 
 	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
-static bool prop_is(const struct ctx *c, int node, const char *name, const char *value)
+static bool prop_is(struct ctx *c, int node, const char *name, const char *value)
 {
 	int len;
 	const char *v = fdt_getprop(c->fdt, node, name, &len);
@@ -189,23 +215,23 @@ static bool prop_is(const struct ctx *c, int node, const char *name, const char 
 }
 
 /* Every range of prop of node, with the node's name and flags, appended to *out. */
-static enum hr_status add_regions(const struct ctx *c, int node, const char *prop,
-				  struct hr_dt_region **out, size_t *n)
+static enum hr_status add_regions(struct ctx *c, int node, const char *prop,
+				  struct hr_dt_region **out, size_t *n, size_t *cap)
 {
-	const char *name = fdt_get_name(c->fdt, node, NULL);
+	int name_len = 0;
+	const char *name = fdt_get_name(c->fdt, node, &name_len);
 	struct hr_dt_range *ranges = NULL;
-	size_t count = 0;
-	enum hr_status st = decode_reg(c, node, prop, &ranges, &count);
+	size_t count = 0, ranges_cap = 0;
+	enum hr_status st = decode_reg(c, node, prop, &ranges, &count, &ranges_cap);
 
 	for (size_t i = 0; st == HR_OK && i < count; i++) {
-		struct hr_dt_region *r = push_slot(out, n, sizeof(*r));
+		struct hr_dt_region *r = push(c, out, n, cap, sizeof(*r), &st);
 
-		if (!r) {
-			st = HR_E_NOMEM;
+		if (!r)
 			break;
-		}
 		r->range = ranges[i];
-		snprintf(r->node, sizeof(r->node), "%s", name ? name : "");
+		hr_quote(name ? name : "", name ? (size_t)name_len : 0, sizeof(r->node), r->node,
+			 sizeof(r->node));
 		r->usable_memory = strcmp(prop, "linux,usable-memory") == 0;
 		r->hotpluggable = fdt_getprop(c->fdt, node, "hotpluggable", NULL) != NULL;
 		r->no_map = fdt_getprop(c->fdt, node, "no-map", NULL) != NULL;
@@ -216,7 +242,7 @@ static enum hr_status add_regions(const struct ctx *c, int node, const char *pro
 
 /* early_init_dt_scan_memory(): top-level device_type "memory" nodes; linux,usable-memory (a crash
  * kernel's view) replaces reg when present. */
-static enum hr_status scan_memory(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_memory(struct ctx *c, struct hr_dt *dt)
 {
 	enum hr_status st;
 	int node;
@@ -227,7 +253,7 @@ static enum hr_status scan_memory(const struct ctx *c, struct hr_dt *dt)
 		if (!prop_is(c, node, "device_type", "memory") || !available(c, node))
 			continue;
 		st = add_regions(c, node, usable ? "linux,usable-memory" : "reg", &dt->memory,
-				 &dt->n_memory);
+				 &dt->n_memory, &dt->cap_memory);
 		if (st)
 			return st;
 	}
@@ -235,70 +261,74 @@ static enum hr_status scan_memory(const struct ctx *c, struct hr_dt *dt)
 }
 
 /* fdt_scan_reserved_mem(): /reserved-memory must use the root's cells, or the kernel ignores it. */
-static enum hr_status scan_reserved(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_reserved(struct ctx *c, struct hr_dt *dt)
 {
 	int rm = fdt_path_offset(c->fdt, "/reserved-memory"), node;
 	enum hr_status st;
+	char at[320];
 
 	if (rm < 0)
 		return HR_OK;
 	if (fdt_address_cells(c->fdt, rm) != fdt_address_cells(c->fdt, 0) ||
 	    fdt_size_cells(c->fdt, rm) != fdt_size_cells(c->fdt, 0)) {
-		hr_diag_add(c->diags, HR_E_PARSE, c->path, 0, "/reserved-memory: #address-cells/"
-			    "#size-cells differ from the root's, so the kernel ignores the node; skipped");
+		hr_diag_add(c->diags, HR_E_PARSE, c->path, 0, "%s: #address-cells/#size-cells differ "
+			    "from the root's, so the kernel ignores the node; skipped",
+			    where(c, rm, at, sizeof(at)));
 		return HR_OK;
 	}
 	fdt_for_each_subnode(node, c->fdt, rm)
-		if (available(c, node) && (st = add_regions(c, node, "reg", &dt->reserved, &dt->n_reserved)))
+		if (available(c, node) &&
+		    (st = add_regions(c, node, "reg", &dt->reserved, &dt->n_reserved, &dt->cap_reserved)))
 			return st;
 	return HR_OK;
 }
 
-static enum hr_status scan_memreserve(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_memreserve(struct ctx *c, struct hr_dt *dt)
 {
 	int count = fdt_num_mem_rsv(c->fdt);
 
 	for (int i = 0; i < count; i++) {
 		uint64_t address, size;
 		struct hr_dt_range *r;
+		enum hr_status st;
 
 		if (fdt_get_mem_rsv(c->fdt, i, &address, &size) < 0 || !size)
 			continue;
 		if (address + (size - 1) < address) {
-			hr_diag_add(c->diags, HR_E_RANGE, c->path, 0,
-				    "/memreserve/ entry %d wraps past 2^64, skipped", i);
+			hr_diag_add(c->diags, HR_E_RANGE, c->path, 0, "/memreserve/ entry %d at offset %u "
+				    "wraps past 2^64, skipped", i, fdt_off_mem_rsvmap(c->fdt) + 16u * (unsigned)i);
 			continue;
 		}
-		r = push_slot(&dt->memreserve, &dt->n_memreserve, sizeof(*r));
+		r = push(c, &dt->memreserve, &dt->n_memreserve, &dt->cap_memreserve, sizeof(*r), &st);
 		if (!r)
-			return HR_E_NOMEM;
+			return st;
 		*r = (struct hr_dt_range){address, address + (size - 1)};
 	}
 	return HR_OK;
 }
 
 /* early_init_dt_check_for_usable_mem_range(): pairs in the root's cells. */
-static enum hr_status scan_chosen(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_chosen(struct ctx *c, struct hr_dt *dt)
 {
 	int chosen = fdt_path_offset(c->fdt, "/chosen"), ac, sc;
 
 	if (chosen < 0 || (ac = bus_cells(c, 0, false)) < 0 || (sc = bus_cells(c, 0, true)) < 0)
 		return HR_OK;
 	return decode_pairs(c, chosen, "linux,usable-memory-range", ac, sc, -1, &dt->usable,
-			    &dt->n_usable);
+			    &dt->n_usable, &dt->cap_usable);
 }
 
 /* kvmppc_get_secmem_size(): "ibm,secure-memory" nodes first; only without them the deprecated
  * secure-memory-ranges of "ibm,uv-firmware", read as 2 address and 2 size cells per entry. The
  * kernel asks request_free_mem_region() for as much device-private space as this adds up to. */
-static enum hr_status scan_secure(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_secure(struct ctx *c, struct hr_dt *dt)
 {
 	enum hr_status st;
 	int node;
 
 	for (node = fdt_node_offset_by_compatible(c->fdt, -1, "ibm,secure-memory"); node >= 0;
 	     node = fdt_node_offset_by_compatible(c->fdt, node, "ibm,secure-memory"))
-		if ((st = decode_reg(c, node, "reg", &dt->secure, &dt->n_secure)))
+		if ((st = decode_reg(c, node, "reg", &dt->secure, &dt->n_secure, &dt->cap_secure)))
 			return st;
 	if (dt->n_secure) {
 		dt->secure_source = HR_DT_SECURE_NODES;
@@ -307,7 +337,8 @@ static enum hr_status scan_secure(const struct ctx *c, struct hr_dt *dt)
 	node = fdt_node_offset_by_compatible(c->fdt, -1, "ibm,uv-firmware");
 	if (node < 0)
 		return HR_OK;
-	st = decode_pairs(c, node, "secure-memory-ranges", 2, 2, -1, &dt->secure, &dt->n_secure);
+	st = decode_pairs(c, node, "secure-memory-ranges", 2, 2, -1, &dt->secure, &dt->n_secure,
+			  &dt->cap_secure);
 	if (dt->n_secure)
 		dt->secure_source = HR_DT_SECURE_UV_RANGES;
 	return st;
@@ -315,7 +346,7 @@ static enum hr_status scan_secure(const struct ctx *c, struct hr_dt *dt)
 
 /* One ranges entry of a host bridge: a 3-cell PCI address (phys.hi npt000ss bbbbbbbb dddddfff
  * rrrrrrrr, then 64 bits), a parent-bus address, a size (IEEE 1275 PCI binding). */
-static bool pci_window(const struct ctx *c, int host, const fdt32_t *e, int pac, int sc,
+static bool pci_window(struct ctx *c, int host, const fdt32_t *e, int pac, int sc,
 		       struct hr_dt_pci_window *w, const char **why)
 {
 	uint32_t hi = fdt32_to_cpu(e[0]);
@@ -333,11 +364,13 @@ static bool pci_window(const struct ctx *c, int host, const fdt32_t *e, int pac,
 	return true;
 }
 
-static enum hr_status decode_host_ranges(const struct ctx *c, int host, int pac,
+static enum hr_status decode_host_ranges(struct ctx *c, int host, int pac,
 					struct hr_dt_host_bridge *b)
 {
 	int len, ac = bus_cells(c, host, false), sc = bus_cells(c, host, true), entry;
 	const fdt32_t *p = fdt_getprop(c->fdt, host, "ranges", &len);
+	enum hr_status st;
+	char at[320];
 
 	if (!p || ac < 0 || sc < 0)
 		return HR_OK;
@@ -345,7 +378,7 @@ static enum hr_status decode_host_ranges(const struct ctx *c, int host, int pac,
 	if (ac != PCI_ADDRESS_CELLS || sc == 0 || len % entry) {
 		hr_diag_add(c->diags, HR_E_PARSE, c->path, 0, "%s: ranges is %d bytes with #address-cells "
 			    "%d (PCI needs %d), parent #address-cells %d, #size-cells %d: skipped",
-			    b->path, len, ac, PCI_ADDRESS_CELLS, pac, sc);
+			    where(c, host, at, sizeof(at)), len, ac, PCI_ADDRESS_CELLS, pac, sc);
 		return HR_OK;
 	}
 	for (int off = 0; off < len; off += entry) {
@@ -355,12 +388,12 @@ static enum hr_status decode_host_ranges(const struct ctx *c, int host, int pac,
 
 		if (!pci_window(c, host, e, pac, sc, &w, &why)) {
 			hr_diag_add(c->diags, HR_E_RANGE, c->path, 0, "%s: ranges entry %d: %s, skipped",
-				    b->path, off / entry, why);
+				    where(c, host, at, sizeof(at)), off / entry, why);
 			continue;
 		}
-		slot = push_slot(&b->windows, &b->n_windows, sizeof(*slot));
+		slot = push(c, &b->windows, &b->n_windows, &b->cap_windows, sizeof(*slot), &st);
 		if (!slot)
-			return HR_E_NOMEM;
+			return st;
 		*slot = w;
 	}
 	return HR_OK;
@@ -368,17 +401,17 @@ static enum hr_status decode_host_ranges(const struct ctx *c, int host, int pac,
 
 /* The config space: reg-names "config" where the binding names it (DesignWare and others), else
  * reg[0] for the generic ECAM/CAM hosts (pci-host-common.c maps resource 0). */
-static enum hr_status decode_host_config(const struct ctx *c, int host, struct hr_dt_host_bridge *b)
+static enum hr_status decode_host_config(struct ctx *c, int host, struct hr_dt_host_bridge *b)
 {
 	int index = fdt_stringlist_search(c->fdt, host, "reg-names", "config");
 	struct hr_dt_range *regs = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	enum hr_status st;
 
 	if (index < 0 && !prop_is(c, host, "compatible", "pci-host-ecam-generic") &&
 	    !prop_is(c, host, "compatible", "pci-host-cam-generic"))
 		return HR_OK;
-	st = decode_reg(c, host, "reg", &regs, &n);
+	st = decode_reg(c, host, "reg", &regs, &n, &cap);
 	if (index < 0)
 		index = 0;
 	if ((size_t)index < n) {
@@ -389,13 +422,13 @@ static enum hr_status decode_host_config(const struct ctx *c, int host, struct h
 	return st;
 }
 
-static bool is_pci(const struct ctx *c, int node)
+static bool is_pci(struct ctx *c, int node)
 {
 	return prop_is(c, node, "device_type", "pci") || prop_is(c, node, "device_type", "pciex");
 }
 
 /* Host bridges: PCI nodes whose parent is not PCI (a PCI-PCI bridge described in the tree is). */
-static enum hr_status scan_host_bridges(const struct ctx *c, struct hr_dt *dt)
+static enum hr_status scan_host_bridges(struct ctx *c, struct hr_dt *dt)
 {
 	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(c->fdt, node, NULL)) {
@@ -406,11 +439,12 @@ static enum hr_status scan_host_bridges(const struct ctx *c, struct hr_dt *dt)
 
 		if (!is_pci(c, node) || !available(c, node) || is_pci(c, parent))
 			continue;
-		b = push_slot(&dt->bridges, &dt->n_bridges, sizeof(*b));
+		b = push(c, &dt->bridges, &dt->n_bridges, &dt->cap_bridges, sizeof(*b), &st);
 		if (!b)
-			return HR_E_NOMEM;
+			return st;
 		node_path(c, node, b->path, sizeof(b->path));
-		snprintf(b->compatible, sizeof(b->compatible), "%s", compatible ? compatible : "");
+		hr_quote(compatible ? compatible : "", compatible ? strlen(compatible) : 0,
+			 sizeof(b->compatible), b->compatible, sizeof(b->compatible));
 		/* The parent bus's cells shape both reg and ranges: checked once. */
 		if ((pac = bus_cells(c, parent, false)) < 0 || bus_cells(c, parent, true) < 0)
 			continue;
@@ -450,7 +484,7 @@ enum hr_status hr_fdt_parse(const char *buf, size_t len, const char *path, struc
 			    struct hr_diags *diags, struct hr_error *err)
 {
 	struct hr_diags ignored = {0};
-	struct ctx c = {buf, path, diags ? diags : &ignored};
+	struct ctx c = {.fdt = buf, .path = path, .diags = diags ? diags : &ignored};
 	enum hr_status st;
 
 	memset(out, 0, sizeof(*out));

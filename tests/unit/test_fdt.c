@@ -363,31 +363,50 @@ static void test_powerpc_ultravisor(void)
 	hr_diags_free(&d);
 }
 
-static bool has_diag(const struct hr_diags *d, const char *text)
+/* A diagnostic from bad-cells.dtb about node, "NODE at offset N: text", where the file has the
+ * node's FDT_BEGIN_NODE tag and name at N. */
+static bool has_diag(const struct hr_diags *d, const char *blob, const char *node, const char *text)
 {
-	for (size_t i = 0; i < d->count; i++)
-		if (strstr(d->items[i].message, text) && strstr(d->items[i].path, "bad-cells.dtb"))
-			return true;
-	fprintf(stderr, "no diagnostic with \"%s\"\n", text);
+	const char *name = strrchr(node, '/') + 1;
+
+	for (size_t i = 0; i < d->count; i++) {
+		const char *m = d->items[i].message;
+		size_t n = strlen(node);
+		unsigned long offset;
+		char colon[2];
+
+		if (strncmp(m, node, n) != 0 || !strstr(m, text) ||
+		    sscanf(m + n, " at offset %lu%1[:]", &offset, colon) != 2 ||
+		    !strstr(d->items[i].path, "bad-cells.dtb"))
+			continue;
+		return memcmp(blob + offset, "\0\0\0\1", 4) == 0 &&
+		       strcmp(blob + offset + 4, name) == 0;
+	}
+	fprintf(stderr, "no diagnostic for %s with \"%s\"\n", node, text);
 	return false;
 }
 
-/* Each bad node is reported, naming the file and the node; the good ones are kept. */
+/* Each bad node is reported, naming the file, the node and where it is; the good ones are kept. */
 static void test_bad_cells(void)
 {
 	struct hr_dt dt;
 	struct hr_diags d = {0};
 	struct hr_error err;
+	char *blob;
+	size_t len;
 
-	CHECK(parse_file(DTC_DTB("bad-cells"), &dt, &d, &err) == HR_OK);
+	CHECK(hr_read_path(DTC_DTB("bad-cells"), 1u << 20, &blob, &len, &err) == HR_OK);
+	CHECK(hr_fdt_parse(blob, len, DTC_DTB("bad-cells"), &dt, &d, &err) == HR_OK);
 	CHECK_U64(d.count, 7);
-	CHECK(has_diag(&d, "/memory@200000000: reg is 12 bytes, not a whole number of (2 address + 2 size) cells"));
-	CHECK(has_diag(&d, "/reserved-memory: #address-cells/#size-cells differ from the root's"));
-	CHECK(has_diag(&d, "/wide: invalid #address-cells"));
-	CHECK(has_diag(&d, "/wide3/secure-memory@1,0,0: reg entry 0: more than 64 bits"));
-	CHECK(has_diag(&d, "/pcie@3f000000: ranges is 24 bytes with #address-cells 2 (PCI needs 3)"));
-	CHECK(has_diag(&d, "/pcie@4010000000: ranges entry 1: wraps past 2^64"));
-	CHECK(has_diag(&d, "/pcie@4010000000: ranges entry 2: size 0"));
+	CHECK(has_diag(&d, blob, "/memory@200000000",
+		       "reg is 12 bytes, not a whole number of (2 address + 2 size) cells"));
+	CHECK(has_diag(&d, blob, "/reserved-memory", "#address-cells/#size-cells differ from the root's"));
+	CHECK(has_diag(&d, blob, "/wide", "invalid #address-cells"));
+	CHECK(has_diag(&d, blob, "/wide3/secure-memory@1,0,0", "reg entry 0: more than 64 bits"));
+	CHECK(has_diag(&d, blob, "/pcie@3f000000",
+		       "ranges is 24 bytes with #address-cells 2 (PCI needs 3)"));
+	CHECK(has_diag(&d, blob, "/pcie@4010000000", "ranges entry 1: wraps past 2^64"));
+	CHECK(has_diag(&d, blob, "/pcie@4010000000", "ranges entry 2: size 0"));
 	CHECK_U64(dt.n_memory, 1);
 	CHECK_U64(dt.n_reserved + dt.n_secure, 0);
 	CHECK_U64(dt.n_bridges, 3);
@@ -399,6 +418,7 @@ static void test_bad_cells(void)
 	}
 	hr_dt_free(&dt);
 	hr_diags_free(&d);
+	free(blob);
 }
 
 static void put_be32(char *p, uint32_t v)
