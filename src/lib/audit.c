@@ -84,7 +84,7 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 
 	for (size_t i = 0; i < facts->diags.count; i++) {
 		const struct hr_error *e = &facts->diags.items[i];
-		bool unreadable = e->status == HR_E_NOENT || e->status == HR_E_ACCESS || e->status == HR_E_IO;
+		bool unreadable = hr_status_unreadable(e->status);
 		/* Without the map no placement can be computed. */
 		bool map_lost = strcmp(e->path, "/proc/iomem") == 0 && e->status == facts->iomem_status;
 
@@ -473,8 +473,7 @@ static const char *unknown_placement(const struct hr_audit *a, const struct hr_f
 		*why = facts->iomem_status == HR_E_ACCESS ? "/proc/iomem hides its addresses from "
 			"non-root readers" : "/proc/iomem could not be read";
 		return facts->iomem_status == HR_E_ACCESS ? "iomem-hidden"
-		       : facts->iomem_status == HR_E_NOENT || facts->iomem_status == HR_E_ACCESS ||
-			 facts->iomem_status == HR_E_IO ? "input-unreadable" : "input-invalid";
+		       : hr_status_unreadable(facts->iomem_status) ? "input-unreadable" : "input-invalid";
 	}
 	*why = "the physical address width is unknown";
 	return "phys-bits-unknown";

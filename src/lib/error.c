@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,107 @@ const char *hr_status_name(enum hr_status status)
 	case HR_E_RANGE: return "range";
 	case HR_E_NOMEM: return "nomem";
 	case HR_E_USAGE: return "usage";
+	case HR_E_TYPE: return "type";
 	}
 	return "unknown";
+}
+
+enum hr_status hr_status_from_errno(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR:
+		return HR_E_NOENT;
+	case EACCES:
+	case EPERM:
+		return HR_E_ACCESS;
+	case ENOMEM:
+		return HR_E_NOMEM;
+	case EISDIR:
+	case ENXIO:	/* a FIFO or socket opened without a peer */
+		return HR_E_TYPE;
+	case EFBIG:
+	case EOVERFLOW:
+	case ENAMETOOLONG:
+		return HR_E_RANGE;
+	default:
+		return HR_E_IO;	/* EIO, ELOOP, ... */
+	}
+}
+
+bool hr_status_unreadable(enum hr_status status)
+{
+	return status == HR_E_NOENT || status == HR_E_ACCESS || status == HR_E_IO ||
+	       status == HR_E_TYPE;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when there is none (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+const char *hr_quote(const char *s, size_t len, size_t max, char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0, i = 0;
+
+	while (i < len && i < max) {
+		char piece[8];
+		size_t n = utf8_len(p + i, len - i), plen;
+
+		if (n) {
+			memcpy(piece, p + i, n);
+			plen = n;
+		} else if (p[i] == '\\') {
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\");
+			n = 1;
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			piece[0] = (char)p[i];
+			plen = n = 1;
+		} else {
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", p[i]);
+			n = 1;
+		}
+		if (used + plen + 1 > size)
+			break;
+		memcpy(buf + used, piece, plen);
+		used += plen;
+		i += n;
+	}
+	if (i < len && used + 4 <= size) {
+		memcpy(buf + used, "...", 3);
+		used += 3;
+	}
+	buf[used] = '\0';
+	return buf;
 }
 
 static struct hr_error *diag_slot(struct hr_diags *diags)

@@ -162,9 +162,8 @@ enum hr_status hr_sysfs_memmap_read(const struct hr_root *root, struct hr_memmap
 	if (n < 0) {
 		int e = errno;
 
-		return hr_fail(err, e == ENOENT || e == ENOTDIR ? HR_E_NOENT :
-				    e == EACCES || e == EPERM ? HR_E_ACCESS : HR_E_IO,
-			       MEMMAP_DIR, 0, "cannot list: %s", strerror(e));
+		return hr_fail(err, hr_status_from_errno(e), MEMMAP_DIR, 0, "cannot list: %s",
+			       strerror(e));
 	}
 	out->entries = calloc((size_t)n + 1, sizeof(*out->entries));
 	for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 #define IOMEM_PATH "/proc/iomem"
 #define IOMEM_MAX_BYTES (16u << 20)	/* real files are a few KiB; refuse absurd ones */
 #define IOMEM_MAX_DEPTH 32		/* the kernel nests a handful of levels */
+#define IOMEM_MAX_ENTRIES (1u << 18)	/* real files have hundreds to a few thousand lines */
 
 /* One line: "<indent>start-end : name". */
 static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry *e)
@@ -77,8 +78,10 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			continue;
 		}
 		if (!parse_line(p, eol, &e)) {
-			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not an iomem line, skipped: \"%.*s\"",
-				    (int)(eol - p > 80 ? 80 : eol - p), p);
+			char quoted[512];
+
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not an iomem line, skipped: \"%s\"",
+				    hr_quote(p, (size_t)(eol - p), 80, quoted, sizeof(quoted)));
 		} else if (e.end < e.start) {
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "end %#llx is below start %#llx, skipped",
 				    (unsigned long long)e.end, (unsigned long long)e.start);
@@ -90,17 +93,19 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 		} else {
 			if (e.start || e.end)	/* zeroed lines (unprivileged reader) say nothing */
 				check_nesting(&io, last, &e, lineno, path, diags);
-			if (io.count == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				struct hr_iomem_entry *grown = realloc(io.entries, ncap * sizeof(*grown));
+			enum hr_status grown = hr_grow(&io.entries, &cap, io.count, sizeof(e),
+						       IOMEM_MAX_ENTRIES);
 
-				if (!grown) {
-					free(e.name);
-					hr_iomem_free(&io);
-					return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-				}
-				io.entries = grown;
-				cap = ncap;
+			if (grown == HR_E_RANGE) {
+				free(e.name);
+				hr_diag_add(diags, HR_E_RANGE, path, lineno,
+					    "more than %u entries, the rest is ignored", IOMEM_MAX_ENTRIES);
+				break;
+			}
+			if (grown) {
+				free(e.name);
+				hr_iomem_free(&io);
+				return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 			}
 			e.line = lineno;
 			io.entries[io.count++] = e;
