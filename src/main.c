@@ -98,11 +98,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'q':
 			if (!hr_parse_size(optarg, &v) || v == 0)
 				return usage_error("invalid request size '%s'", optarg);
-			if (v >= 1ull << 62)
+			if (hr_request_check(v, NULL))
 				return usage_error("request size '%s' is beyond any physical address space",
 						   optarg);
-			if (cli->n_sizes == MAX_REQUESTS)
-				return usage_error("more than 256 requests (at '%s')", optarg);
+			if (cli->n_sizes == HR_MAX_REQUESTS)
+				return usage_error("more than %d requests (at '%s')", HR_MAX_REQUESTS, optarg);
 			cli->sizes[cli->n_sizes++] = v;
 			break;
 		case 'j':
@@ -199,14 +199,20 @@ int main(int argc, char **argv)
 	opts.bytes = cli.bytes;
 	hr_facts_gather(cli.root, &facts);
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
-		fprintf(stderr, "headroom: out of memory\n");
+		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);
 		return EXIT_USAGE;
 	}
 	if (cli.json) {
 		json_t *report = hr_report_json(&facts, &audit);
 
-		written = report && json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
+		if (!report) {
+			fprintf(stderr, "headroom: cannot build the JSON report: out of memory\n");
+			hr_audit_free(&audit);
+			hr_facts_free(&facts);
+			return EXIT_USAGE;
+		}
+		written = json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
 			  fputc('\n', stdout) != EOF;
 		json_decref(report);
 	} else {
