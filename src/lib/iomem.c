@@ -56,6 +56,10 @@ static void check_nesting(const struct hr_iomem *io, const size_t *last,
 	if (sibling && sibling->end >= e->start && sibling->start <= e->end)
 		hr_diag_add(diags, HR_E_PARSE, path, lineno, "%#llx-%#llx overlaps line %u",
 			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
+	else if (sibling && e->start < sibling->start)
+		hr_diag_add(diags, HR_E_PARSE, path, lineno, "%#llx-%#llx is out of order: it starts "
+			    "below line %u, which the kernel lists first",
+			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
 }
 
 enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
