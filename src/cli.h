@@ -9,10 +9,13 @@
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
 
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };
+
 struct cli {
 	const char *root;
 	bool root_given;
-	bool json, bytes;
+	enum output_format format;
+	bool bytes;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */

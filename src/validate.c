@@ -153,7 +153,7 @@ int validate_main(const struct cli *cli)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (cli->json)
+	if (cli->format == FORMAT_JSON)
 		print_json(&cmp, &answer);
 	else
 		print_text(&cmp);

@@ -130,10 +130,18 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 			hr_diag_add_error(&f->diags, &err);
 		gather_boot_params(f);
 	}
+	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
+	if (f->dt_status && f->dt_status != HR_E_NOENT)
+		hr_diag_add_error(&f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
 		snprintf(f->release, sizeof(f->release), "%s", text);
+	free(text);
+	/* Only reports for fleets name the host; captures older than this lack it. */
+	text = read_text(f, "/proc/sys/kernel/hostname", true);
+	if (text)
+		snprintf(f->hostname, sizeof(f->hostname), "%s", text);
 	free(text);
 	f->proc_version = read_text(f, "/proc/version", false);
 	f->version_signature = read_text(f, "/proc/version_signature", true);
@@ -149,6 +157,7 @@ void hr_facts_free(struct hr_facts *f)
 	hr_iomem_free(&f->iomem);
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
+	hr_dt_free(&f->dt);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);
