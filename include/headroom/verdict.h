@@ -33,8 +33,10 @@ struct hr_verdict {
 	size_t n_subjects;
 	struct hr_fix *fixes;		/* in the order of preference on equal counts */
 	size_t n_fixes;
+	bool nomem;			/* an addition failed: the verdict is incomplete */
 };
 
+/* Both return HR_E_NOMEM, and set v->nomem, when the addition fails. */
 enum hr_status hr_verdict_add_subject(struct hr_verdict *v, const struct hr_subject *subject);
 enum hr_status hr_verdict_add_fix(struct hr_verdict *v, const char *code, size_t fixes,
 				  const char *fmt, ...) __attribute__((format(printf, 4, 5)));

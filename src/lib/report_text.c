@@ -145,7 +145,7 @@ static void print_verdict(FILE *out, const struct hr_audit *a)
 		text[0] = (char)toupper((unsigned char)text[0]);
 	}
 	print_wrapped(out, "Verdict  ", 9, text);
-	if (fix && fix->fixes > 1) {
+	if (fix && v->n_subjects && blocked > 1) {
 		if (fix->fixes == blocked)
 			snprintf(text, sizeof(text), "%s; it fixes all %zu", fix->change, blocked);
 		else
@@ -431,8 +431,9 @@ static void map_line(FILE *out, const struct map_row *row, int digits, bool byte
 	char sz[32];
 
 	fprintf(out, "  0x%0*llx-0x%0*llx %12s  %s\n", digits, (unsigned long long)row->start, digits,
-		(unsigned long long)row->end, hr_format_size(row->end - row->start + 1, bytes, sz,
-							      sizeof(sz)), row->name ? row->name : "free");
+		(unsigned long long)row->end, hr_format_range_size((struct hr_range){row->start, row->end},
+							    bytes, sz, sizeof(sz)),
+		row->name ? row->name : "free");
 }
 
 /* Which rows the default map shows: the free runs and their neighbours, the rows nearest below the
@@ -495,8 +496,7 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	if (gaps->total)
 		fprintf(out, "Free below the search top: %s, the largest run %s at %#llx-%#llx\n",
 			hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
-			hr_format_size(gaps->largest.end - gaps->largest.start + 1, o->bytes, sz2,
-				       sizeof(sz2)),
+			hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
 			(unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
 	else
 		fprintf(out, "Free below the search top: none\n");

@@ -17,8 +17,10 @@ enum hr_status hr_verdict_add_subject(struct hr_verdict *v, const struct hr_subj
 {
 	struct hr_subject *grown = realloc(v->subjects, (v->n_subjects + 1) * sizeof(*grown));
 
-	if (!grown)
+	if (!grown) {
+		v->nomem = true;
 		return HR_E_NOMEM;
+	}
 	v->subjects = grown;
 	grown[v->n_subjects++] = *subject;
 	return HR_OK;
@@ -30,8 +32,10 @@ enum hr_status hr_verdict_add_fix(struct hr_verdict *v, const char *code, size_t
 	struct hr_fix *grown = realloc(v->fixes, (v->n_fixes + 1) * sizeof(*grown));
 	va_list ap;
 
-	if (!grown)
+	if (!grown) {
+		v->nomem = true;
 		return HR_E_NOMEM;
+	}
 	v->fixes = grown;
 	grown[v->n_fixes].code = code;
 	grown[v->n_fixes].fixes = fixes;
