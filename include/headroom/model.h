@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "headroom/cpu.h"
 #include "headroom/error.h"
+#include "headroom/fdt.h"
 #include "headroom/firmware_map.h"
 #include "headroom/iomem.h"
 #include "headroom/kernel.h"
@@ -29,6 +30,8 @@ struct hr_facts {
 	struct hr_iomem iomem;
 	enum hr_status memmap_status, e820_status;
 	struct hr_memmap memmap, e820;
+	enum hr_status dt_status;	/* HR_E_NOENT: no device tree (x86, ACPI-only arm64) */
+	struct hr_dt dt;
 	bool have_cpuinfo, have_cpuid;
 	struct hr_cpuinfo cpuinfo;
 	struct hr_cpuid cpuid;

@@ -97,6 +97,9 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 			hr_diag_add_error(&f->diags, &err);
 		gather_boot_params(f);
 	}
+	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
+	if (f->dt_status && f->dt_status != HR_E_NOENT)
+		hr_diag_add_error(&f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
@@ -123,6 +126,7 @@ void hr_facts_free(struct hr_facts *f)
 	hr_iomem_free(&f->iomem);
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
+	hr_dt_free(&f->dt);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);
