@@ -119,11 +119,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'q':
 			if (!hr_parse_size(optarg, &v) || v == 0)
 				return usage_error("invalid request size '%s'", optarg);
-			if (v >= 1ull << 62)
+			if (hr_request_check(v, NULL))
 				return usage_error("request size '%s' is beyond any physical address space",
 						   optarg);
-			if (cli->n_sizes == MAX_REQUESTS)
-				return usage_error("more than 256 requests (at '%s')", optarg);
+			if (cli->n_sizes == HR_MAX_REQUESTS)
+				return usage_error("more than %d requests (at '%s')", HR_MAX_REQUESTS, optarg);
 			cli->sizes[cli->n_sizes++] = v;
 			break;
 		case 'j':
@@ -204,8 +204,10 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 	if (cli->format == FORMAT_TEXT)
 		return hr_report_text(stdout, facts, audit, &opts);
 	report = hr_report_json(facts, audit);
-	if (!report)
+	if (!report) {
+		errno = ENOMEM;	/* the only way it fails */
 		return false;
+	}
 	switch (cli->format) {
 	case FORMAT_JSON:
 		written = json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
@@ -259,7 +261,7 @@ int main(int argc, char **argv)
 		return validate_main(&cli);
 	hr_facts_gather(cli.root, &facts);
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
-		fprintf(stderr, "headroom: out of memory\n");
+		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);
 		return EXIT_USAGE;
 	}

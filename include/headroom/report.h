@@ -33,6 +33,9 @@ bool hr_report_prometheus(FILE *out, const json_t *report);
 /* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 
+/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
+const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
+
 /* The hypervisor's short name ("kvm", "hyper-v"...), "unknown" for a guest whose vendor could not
  * be read, NULL on bare metal. */
 const char *hr_hypervisor_name(const struct hr_facts *facts);
