@@ -6,7 +6,8 @@
 --     sqlite3 fleet.db < fleet-sqlite.sql
 -- Tables: report (one row per line), request (report.requests[]), finding (report.findings[]), and
 -- the view verdict (fits, fails or inconclusive by the rule of headroom's exit status). Addresses
--- stay "0x..." strings as in the schema (reports/report-v1.schema.json); sizes are integers.
+-- stay "0x..." strings as in the schema (reports/report-v1.schema.json); sizes are integers below
+-- 2^63 and, like addresses, text from there on (a whole 64-bit space: typeof(size) = 'text').
 -- The same columns map one to one onto DuckDB's read_json or ClickHouse's JSONEachRow.
 
 DROP TABLE IF EXISTS raw;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The fleet roll-up: counts with a bounded number of distinct values, and a bounded ranking. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,19 @@ static json_t *tally_json(const struct hr_fleet_tally *t)
 	return list;
 }
 
+/* Sizes as in the report schema: integers below 2^63, hex strings from there on. */
+static json_t *size_json(bool have, uint64_t v)
+{
+	char hex[24];
+
+	if (!have)
+		return json_null();
+	if (v <= INT64_MAX)
+		return json_integer((json_int_t)v);
+	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)v);
+	return json_string(hex);
+}
+
 static json_t *worst_json(const struct hr_fleet_worst *w)
 {
 	return json_pack("{s:s?, s:s, s:s, s:s?, s:o, s:i, s:i, s:o, s:o}",
@@ -213,9 +227,8 @@ static json_t *worst_json(const struct hr_fleet_worst *w)
 			 "kernel_release", w->kernel[0] ? w->kernel : NULL,
 			 "phys_bits", w->phys_bits < 0 ? json_null() : json_integer(w->phys_bits),
 			 "requests", w->requests, "failing", w->failing,
-			 "free", w->have_free ? json_integer((json_int_t)w->free_total) : json_null(),
-			 "largest_gap", w->have_free ? json_integer((json_int_t)w->largest_gap)
-			 : json_null());
+			 "free", size_json(w->have_free, w->free_total),
+			 "largest_gap", size_json(w->have_free, w->largest_gap));
 }
 
 json_t *hr_fleet_json(const struct hr_fleet *f)

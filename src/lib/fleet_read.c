@@ -11,6 +11,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "headroom/fleet.h"
+#include "headroom/parse.h"
 
 #define MAX_NESTING 16		/* reports nest 5 deep */
 #define MAX_DIR_DEPTH 32
@@ -54,6 +55,18 @@ static bool text_is(const unsigned char *s, size_t len, const char *text)
 	return len == strlen(text) && memcmp(s, text, len) == 0;
 }
 
+/* A size from 2^63 on is a hex string in the report (schema: $defs/size). */
+static void hex_size(const unsigned char *s, size_t len, bool *have, uint64_t *out)
+{
+	uint64_t v;
+
+	if (hr_parse_hex((const char *)s, (const char *)s + len, &v)) {
+		*out = v;
+		if (have)
+			*have = true;
+	}
+}
+
 static int stop(struct walker *w, const char *why)
 {
 	snprintf(w->why, sizeof(w->why), "%s", why);
@@ -85,6 +98,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 		copy_text(w->message, sizeof(w->message), s, len);
 	else if (at(w, "gpus[].name"))
 		copy_text(w->gpu, sizeof(w->gpu), s, len);
+	else if (at(w, "free.total"))
+		hex_size(s, len, &h->have_free, &h->free_total);
+	else if (at(w, "free.largest.size"))
+		hex_size(s, len, NULL, &h->largest_gap);
 	return 1;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "headroom/fleet.h"
+#include "headroom/parse.h"
 #include "headroom/report.h"
 
 #define TEXT_VALUES 10		/* values per count shown to people; JSON and CSV have them all */
@@ -47,10 +48,17 @@ static void text_counts(FILE *out, const json_t *values, const char *title, json
 			(long long)rest_hosts, json_array_size(values) - shown);
 }
 
+/* A size: an integer, or a hex string from 2^63 on. */
 static const char *size_or_unknown(const json_t *v, char *buf, size_t len)
 {
-	return json_is_integer(v) ? hr_format_size((uint64_t)json_integer_value(v), false, buf, len)
-				  : "unknown";
+	const char *hex = json_string_value(v);
+	uint64_t bytes;
+
+	if (json_is_integer(v))
+		return hr_format_size((uint64_t)json_integer_value(v), false, buf, len);
+	if (hex && hr_parse_hex(hex, hex + strlen(hex), &bytes))
+		return hr_format_size(bytes, false, buf, len);
+	return "unknown";
 }
 
 static void text_worst(FILE *out, const json_t *worst)
