@@ -17,6 +17,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: headroom [options]\n"
 		"       headroom validate [--answer FILE] [options]\n"
+		"       headroom fleet [--format text|json|csv] [FILE|DIR|-]...  (see fleet --help)\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
 		"place device-private ranges, and what the new scheme would need instead.\n"
 		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
@@ -248,6 +249,8 @@ int main(int argc, char **argv)
 	bool written;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
+		return fleet_main(argc - 1, argv + 1);
 	/* "headroom validate ...": the subcommand takes the same options. */
 	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
