@@ -8,7 +8,7 @@
 #include "headroom/model.h"
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
-enum { MAX_REQUESTS = 256 };
+enum { MAX_REQUESTS = 256, MAX_VRAM_OVERRIDES = 64 };
 
 struct cli {
 	const char *root;
@@ -20,6 +20,8 @@ struct cli {
 	uint64_t sizes[MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;
+	struct hr_vram_override vram[MAX_VRAM_OVERRIDES];	/* --vram BDF=SIZE */
+	size_t n_vram;
 };
 
 int validate_main(const struct cli *cli);

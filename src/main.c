@@ -30,6 +30,8 @@ static void usage(FILE *out)
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
+		"                            (01:00.0=80G), repeatable\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
@@ -68,7 +70,7 @@ static bool parse_on_off(const char *s, int *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_VRAM };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -82,6 +84,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -150,6 +153,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_VRAM:
+			if (cli->n_vram == MAX_VRAM_OVERRIDES)
+				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
+			if (!hr_vram_override_parse(optarg, &cli->vram[cli->n_vram++]))
+				return usage_error("--vram wants BDF=SIZE (01:00.0=80G), not '%s'", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FITS);
@@ -176,6 +185,7 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {.root = "/", .ov = HR_OVERRIDES_NONE};
 	struct hr_report_options opts;
+	struct hr_error err;
 	struct hr_facts facts;
 	struct hr_audit audit;
 	bool written;
@@ -188,7 +198,6 @@ int main(int argc, char **argv)
 		return rc;
 	if (cli.root_given) {
 		struct hr_root root;
-		struct hr_error err;
 		char text[700];
 
 		if (hr_root_init(&root, cli.root, &err))
@@ -198,6 +207,10 @@ int main(int argc, char **argv)
 		return validate_main(&cli);
 	opts.bytes = cli.bytes;
 	hr_facts_gather(cli.root, &facts);
+	if (hr_vram_overrides_apply(&facts.gpus, cli.vram, cli.n_vram, &facts.diags, &err)) {
+		hr_facts_free(&facts);
+		return usage_error("%s", err.message);
+	}
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
 		fprintf(stderr, "headroom: out of memory\n");
 		hr_facts_free(&facts);
