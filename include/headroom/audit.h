@@ -52,11 +52,21 @@ struct hr_audit {
 	struct hr_existing_carve *existing;
 	size_t n_existing;
 	struct hr_finding *findings;
-	size_t n_findings;
+	size_t n_findings, findings_cap;
 	bool inconclusive;
+	bool nomem;			/* while running: something could not be recorded */
 };
 
-/* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine. */
+/* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
+#define HR_MAX_REQUESTS 256
+#define HR_REQUEST_LIMIT (1ull << 62)	/* beyond any physical address space (52 bits) */
+
+/* HR_OK for a size from 1 to HR_REQUEST_LIMIT - 1, else HR_E_RANGE with err filled. */
+enum hr_status hr_request_check(uint64_t size, struct hr_error *err);
+
+/* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine.
+ * HR_E_RANGE (nothing judged) for more than HR_MAX_REQUESTS or a size hr_request_check()
+ * refuses; HR_E_NOMEM with everything freed. */
 enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
 			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *audit);
 void hr_audit_free(struct hr_audit *audit);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "headroom/cpu.h"
 #include "headroom/error.h"
+#include "headroom/fdt.h"
 #include "headroom/firmware_map.h"
 #include "headroom/gpu.h"
 #include "headroom/iomem.h"
@@ -30,11 +31,14 @@ struct hr_facts {
 	struct hr_iomem iomem;
 	enum hr_status memmap_status, e820_status;
 	struct hr_memmap memmap, e820;
+	enum hr_status dt_status;	/* HR_E_NOENT: no device tree (x86, ACPI-only arm64) */
+	struct hr_dt dt;
 	bool have_cpuinfo, have_cpuid;
 	struct hr_cpuinfo cpuinfo;
 	struct hr_cpuid cpuid;
 	int boot_kaslr;			/* KASLR_FLAG from boot_params loadflags: 1, 0, -1 unknown */
 	char release[128];		/* osrelease, "" when unknown */
+	char hostname[65];		/* /proc/sys/kernel/hostname, "" when unknown */
 	char *proc_version, *version_signature;
 	struct hr_kconfig config;
 	struct hr_cmdline cmdline;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <jansson.h>
 #include "headroom/audit.h"
 
@@ -21,8 +22,19 @@ json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audi
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);
 
+/* One line of JSON Lines for fleets: the report, compact, led by the host, when it was made
+ * (generated_at, RFC 3339 UTC), which headroom made it and from what input (live or captured). */
+bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *facts,
+		     const char *tool_version, time_t generated_at);
+
+/* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
+bool hr_report_prometheus(FILE *out, const json_t *report);
+
 /* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
+
+/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
+const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
 
 /* The hypervisor's short name ("kvm", "hyper-v"...), "unknown" for a guest whose vendor could not
  * be read, NULL on bare metal. */

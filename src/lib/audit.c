@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "headroom/audit.h"
+#include "headroom/parse.h"
 #include "headroom/report.h"
 
 #define STRUCT_PAGE_SIZE 64ull
@@ -52,21 +54,24 @@ const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
 			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* A finding that cannot be recorded makes the whole audit fail (a->nomem): a report must not
+ * silently lack one. */
 static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
 			const char *fmt, ...)
 {
-	struct hr_finding *grown = realloc(a->findings, (a->n_findings + 1) * sizeof(*grown));
+	struct hr_finding *f;
 	va_list ap;
 
-	if (!grown)
+	if (hr_grow(&a->findings, &a->findings_cap, a->n_findings, sizeof(*f), SIZE_MAX)) {
+		a->nomem = true;
 		return;
-	a->findings = grown;
-	grown[a->n_findings].code = code;
-	grown[a->n_findings].severity = sev;
+	}
+	f = &a->findings[a->n_findings++];
+	f->code = code;
+	f->severity = sev;
 	va_start(ap, fmt);
-	vsnprintf(grown[a->n_findings].message, sizeof(grown->message), fmt, ap);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
-	a->n_findings++;
 }
 
 static void report_input_problems(const struct hr_facts *facts, struct hr_audit *a)
@@ -75,7 +80,7 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 
 	for (size_t i = 0; i < facts->diags.count; i++) {
 		const struct hr_error *e = &facts->diags.items[i];
-		bool unreadable = e->status == HR_E_NOENT || e->status == HR_E_ACCESS || e->status == HR_E_IO;
+		bool unreadable = hr_status_unreadable(e->status);
 
 		if (strcmp(e->path, "/proc/iomem") == 0 && e->status == HR_E_ACCESS)
 			add_finding(a, "iomem-hidden", HR_ERROR, "%s", hr_error_text(e, text, sizeof(text)));
@@ -83,23 +88,28 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 			add_finding(a, unreadable ? "input-unreadable" : "input-invalid", HR_WARNING, "%s",
 				    hr_error_text(e, text, sizeof(text)));
 	}
+	if (facts->diags.dropped)
+		add_finding(a, "input-invalid", HR_WARNING, "%zu more input problems not listed",
+			    facts->diags.dropped);
 }
 
 static void report_memmap_mismatches(const struct hr_facts *facts, struct hr_audit *a)
 {
-	struct hr_map_mismatch *mm = NULL;
-	long n;
+	struct hr_map_mismatches mm;
 
 	if (facts->memmap_status || facts->e820_status)
 		return;
-	n = hr_memmap_reconcile(&facts->memmap, &facts->e820, &mm);
-	for (long i = 0; i < n; i++)
+	if (hr_memmap_reconcile(&facts->memmap, &facts->e820, &mm, NULL)) {
+		a->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < mm.count; i++)
 		add_finding(a, "memmap-mismatch", HR_INFO,
 			    "%#llx-%#llx is %s in /sys/firmware/memmap but %s in the boot_params E820 table",
-			    (unsigned long long)mm[i].start, (unsigned long long)mm[i].end,
-			    mm[i].sysfs_type ? hr_e820_type_name(mm[i].sysfs_type) : "absent",
-			    mm[i].e820_type ? hr_e820_type_name(mm[i].e820_type) : "absent");
-	free(mm);
+			    (unsigned long long)mm.items[i].start, (unsigned long long)mm.items[i].end,
+			    mm.items[i].sysfs_type ? hr_e820_type_name(mm.items[i].sysfs_type) : "absent",
+			    mm.items[i].e820_type ? hr_e820_type_name(mm.items[i].e820_type) : "absent");
+	hr_map_mismatches_free(&mm);
 }
 
 /* Device-private carves are top level, named after the device (a PCI address) or the driver. */
@@ -118,18 +128,19 @@ static bool is_device_private_name(const char *name)
 
 static void find_existing_carves(const struct hr_facts *facts, struct hr_audit *a)
 {
+	size_t cap = 0;
+
 	for (size_t i = 0; i < facts->iomem.count; i++) {
 		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
-		struct hr_existing_carve *grown;
 
 		if (e->depth || !is_device_private_name(e->name) ||
-		    (e->end - e->start + 1) % a->model.section_size)
+		    hr_range_size((struct hr_range){e->start, e->end}) % a->model.section_size)
 			continue;
-		grown = realloc(a->existing, (a->n_existing + 1) * sizeof(*grown));
-		if (!grown)
+		if (hr_grow(&a->existing, &cap, a->n_existing, sizeof(*a->existing), SIZE_MAX)) {
+			a->nomem = true;
 			return;
-		a->existing = grown;
-		grown[a->n_existing++] = (struct hr_existing_carve){{e->start, e->end}, e->name};
+		}
+		a->existing[a->n_existing++] = (struct hr_existing_carve){{e->start, e->end}, e->name};
 		add_finding(a, "existing-device-private", HR_INFO,
 			    "%#llx-%#llx (%s) is already a device-private range (line %u of /proc/iomem)",
 			    (unsigned long long)e->start, (unsigned long long)e->end, e->name, e->line);
@@ -349,19 +360,27 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 	advise_new_scheme(a, unplaceable);
 	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
 		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
-		uint64_t size = e->end - e->start + 1;
+		uint64_t size = hr_range_size((struct hr_range){e->start, e->end}),
+			 searched = hr_range_size((struct hr_range){0, m->search_top});
 
 		/* A 64-bit PCI window holding most of the space is the usual culprit. */
 		if (e->depth == 0 && strncmp(e->name, "PCI Bus", 7) == 0 && e->start <= m->search_top &&
-		    size > (m->search_top + 1) / 4)
+		    size > searched / 4)
 			add_finding(a, "advice-pci-window", HR_INFO,
 				    "%s %#llx-%#llx takes %llu GiB of the %llu GiB searched: a smaller "
 				    "64-bit PCI window (QEMU: -global q35-pcihost.pci-hole64-size=..., "
 				    "OVMF: opt/ovmf/X-PciMmio64Mb) leaves room",
 				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
-				    (unsigned long long)(size >> 30),
-				    (unsigned long long)((m->search_top + 1) >> 30));
+				    (unsigned long long)(size >> 30), (unsigned long long)(searched >> 30));
 	}
+}
+
+enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
+{
+	if (size == 0 || size >= HR_REQUEST_LIMIT)
+		return hr_fail(err, HR_E_RANGE, "", 0, "request size %#llx is %s", (unsigned long long)size,
+			       size ? "beyond any physical address space (2^62 or more)" : "zero");
+	return HR_OK;
 }
 
 enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
@@ -370,6 +389,11 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 	enum hr_status st;
 
 	memset(a, 0, sizeof(*a));
+	if (n_sizes > HR_MAX_REQUESTS)
+		return HR_E_RANGE;
+	for (size_t i = 0; i < n_sizes; i++)
+		if (hr_request_check(sizes[i], NULL))
+			return HR_E_RANGE;
 	report_input_problems(facts, a);
 	hr_model_build(facts, ov, &a->model);
 	report_memmap_mismatches(facts, a);
@@ -377,11 +401,13 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
 	st = judge_requests(a, facts, sizes, n_sizes);
-	if (st)
-		return st;
 	a->n_requests = n_sizes;
-	if (a->model.can_place)
+	if (!st && a->model.can_place)
 		advise(a, facts);
+	if (st || a->nomem) {
+		hr_audit_free(a);
+		return HR_E_NOMEM;
+	}
 	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
 	return HR_OK;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "headroom/report.h"
 
@@ -12,10 +14,27 @@ static json_t *addr(uint64_t value)
 	return json_string(value ? buf : "0x0");
 }
 
-/* Sizes as integers: every size a carve can have stays below 2^63. */
+/* Sizes as integers; from 2^63 on (a damaged map's entries), where JSON parsers commonly lose
+ * integers, as hex strings like the addresses (the schema's "size"). */
 static json_t *size(uint64_t value)
 {
-	return json_integer((json_int_t)value);
+	return value > INT64_MAX ? addr(value) : json_integer((json_int_t)value);
+}
+
+/* Strings from the inputs are escaped where they hold no valid UTF-8 (which jansson refuses). */
+static json_t *text(const char *s)
+{
+	json_t *j = json_string(s);
+	char quoted[1024];
+
+	return j ? j : json_string(hr_quote(s, strlen(s), 256, quoted, sizeof(quoted)));
+}
+
+/* Append item (a new reference) to array; false, with item released, when either is NULL or
+ * jansson runs out of memory. */
+static bool append(json_t *array, json_t *item)
+{
+	return array && json_array_append_new(array, item) == 0;
 }
 
 static json_t *tristate(enum hr_tristate t)
@@ -26,7 +45,8 @@ static json_t *tristate(enum hr_tristate t)
 static json_t *range(struct hr_range r)
 {
 	return json_pack("{s:o, s:o, s:o}", "start", addr(r.start), "end", addr(r.end), "size",
-			 size(r.end - r.start + 1));
+			 hr_range_is_everything(r) ? json_string("0x10000000000000000")
+			 : size(hr_range_size(r)));
 }
 
 static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
@@ -37,14 +57,14 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 	hr_kver_format(m->version, version, sizeof(version));
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "arch", m->arch ? m->arch : "unknown",
-			 "kernel_release", f->release[0] ? json_string(f->release) : json_null(),
+			 "kernel_release", f->release[0] ? text(f->release) : json_null(),
 			 "kernel_version", m->version_source != HR_SRC_UNKNOWN
 			 ? json_string(version) : json_null(),
 			 "phys_bits", m->phys_bits.source != HR_SRC_UNKNOWN
 			 ? json_integer(m->phys_bits.value) : json_null(),
 			 "paging_levels", m->paging_levels.source != HR_SRC_UNKNOWN
 			 ? json_integer(m->paging_levels.value) : json_null(),
-			 "hypervisor", hv ? json_string(hv) : json_null(),
+			 "hypervisor", hv ? text(hv) : json_null(),
 			 "sources", json_pack("{s:s, s:s, s:s}", "phys_bits", m->phys_bits.basis,
 					      "paging_levels", m->paging_levels.basis,
 					      "kernel_version", m->version_basis));
@@ -75,8 +95,10 @@ static json_t *request(const struct hr_request_result *r)
 	json_t *hazards = json_array();
 
 	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
-		if (r->hazards & h)
-			json_array_append_new(hazards, json_string(hr_hazard_name(h)));
+		if ((r->hazards & h) && !append(hazards, json_string(hr_hazard_name(h)))) {
+			json_decref(hazards);
+			return NULL;
+		}
 	return json_pack("{s:o, s:o, s:{s:s, s:o, s:o, s:o, s:o}, s:{s:s, s:o}}",
 			 "size", size(r->size),
 			 "aligned_size", size(r->aligned_size),
@@ -97,7 +119,10 @@ static json_t *named_range(struct hr_range r, const char *name)
 {
 	json_t *o = range(r);
 
-	json_object_set_new(o, "name", json_string(name));
+	if (o && json_object_set_new(o, "name", text(name)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -108,8 +133,11 @@ static json_t *top_level_map(const struct hr_facts *f)
 	for (size_t i = 0; i < f->iomem.count; i++) {
 		const struct hr_iomem_entry *e = &f->iomem.entries[i];
 
-		if (e->depth == 0)
-			json_array_append_new(map, named_range((struct hr_range){e->start, e->end}, e->name));
+		if (e->depth == 0 &&
+		    !append(map, named_range((struct hr_range){e->start, e->end}, e->name))) {
+			json_decref(map);
+			return NULL;
+		}
 	}
 	return map;
 }
@@ -159,24 +187,24 @@ static json_t *gpu_rebar(const struct hr_gpu *g)
 /* One GPU as the inventory read it; the driver profile adds its carves here. */
 static json_t *gpu(const struct hr_gpu *g)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o, s:{s:o, s:s, s:s}, s:o, s:o, s:o, "
-			 "s:s?}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:s, s:o}, s:o, s:o, s:o, "
+			 "s:o}",
 			 "bdf", g->bdf,
 			 "vendor", hex_id(g->vendor, 4),
 			 "device", hex_id(g->device, 4),
 			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
 			 "subsystem_device", hex_id(g->subsys_device, 4),
 			 "class", hex_id(g->class_code, 6),
-			 "name", g->name[0] ? g->name : NULL,
-			 "driver", g->driver[0] ? json_string(g->driver) : json_null(),
+			 "name", g->name[0] ? text(g->name) : json_null(),
+			 "driver", g->driver[0] ? text(g->driver) : json_null(),
 			 "vram",
 			 "bytes", g->vram ? size(g->vram) : json_null(),
 			 "source", hr_vram_source_name(g->vram_source),
-			 "basis", g->vram_basis,
+			 "basis", text(g->vram_basis),
 			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
 			 "bars", gpu_bars(g),
 			 "rebar", gpu_rebar(g),
-			 "missing", g->missing[0] ? g->missing : NULL);
+			 "missing", g->missing[0] ? text(g->missing) : json_null());
 }
 
 /* Null when the inputs hold no PCI devices at all (a capture without them). */
@@ -188,24 +216,34 @@ static json_t *gpus(const struct hr_facts *f)
 		return json_null();
 	list = json_array();
 	for (size_t i = 0; i < f->gpus.count; i++)
-		json_array_append_new(list, gpu(&f->gpus.items[i]));
+		if (!append(list, gpu(&f->gpus.items[i]))) {
+			json_decref(list);
+			return NULL;
+		}
 	return list;
 }
 
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
-	json_t *root, *requests = json_array(), *findings = json_array(), *existing = json_array();
+	json_t *requests = json_array(), *findings = json_array(), *existing = json_array();
+	bool ok = true;
 
-	for (size_t i = 0; i < a->n_requests; i++)
-		json_array_append_new(requests, request(&a->requests[i]));
-	for (size_t i = 0; i < a->n_findings; i++)
-		json_array_append_new(findings, json_pack("{s:s, s:s, s:s}", "code", a->findings[i].code,
-							  "severity",
-							  hr_severity_name(a->findings[i].severity),
-							  "message", a->findings[i].message));
-	for (size_t i = 0; i < a->n_existing; i++)
-		json_array_append_new(existing, named_range(a->existing[i].range, a->existing[i].name));
-	root = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+	/* Every part or nothing: a report must not silently lack a finding. */
+	for (size_t i = 0; i < a->n_requests && ok; i++)
+		ok = append(requests, request(&a->requests[i]));
+	for (size_t i = 0; i < a->n_findings && ok; i++)
+		ok = append(findings, json_pack("{s:s, s:s, s:o}", "code", a->findings[i].code,
+						"severity", hr_severity_name(a->findings[i].severity),
+						"message", text(a->findings[i].message)));
+	for (size_t i = 0; i < a->n_existing && ok; i++)
+		ok = append(existing, named_range(a->existing[i].range, a->existing[i].name));
+	if (!ok) {
+		json_decref(requests);
+		json_decref(findings);
+		json_decref(existing);
+		return NULL;
+	}
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 			 "schema", HR_REPORT_SCHEMA,
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
@@ -219,5 +257,4 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
 			 "findings", findings,
 			 "inconclusive", a->inconclusive);
-	return root;
 }

@@ -9,7 +9,7 @@ static void map_line(FILE *out, uint64_t start, uint64_t end, const char *name, 
 	char sz[32];
 
 	fprintf(out, "  0x%012llx-0x%012llx %12s  %s\n", (unsigned long long)start,
-		(unsigned long long)end, hr_format_size(end - start + 1, bytes, sz, sizeof(sz)), name);
+		(unsigned long long)end, hr_format_range_size((struct hr_range){start, end}, bytes, sz, sizeof(sz)), name);
 }
 
 /* Top-level entries and the free sections between them, in address order. */
@@ -136,8 +136,7 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 		if (a->free.total)
 			fprintf(out, "\nFree below the search top: %s, largest %s at %#llx-%#llx\n",
 				hr_format_size(a->free.total, opts->bytes, sz, sizeof(sz)),
-				hr_format_size(a->free.largest.end - a->free.largest.start + 1, opts->bytes,
-					       sz2, sizeof(sz2)),
+				hr_format_range_size(a->free.largest, opts->bytes, sz2, sizeof(sz2)),
 				(unsigned long long)a->free.largest.start,
 				(unsigned long long)a->free.largest.end);
 		else

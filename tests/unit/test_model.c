@@ -42,7 +42,7 @@ static void facts_for(struct hr_facts *f, const char *release, const char *proc_
 	f->boot_kaslr = 1;
 	snprintf(f->release, sizeof(f->release), "%s", release);
 	f->proc_version = proc_version ? strdup(proc_version) : NULL;
-	hr_cmdline_parse("console=ttyS0", &f->cmdline);
+	hr_cmdline_parse("console=ttyS0", 13, "/proc/cmdline", &f->cmdline, NULL, NULL);
 	for (int i = 0; i < HR_SYM_COUNT; i++)
 		f->symbols.present[i] = HR_NO;
 	f->symbols.kallsyms = true;
