@@ -17,7 +17,7 @@ struct cli {
 	const char *root;
 	bool root_given;
 	enum output_format format;
-	bool bytes;
+	bool bytes, verbose;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */

@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes in bytes in the human report\n"
+		"  -v, --verbose             the whole address map and the basis of every limit\n"
 		"      --phys-bits N         override the physical address width\n"
 		"      --direct-map-end ADDR override the kernel's direct-map end\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
@@ -40,10 +41,12 @@ static void usage(FILE *out)
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
-		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
-		"1 a predicted failure or hazard, 2 inconclusive (missing privileges or data),\n"
-		"3 usage or internal error. validate: 0 the kernel agrees, 1 it disagrees,\n"
-		"2 it could not be asked.\n");
+		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
+		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
+		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
+		"--request 0 when device-private memory is possible (a free section below the search\n"
+		"top, or the new scheme) and 1 when it is not; 3 a usage or internal error.\n"
+		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -97,6 +100,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"json", no_argument, NULL, 'j'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
 		{"kernel-version", required_argument, NULL, OPT_KVER},
@@ -113,7 +117,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:q:jbhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:q:jbvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			cli->root = optarg;
@@ -139,6 +143,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case 'b':
 			cli->bytes = true;
+			break;
+		case 'v':
+			cli->verbose = true;
 			break;
 		case OPT_PHYS_BITS:
 			if (!hr_parse_u64(optarg, &v) || v < 32 || v > 52)
@@ -206,7 +213,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
 {
-	struct hr_report_options opts = {.bytes = cli->bytes};
+	struct hr_report_options opts = {.bytes = cli->bytes, .verbose = cli->verbose};
 	json_t *report;
 	bool written = false;
 

@@ -37,6 +37,12 @@ static bool append(json_t *array, json_t *item)
 	return array && json_array_append_new(array, item) == 0;
 }
 
+/* A limit that may be unknown: null then, never 0x0. */
+static json_t *fact_addr(const struct hr_fact_addr *fact)
+{
+	return fact->source == HR_SRC_UNKNOWN ? json_null() : addr(fact->value);
+}
+
 static json_t *tristate(enum hr_tristate t)
 {
 	return t == HR_UNKNOWN ? json_null() : json_boolean(t == HR_YES);
@@ -55,7 +61,7 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 	char version[32];
 
 	hr_kver_format(m->version, version, sizeof(version));
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "arch", m->arch ? m->arch : "unknown",
 			 "kernel_release", f->release[0] ? text(f->release) : json_null(),
 			 "kernel_version", m->version_source != HR_SRC_UNKNOWN
@@ -64,6 +70,7 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 			 ? json_integer(m->phys_bits.value) : json_null(),
 			 "paging_levels", m->paging_levels.source != HR_SRC_UNKNOWN
 			 ? json_integer(m->paging_levels.value) : json_null(),
+			 "guest", tristate(hr_guest(f)),
 			 "hypervisor", hv ? text(hv) : json_null(),
 			 "sources", json_pack("{s:s, s:s, s:s}", "phys_bits", m->phys_bits.basis,
 					      "paging_levels", m->paging_levels.basis,
@@ -72,20 +79,21 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 
 static json_t *kernel(const struct hr_model *m)
 {
-	return json_pack("{s:o, s:b, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:b, s:s, s:s}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:o, s:s, s:s}",
 			 "device_private", tristate(m->device_private),
-			 "new_scheme", m->new_scheme,
-			 "iomem_end", addr(m->iomem_end.value),
-			 "direct_map_end", addr(m->direct_map_end.value),
+			 "new_scheme", tristate(m->new_scheme),
+			 "iomem_end", fact_addr(&m->iomem_end),
+			 "direct_map_end", fact_addr(&m->direct_map_end),
 			 "direct_map_end_source", hr_source_name(m->direct_map_end.source),
 			 "direct_map_end_basis", m->direct_map_end.basis,
-			 "search_top", addr(m->search_top),
+			 "search_top", m->search_top_known ? addr(m->search_top) : json_null(),
 			 "section_size", size(m->section_size),
 			 "search_step", m->step_by_section ? "section" : "size",
 			 "search_step_basis", m->step_basis,
 			 "direct_map_clamp", m->has_clamp,
 			 "direct_map_clamp_basis", m->clamp_basis,
-			 "kaslr", m->kaslr.value != 0,
+			 "kaslr", m->kaslr.source == HR_SRC_UNKNOWN ? json_null()
+			 : json_boolean(m->kaslr.value != 0),
 			 "kaslr_basis", m->kaslr.basis,
 			 "max_pfn_basis", m->max_pfn_basis);
 }
@@ -223,6 +231,47 @@ static json_t *gpus(const struct hr_facts *f)
 	return list;
 }
 
+/* The answer in short: who gets a range, what blocks the rest, the best fix. */
+static json_t *verdict(const struct hr_verdict *v)
+{
+	const struct hr_fix *fix = hr_verdict_best_fix(v);
+	json_t *subjects = json_array();
+
+	for (size_t i = 0; i < v->n_subjects; i++) {
+		const struct hr_subject *s = &v->subjects[i];
+
+		if (!append(subjects, json_pack("{s:s, s:o, s:s, s:o}", "kind", s->kind, "label",
+						text(s->label), "outcome", hr_outcome_name(s->outcome),
+						"blocker", s->blocker ? json_string(s->blocker)
+						: json_null()))) {
+			json_decref(subjects);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+			 "possible", tristate(v->possible),
+			 "possible_blocker", v->possible_code ? json_string(v->possible_code) : json_null(),
+			 "possible_basis", text(v->possible_why),
+			 "subjects", subjects,
+			 "fix", fix ? json_pack("{s:s, s:o, s:I}", "code", fix->code, "change",
+						 text(fix->change), "fixes", (json_int_t)fix->fixes)
+			 : json_null());
+}
+
+static json_t *inconclusive_because(const struct hr_audit *a)
+{
+	const char *codes[32];
+	size_t n = hr_audit_inconclusive_codes(a, codes, 32);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (!append(list, json_string(codes[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
 	json_t *requests = json_array(), *findings = json_array(), *existing = json_array();
@@ -243,8 +292,9 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 		json_decref(existing);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
 			 "schema", HR_REPORT_SCHEMA,
+			 "verdict", verdict(&a->verdict),
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
 			 "gpus", gpus(f),
@@ -256,5 +306,6 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "existing_device_private", existing,
 			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
 			 "findings", findings,
-			 "inconclusive", a->inconclusive);
+			 "inconclusive", a->inconclusive,
+			 "inconclusive_because", inconclusive_because(a));
 }
