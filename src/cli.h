@@ -8,7 +8,7 @@
 #include "headroom/model.h"
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
-enum { MAX_REQUESTS = 256 };
+enum { MAX_REQUESTS = 256, MAX_ADD_GPUS = 64 };
 
 struct cli {
 	const char *root;
@@ -20,6 +20,7 @@ struct cli {
 	uint64_t sizes[MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;
+	struct hr_gpu add_gpus[MAX_ADD_GPUS];	/* ov.add_gpus points here */
 };
 
 int validate_main(const struct cli *cli);

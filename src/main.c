@@ -30,6 +30,12 @@ static void usage(FILE *out)
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --add-gpu COUNTxSIZE[@DRIVER]  what if COUNT GPUs with SIZE of VRAM were there,\n"
+		"                            after the machine's own (DRIVER: nvidia-uvm (default),\n"
+		"                            amdgpu, xe, nouveau, test_hmm, uvmem)\n"
+		"      --hole64 START:SIZE   what if the 64-bit PCI window were moved or resized\n"
+		"      --ram SIZE            what if the guest had SIZE of RAM (above 4 GiB resized)\n"
+		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
@@ -65,10 +71,57 @@ static bool parse_on_off(const char *s, int *out)
 	return true;
 }
 
+/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. */
+static bool parse_add_gpu(const char *arg, struct cli *cli)
+{
+	enum hr_gpu_driver driver = HR_DRIVER_NVIDIA_UVM;
+	char size_text[32], *at;
+	unsigned long count;
+	uint64_t vram;
+	char *end;
+
+	count = strtoul(arg, &end, 10);
+	if (end == arg || (*end != 'x' && *end != 'X') || !count ||
+	    count > MAX_ADD_GPUS - cli->ov.n_add_gpus)
+		return false;
+	snprintf(size_text, sizeof(size_text), "%s", end + 1);
+	at = strchr(size_text, '@');
+	if (at) {
+		*at = '\0';
+		driver = hr_gpu_driver_from_name(at + 1);
+		if (driver == HR_DRIVER_NONE)
+			return false;
+	}
+	if (!hr_parse_size(size_text, &vram) || !vram || vram >= 1ull << 52)
+		return false;
+	for (unsigned long i = 0; i < count; i++, cli->ov.n_add_gpus++)
+		hr_gpu_what_if((unsigned)cli->ov.n_add_gpus, vram, driver,
+			       &cli->add_gpus[cli->ov.n_add_gpus]);
+	cli->ov.add_gpus = cli->add_gpus;
+	return true;
+}
+
+static bool parse_hole64(const char *arg, struct hr_overrides *ov)
+{
+	char start_text[32];
+	const char *colon = strchr(arg, ':');
+
+	if (!colon || (size_t)(colon - arg) >= sizeof(start_text))
+		return false;
+	memcpy(start_text, arg, (size_t)(colon - arg));
+	start_text[colon - arg] = '\0';
+	if (!hr_parse_u64(start_text, &ov->hole64_start) || !hr_parse_size(colon + 1, &ov->hole64_size) ||
+	    !ov->hole64_size || ov->hole64_start >= 1ull << 52 ||
+	    ov->hole64_size > (1ull << 52) - ov->hole64_start)
+		return false;
+	ov->have_hole64 = true;
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -80,6 +133,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"la57", required_argument, NULL, OPT_LA57},
 		{"kaslr", required_argument, NULL, OPT_KASLR},
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
+		{"add-gpu", required_argument, NULL, OPT_ADD_GPU},
+		{"hole64", required_argument, NULL, OPT_HOLE64},
+		{"ram", required_argument, NULL, OPT_RAM},
+		{"scheme", required_argument, NULL, OPT_SCHEME},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
 		{"help", no_argument, NULL, 'h'},
@@ -139,6 +196,25 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_DEVICE_PRIVATE:
 			if (!parse_on_off(optarg, &cli->ov.device_private))
 				return usage_error("--device-private wants on or off, not '%s'", optarg);
+			break;
+		case OPT_ADD_GPU:
+			if (!parse_add_gpu(optarg, cli))
+				return usage_error("--add-gpu wants COUNTxSIZE[@DRIVER] with at most %d GPUs "
+						   "in all and a known driver, not '%s'", MAX_ADD_GPUS, optarg);
+			break;
+		case OPT_HOLE64:
+			if (!parse_hole64(optarg, &cli->ov))
+				return usage_error("--hole64 wants START:SIZE within 2^52, not '%s'", optarg);
+			break;
+		case OPT_RAM:
+			if (!hr_parse_size(optarg, &v) || v < (1ull << 20) || v > (1ull << 52))
+				return usage_error("--ram wants a size from 1M to 4P, not '%s'", optarg);
+			cli->ov.ram = v;
+			break;
+		case OPT_SCHEME:
+			if (strcmp(optarg, "legacy") && strcmp(optarg, "new"))
+				return usage_error("--scheme wants legacy or new, not '%s'", optarg);
+			cli->ov.scheme = strcmp(optarg, "new") == 0;
 			break;
 		case OPT_ANSWER:
 			if (!cli->validate)

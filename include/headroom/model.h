@@ -9,6 +9,7 @@
 #include "headroom/cpu.h"
 #include "headroom/error.h"
 #include "headroom/firmware_map.h"
+#include "headroom/gpu.h"
 #include "headroom/iomem.h"
 #include "headroom/kernel.h"
 #include "headroom/rootfs.h"
@@ -56,9 +57,17 @@ struct hr_overrides {
 	struct hr_kver version;
 	int la57, kaslr;		/* -1: none, else 0/1 */
 	int device_private;		/* -1: none, else 0/1: CONFIG_ZONE_DEVICE and DEVICE_PRIVATE */
+	/* What-ifs that edit the machine itself: the modelled map and GPUs that are not there. */
+	uint64_t ram;			/* 0: none; --ram: the guest's RAM size */
+	bool have_hole64;
+	uint64_t hole64_start, hole64_size;	/* --hole64: the 64-bit PCI window moved or resized */
+	int scheme;			/* -1: none (legacy), 0 legacy, 1 new: the scheme verdicts follow */
+	const struct hr_gpu *add_gpus;	/* --add-gpu, after the machine's own */
+	size_t n_add_gpus;
 };
 
-#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1}
+#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1, \
+			   .scheme = -1}
 
 struct hr_fact_int {
 	int value;

@@ -21,6 +21,13 @@ json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audi
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);
 
+/* The GPU section (verdicts, losses, verified fixes, details); nothing when there are no GPUs. */
+void hr_report_text_gpus(FILE *out, const struct hr_audit *audit,
+			 const struct hr_report_options *opts);
+
+/* The verified fixes alone. */
+void hr_report_text_advice(FILE *out, const struct hr_audit *audit);
+
 /* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 

@@ -7,6 +7,7 @@
 
 #include "headroom/audit.h"
 #include "headroom/report.h"
+#include "headroom/what_if_map.h"
 
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
@@ -175,69 +176,79 @@ static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
 	return h;
 }
 
-static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *facts,
-				     const uint64_t *sizes, size_t n)
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+			       struct hr_request_result *r)
+{
+	const struct hr_model *m = c->model;
+	uint64_t pages = (size + m->page_size - 1) / m->page_size,
+		 offset_space = 1ull << m->max_physmem_bits;
+
+	memset(r, 0, sizeof(*r));
+	r->size = size;
+	if (!hr_align_up(size, m->section_size, &r->aligned_size))
+		r->aligned_size = 0;
+	r->placed = m->can_place && hr_carve(&c->space, &c->rule, size, &r->placement);
+	if (r->placed) {
+		r->hazards = hazards_of(m, r->placement);
+		if (hr_space_add(&c->space, r->placement))
+			return HR_E_NOMEM;
+	}
+	if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		r->legacy = HR_UNSUPPORTED;
+	else if (!m->can_place)
+		r->legacy = HR_VERDICT_UNKNOWN;
+	else if (!r->placed)
+		r->legacy = HR_NO_SPACE;
+	else
+		r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
+	if (m->can_place && !r->placed && explain) {
+		struct hr_carve_rule by_section = c->rule;
+		struct hr_range unused;
+
+		if (m->phys_bits.source != HR_SRC_UNKNOWN)
+			r->phys_bits_needed = phys_bits_needed(m, &c->space, size);
+		by_section.step_by_align = true;
+		r->fits_stepping_by_section = !c->rule.step_by_align &&
+					      hr_carve(&c->space, &by_section, size, &unused);
+	}
+
+	/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
+	 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
+	r->ram_cost = pages * STRUCT_PAGE_SIZE;
+	if (m->device_private == HR_NO)
+		r->new_scheme = HR_NEW_UNSUPPORTED;
+	else if (r->ram_cost > KVMALLOC_MAX)
+		r->new_scheme = HR_NEW_TOO_LARGE;
+	else if (pages * m->page_size > offset_space - c->offset_used)
+		r->new_scheme = HR_NEW_NO_SPACE;
+	else
+		c->offset_used += pages * m->page_size;
+	return HR_OK;
+}
+
+bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r)
+{
+	return a->scheme_new ? r->new_scheme != HR_NEW_FITS : r->legacy != HR_FITS;
+}
+
+/* The GPUs first, in probe order, then the requests: each carve stays for the next. */
+static enum hr_status judge_carves(struct hr_audit *a, const struct hr_facts *facts,
+				   const struct hr_overrides *ov, const uint64_t *sizes, size_t n)
 {
 	const struct hr_model *m = &a->model;
-	struct hr_carve_rule rule = carve_rule(m, m->search_top);
-	uint64_t offset_used = 0, offset_space = 1ull << m->max_physmem_bits;
-	struct hr_space space;
+	struct hr_carver c = {.model = m, .rule = carve_rule(m, m->search_top)};
+	enum hr_status st;
 
 	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
-	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
+	if (!a->requests || hr_space_what_if(&facts->iomem, ov, &c.space))
 		return HR_E_NOMEM;
-	if (m->can_place && hr_free_space(&space, m->search_top, m->section_size, &a->free)) {
-		hr_space_free(&space);
-		return HR_E_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct hr_request_result *r = &a->requests[i];
-		uint64_t pages = (sizes[i] + m->page_size - 1) / m->page_size;
-
-		r->size = sizes[i];
-		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
-			r->aligned_size = 0;
-		r->placed = m->can_place && hr_carve(&space, &rule, sizes[i], &r->placement);
-		if (r->placed) {
-			r->hazards = hazards_of(m, r->placement);
-			if (hr_space_add(&space, r->placement)) {
-				hr_space_free(&space);
-				return HR_E_NOMEM;
-			}
-		}
-		if (m->zone_device == HR_NO || m->device_private == HR_NO)
-			r->legacy = HR_UNSUPPORTED;
-		else if (!m->can_place)
-			r->legacy = HR_VERDICT_UNKNOWN;
-		else if (!r->placed)
-			r->legacy = HR_NO_SPACE;
-		else
-			r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
-		if (m->can_place && !r->placed) {
-			struct hr_carve_rule by_section = rule;
-			struct hr_range unused;
-
-			if (m->phys_bits.source != HR_SRC_UNKNOWN)
-				r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
-			by_section.step_by_align = true;
-			r->fits_stepping_by_section = !rule.step_by_align &&
-						      hr_carve(&space, &by_section, sizes[i], &unused);
-		}
-
-		/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
-		 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
-		r->ram_cost = pages * STRUCT_PAGE_SIZE;
-		if (m->device_private == HR_NO)
-			r->new_scheme = HR_NEW_UNSUPPORTED;
-		else if (r->ram_cost > KVMALLOC_MAX)
-			r->new_scheme = HR_NEW_TOO_LARGE;
-		else if (pages * m->page_size > offset_space - offset_used)
-			r->new_scheme = HR_NEW_NO_SPACE;
-		else
-			offset_used += pages * m->page_size;
-	}
-	hr_space_free(&space);
-	return HR_OK;
+	st = m->can_place ? hr_free_space(&c.space, m->search_top, m->section_size, &a->free) : HR_OK;
+	if (!st)
+		st = hr_audit_gpus(a, facts, ov, &c);
+	for (size_t i = 0; i < n && !st; i++)
+		st = hr_carver_judge(&c, sizes[i], true, &a->requests[i]);
+	hr_space_free(&c.space);
+	return st;
 }
 
 static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
@@ -290,105 +301,43 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
 }
 
-/* What the new scheme would need for the requests the legacy carve cannot place. */
-static void advise_new_scheme(struct hr_audit *a, bool unplaceable)
-{
-	const struct hr_model *m = &a->model;
-	uint64_t ram = 0;
-	size_t failed = 0, too_large = 0;
-	char sz[32];
-
-	for (size_t i = 0; i < a->n_requests; i++) {
-		if (a->requests[i].placed)
-			continue;
-		failed++;
-		ram += a->requests[i].ram_cost;
-		too_large += a->requests[i].new_scheme == HR_NEW_TOO_LARGE;
-	}
-	if (!failed)
-		return;
-	add_finding(a, "advice-new-scheme", HR_INFO,
-		    "%zu request(s) get no physical address space%s; the new scheme "
-		    "(memremap_device_private_pagemap()) needs none, but needs %s of RAM for their "
-		    "struct pages, CONFIG_DEVICE_PRIVATE (this kernel: %s), a kernel with the series "
-		    "(this kernel: %s), and each pagemap below 128 GiB (%zu of them are larger: split "
-		    "them)", failed, unplaceable ? ", some at any phys-bits" : "",
-		    hr_format_size(ram, false, sz, sizeof(sz)),
-		    m->device_private == HR_YES ? "on" : m->device_private == HR_NO ? "off" : "unknown",
-		    m->new_scheme ? "present" : "absent", too_large);
-}
-
-/* Advice for failed requests: which VM or firmware setting would make room. */
-static void advise(struct hr_audit *a, const struct hr_facts *facts)
-{
-	const struct hr_model *m = &a->model;
-	int worst_bits = 0;
-	bool unplaceable = false, newer_step_helps = false;
-
-	for (size_t i = 0; i < a->n_requests; i++) {
-		const struct hr_request_result *r = &a->requests[i];
-
-		if (r->placed)
-			continue;
-		newer_step_helps |= r->fits_stepping_by_section;
-		if (!r->phys_bits_needed && m->phys_bits.source != HR_SRC_UNKNOWN)
-			unplaceable = true;
-		else if (r->phys_bits_needed > worst_bits)
-			worst_bits = r->phys_bits_needed;
-	}
-	if (worst_bits)
-		add_finding(a, "advice-phys-bits", HR_INFO,
-			    "with the same layout, phys-bits %d would place every request (QEMU: -cpu "
-			    "...,phys-bits=%d or host-phys-bits=on; other hypervisors: the guest's physical "
-			    "address width)", worst_bits, worst_bits);
-	if (newer_step_helps)
-		add_finding(a, "advice-kernel", HR_INFO,
-			    "a kernel that steps by the section (659aa050a538: 6.7, 6.6.11) would place "
-			    "requests that this one cannot: it tries every 128 MiB slot, not only multiples "
-			    "of the request size");
-	advise_new_scheme(a, unplaceable);
-	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
-		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
-		uint64_t size = e->end - e->start + 1;
-
-		/* A 64-bit PCI window holding most of the space is the usual culprit. */
-		if (e->depth == 0 && strncmp(e->name, "PCI Bus", 7) == 0 && e->start <= m->search_top &&
-		    size > (m->search_top + 1) / 4)
-			add_finding(a, "advice-pci-window", HR_INFO,
-				    "%s %#llx-%#llx takes %llu GiB of the %llu GiB searched: a smaller "
-				    "64-bit PCI window (QEMU: -global q35-pcihost.pci-hole64-size=..., "
-				    "OVMF: opt/ovmf/X-PciMmio64Mb) leaves room",
-				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
-				    (unsigned long long)(size >> 30),
-				    (unsigned long long)((m->search_top + 1) >> 30));
-	}
-}
-
-enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
-			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
+			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
 {
 	enum hr_status st;
 
 	memset(a, 0, sizeof(*a));
 	report_input_problems(facts, a);
 	hr_model_build(facts, ov, &a->model);
+	a->scheme_new = ov->scheme == 1;
 	report_memmap_mismatches(facts, a);
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
-	st = judge_requests(a, facts, sizes, n_sizes);
+	st = judge_carves(a, facts, ov, sizes, n_sizes);
 	if (st)
 		return st;
 	a->n_requests = n_sizes;
-	if (a->model.can_place)
-		advise(a, facts);
-	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
+	a->inconclusive = a->model.inconclusive ||
+			  ((n_sizes || a->n_gpus) && a->model.device_private == HR_UNKNOWN);
 	return HR_OK;
+}
+
+enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+{
+	enum hr_status st = hr_audit_judge(facts, ov, sizes, n_sizes, a);
+
+	if (!st && a->model.can_place)
+		st = hr_audit_advise(a, facts, ov, sizes, n_sizes);
+	return st;
 }
 
 void hr_audit_free(struct hr_audit *a)
 {
 	free(a->requests);
+	free(a->gpus);
+	free(a->advice);
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
@@ -403,8 +352,10 @@ int hr_audit_exit_code(const struct hr_audit *a)
 	for (size_t i = 0; i < a->n_requests; i++) {
 		if (a->requests[i].legacy == HR_UNSUPPORTED)
 			return 1;
-		fails |= a->requests[i].legacy != HR_FITS;
+		fails |= hr_audit_carve_fails(a, &a->requests[i]);
 	}
+	for (size_t i = 0; i < a->n_gpus; i++)
+		fails |= a->gpus[i].fails;
 	if (a->inconclusive)
 		return 2;
 	return fails ? 1 : 0;

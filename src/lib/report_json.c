@@ -70,26 +70,33 @@ static json_t *kernel(const struct hr_model *m)
 			 "max_pfn_basis", m->max_pfn_basis);
 }
 
-static json_t *request(const struct hr_request_result *r)
+/* A carve's legacy verdict and placement, as in requests[] and gpus[].carves[]. */
+static json_t *legacy(const struct hr_request_result *r)
 {
 	json_t *hazards = json_array();
 
 	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
 		if (r->hazards & h)
 			json_array_append_new(hazards, json_string(hr_hazard_name(h)));
-	return json_pack("{s:o, s:o, s:{s:s, s:o, s:o, s:o, s:o}, s:{s:s, s:o}}",
-			 "size", size(r->size),
-			 "aligned_size", size(r->aligned_size),
-			 "legacy",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}",
 			 "verdict", hr_legacy_verdict_name(r->legacy),
 			 "start", r->placed ? addr(r->placement.start) : json_null(),
 			 "end", r->placed ? addr(r->placement.end) : json_null(),
 			 "hazards", hazards,
 			 "phys_bits_needed", r->placed || !r->phys_bits_needed ? json_null()
-			 : json_integer(r->phys_bits_needed),
-			 "new_scheme",
-			 "verdict", hr_new_verdict_name(r->new_scheme),
+			 : json_integer(r->phys_bits_needed));
+}
+
+static json_t *new_scheme(const struct hr_request_result *r)
+{
+	return json_pack("{s:s, s:o}", "verdict", hr_new_verdict_name(r->new_scheme),
 			 "ram_cost", size(r->ram_cost));
+}
+
+static json_t *request(const struct hr_request_result *r)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "size", size(r->size), "aligned_size",
+			 size(r->aligned_size), "legacy", legacy(r), "new_scheme", new_scheme(r));
 }
 
 /* A range with a name: a map entry or an earlier carve. */
@@ -114,9 +121,121 @@ static json_t *top_level_map(const struct hr_facts *f)
 	return map;
 }
 
+/* "0x10de"; width 6 for a class code. */
+static json_t *hex_id(unsigned id, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", width, id);
+	return json_string(buf);
+}
+
+static json_t *gpu_bars(const struct hr_gpu *g)
+{
+	json_t *bars = json_array();
+
+	for (unsigned i = 0; i < HR_PCI_BARS; i++) {
+		const struct hr_pci_bar *b = &g->bars[i];
+
+		if (b->size)
+			json_array_append_new(bars, json_pack("{s:i, s:o, s:o, s:b, s:b, s:b}",
+							      "index", (int)b->index,
+							      "start", addr(b->start),
+							      "size", size(b->size),
+							      "prefetchable", b->prefetchable,
+							      "is_64bit", b->is_64bit, "io", b->io));
+	}
+	return bars;
+}
+
+static json_t *gpu_rebar(const struct hr_gpu *g)
+{
+	json_t *supported = json_array();
+
+	if (!g->have_config)
+		return json_null();
+	if (!g->rebar.present)
+		return json_false();
+	for (unsigned n = 0; n < 64; n++)
+		if (g->rebar.supported >> n & 1)
+			json_array_append_new(supported, size((1ull << 20) << n));
+	return json_pack("{s:i, s:o, s:o}", "bar", (int)g->rebar.bar, "current",
+			 size(g->rebar.current), "supported", supported);
+}
+
+/* The driver rule applied to a GPU, with what held and what was assumed. */
+static json_t *gpu_profile(const struct hr_gpu_profile *p)
+{
+	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
+			 "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
+			 "rule", p->rule, "conditions", p->conditions, "source", p->source,
+			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+}
+
+static json_t *gpu_carves(const struct hr_gpu_result *g)
+{
+	json_t *carves = json_array();
+
+	for (size_t c = 0; c < g->n_carves; c++) {
+		const struct hr_gpu_carve_result *cr = &g->carves[c];
+
+		json_array_append_new(carves, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+							"size", size(cr->r.size),
+							"aligned_size", size(cr->r.aligned_size),
+							"count", size(cr->count),
+							"placed", size(cr->n_placed),
+							"legacy", legacy(&cr->r),
+							"new_scheme", new_scheme(&cr->r)));
+	}
+	return carves;
+}
+
+/* One GPU as the inventory read it, with its driver profile and the verdicts on its carves. */
+static json_t *gpu(const struct hr_gpu_result *r)
+{
+	const struct hr_gpu *g = &r->gpu;
+
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s?, s:o, s:{s:o, s:s, s:s}, s:o, s:o, s:o, "
+			 "s:s?, s:o, s:o, s:s?, s:b, s:s?}",
+			 "bdf", g->bdf,
+			 "vendor", hex_id(g->vendor, 4),
+			 "device", hex_id(g->device, 4),
+			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
+			 "subsystem_device", hex_id(g->subsys_device, 4),
+			 "class", hex_id(g->class_code, 6),
+			 "name", g->name[0] ? g->name : NULL,
+			 "driver", g->driver[0] ? json_string(g->driver) : json_null(),
+			 "vram",
+			 "bytes", g->vram ? size(g->vram) : json_null(),
+			 "source", hr_vram_source_name(g->vram_source),
+			 "basis", g->vram_basis,
+			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
+			 "bars", gpu_bars(g),
+			 "rebar", gpu_rebar(g),
+			 "missing", g->missing[0] ? g->missing : NULL,
+			 "profile", gpu_profile(&r->profile),
+			 "carves", gpu_carves(r),
+			 "existing", r->existing,
+			 "fails", r->fails,
+			 "loses", r->profile.loses[0] ? r->profile.loses : NULL);
+}
+
+static json_t *advice(const struct hr_advice *adv)
+{
+	json_t *fixes = json_array();
+
+	for (size_t k = 0; k < adv->n_fixes; k++)
+		json_array_append_new(fixes, json_string(adv->fixes[k]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b}",
+			 "kind", adv->kind, "change", adv->change, "knob", adv->knob,
+			 "value", adv->value, "what_if", adv->what_if, "fixes", fixes,
+			 "fixes_all", adv->fixes_all, "verified", adv->verified);
+}
+
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
-	json_t *root, *requests = json_array(), *findings = json_array(), *existing = json_array();
+	json_t *root, *requests = json_array(), *findings = json_array(), *existing = json_array(),
+	       *gpus = json_array(), *advices = json_array();
 
 	for (size_t i = 0; i < a->n_requests; i++)
 		json_array_append_new(requests, request(&a->requests[i]));
@@ -127,10 +246,16 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 							  "message", a->findings[i].message));
 	for (size_t i = 0; i < a->n_existing; i++)
 		json_array_append_new(existing, named_range(a->existing[i].range, a->existing[i].name));
-	root = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+	for (size_t i = 0; i < a->n_gpus; i++)
+		json_array_append_new(gpus, gpu(&a->gpus[i]));
+	for (size_t i = 0; i < a->n_advice; i++)
+		json_array_append_new(advices, advice(&a->advice[i]));
+	root = json_pack("{s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 			 "schema", HR_REPORT_SCHEMA,
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
+			 "gpus", gpus,
+			 "scheme", a->scheme_new ? "new" : "legacy",
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free.total ? range(a->free.largest)
 							 : json_null(), "total", size(a->free.total))
@@ -139,6 +264,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "existing_device_private", existing,
 			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
 			 "findings", findings,
+			 "advice", advices,
 			 "inconclusive", a->inconclusive);
 	return root;
 }

@@ -129,6 +129,7 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 	char sz[32], sz2[32];
 
 	fprintf(out, "headroom: physical address space for device-private memory\n\n");
+	hr_report_text_gpus(out, a, opts);
 	print_machine(out, f, &a->model);
 	print_limits(out, &a->model, opts->bytes);
 	if (a->model.can_place) {
@@ -144,6 +145,8 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 			fprintf(out, "\nFree below the search top: none\n");
 	}
 	print_requests(out, a, opts->bytes);
+	if (!a->n_gpus)
+		hr_report_text_advice(out, a);
 	if (a->n_findings)
 		fprintf(out, "\nFindings\n");
 	for (size_t i = 0; i < a->n_findings; i++)
