@@ -66,7 +66,7 @@ struct hr_gpu_result {
 #define HR_ADVICE_MAX_FIXES 32
 struct hr_advice {
 	const char *kind;		/* "phys-bits", "pci-hole64", "nokaslr", "kernel", "new-scheme" */
-	char change[240];		/* in words, with the verified effect */
+	char change[480];		/* in words, with the verified effect */
 	const char *knob;		/* "qemu", "libvirt", "kernel-cmdline", "kernel" */
 	char value[240];		/* exactly what to set: no placeholders */
 	char what_if[96];		/* the headroom options that model the change */
@@ -81,6 +81,7 @@ struct hr_audit {
 	bool scheme_new;		/* verdicts and the exit code follow the new scheme */
 	struct hr_gpu_result *gpus;	/* the machine's GPUs in probe order, then --add-gpu */
 	size_t n_gpus;
+	struct hr_gpu_env gpu_env;	/* what the driver rules read */
 	struct hr_advice *advice;
 	size_t n_advice;
 	struct hr_free free;		/* below the search top, before any request */

@@ -339,7 +339,7 @@ static void search_kernel(const struct search *s)
 	struct hr_kver candidates[64], best = {0};
 	bool fixed[MAX_TARGETS], best_fixed[MAX_TARGETS];
 	size_t n, n_fixed, best_n = 0;
-	char what_if[64], version[32], carries[200] = "";
+	char what_if[64], version[32], carries[400] = "";
 
 	if (m->version_source == HR_SRC_UNKNOWN)
 		return;
@@ -367,6 +367,20 @@ static void search_kernel(const struct search *s)
 		if (rule_matters(m, id) && !hr_rule_in_version(r, m->version) &&
 		    hr_rule_in_version(r, best))
 			snprintf(carries + len, sizeof(carries) - len, "%s%s", len ? ", " : "", r->commit);
+	}
+	/* And the driver rules that change with it (nouveau's chunk size). */
+	for (size_t i = 0; i < s->a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &s->a->gpus[i];
+		struct hr_gpu_env env = s->a->gpu_env;
+		struct hr_gpu_profile p;
+		size_t len = strlen(carries);
+
+		env.version = best;
+		env.version_known = true;
+		hr_gpu_profile(&g->gpu, &env, &p);
+		if (strcmp(p.rule, g->profile.rule) && !strstr(carries, p.driver_name))
+			snprintf(carries + len, sizeof(carries) - len, "%s%s's rule: %s", len ? ", and " : "",
+				 p.driver_name, p.rule);
 	}
 	hr_kver_format(best, version, sizeof(version));
 	snprintf(what_if, sizeof(what_if), "--kernel-version %s", version);

@@ -120,13 +120,13 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver)
 {
 	size_t n_machine = 0, n = n_machine + ov->n_add_gpus;
-	struct hr_gpu_env env;
+	struct hr_gpu_env *env = &a->gpu_env;
 	bool *used;
 	enum hr_status st = HR_OK;
 
 	if (!n)
 		return HR_OK;
-	gpu_env(facts, &a->model, &env);
+	gpu_env(facts, &a->model, env);
 	a->gpus = calloc(n, sizeof(*a->gpus));
 	used = calloc(a->n_existing + 1, sizeof(*used));
 	if (!a->gpus || !used) {
@@ -137,7 +137,7 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 		struct hr_gpu_result *g = &a->gpus[a->n_gpus++];
 
 		g->gpu = ov->add_gpus[i - n_machine];
-		hr_gpu_profile(&g->gpu, &env, &g->profile);
+		hr_gpu_profile(&g->gpu, env, &g->profile);
 		st = judge_gpu(a, carver, g, used);
 	}
 	free(used);

@@ -188,7 +188,7 @@ static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env
 		    "size = gpu->max_allocatable_address; :3124 request_free_mem_region(&iomem_resource, "
 		    "size, \"nvidia-uvm-hmm\")";
 	p->on_failure = "nvidia-uvm: request_free_mem_region() err -34, then \"failed to intialize "
-			"device private memory: Busy, retry, GPU ...\"";
+			"device private memory: Busy, retry\" with the GPU's name";
 	p->loses = "UVM does not register the GPU (uvm_gpu.c:1532): CUDA cannot use it";
 	p->failure_fatal = true;
 	snprintf(p->rule, sizeof(p->rule), "one carve of the GPU's highest allocatable address "

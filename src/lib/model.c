@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "headroom/model.h"
+#include "headroom/what_if_map.h"
 
 /* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
  * paging, else 46. arch/arm64/include/asm/sparsemem.h: SECTION_SIZE_BITS 29 with 64K pages, else
@@ -350,6 +351,8 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	m->map_ok = facts->iomem_status == HR_OK;
 	if (m->map_ok)
 		hr_iomem_ram_bounds(&facts->iomem, &m->bottom_of_ram, &m->top_of_ram);
+	if (m->map_ok && ov->ram)
+		m->top_of_ram = hr_what_if_ram_top(&facts->iomem, ov->ram);
 	if (m->arm64)
 		model_arm64_cpu(facts, ov, m);
 	else
