@@ -10,6 +10,7 @@
 #include "headroom/carve.h"
 #include "headroom/gpu_profile.h"
 #include "headroom/model.h"
+#include "headroom/verdict.h"
 
 /* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
 enum hr_legacy_verdict { HR_FITS, HR_NO_SPACE, HR_UNSUPPORTED, HR_HAZARD, HR_VERDICT_UNKNOWN };
@@ -36,6 +37,7 @@ struct hr_request_result {
 struct hr_finding {
 	const char *code;			/* stable name */
 	enum hr_severity severity;
+	bool inconclusive;			/* one of the reasons the answer is inconclusive */
 	char message[512];
 };
 
@@ -90,9 +92,18 @@ struct hr_audit {
 	struct hr_existing_carve *existing;
 	size_t n_existing;
 	struct hr_finding *findings;
-	size_t n_findings;
-	bool inconclusive;
+	size_t n_findings, findings_cap;
+	bool inconclusive;		/* the findings marked inconclusive say why */
+	bool nomem;			/* while running: something could not be recorded */
+	struct hr_verdict verdict;	/* the answer in a few words, with the best fix */
 };
+
+/* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
+#define HR_MAX_REQUESTS 256
+#define HR_REQUEST_LIMIT (1ull << 62)	/* beyond any physical address space (52 bits) */
+
+/* HR_OK for a size from 1 to HR_REQUEST_LIMIT - 1, else HR_E_RANGE with err filled. */
+enum hr_status hr_request_check(uint64_t size, struct hr_error *err);
 
 /* The legacy carve and the new scheme's offset space, replayed in order. */
 struct hr_carver {
@@ -107,12 +118,17 @@ struct hr_carver {
 enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
 			       struct hr_request_result *r);
 
-/* The GPUs' carves, in probe order (audit_gpus.c). */
+/* The GPUs' carves, in probe order, and their subjects in the verdict (audit_gpus.c). */
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver);
+void hr_audit_gpu_subjects(struct hr_audit *a);
 
 /* Whether a carve fails under the scheme the audit judges. */
 bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r);
+
+/* Record a finding from another part of the audit (the advice); false when it could not be. */
+bool hr_audit_add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			  const char *message);
 
 /* The verdicts alone, without advice: what the advice search re-runs. */
 enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
@@ -122,7 +138,9 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 enum hr_status hr_audit_advise(struct hr_audit *a, const struct hr_facts *facts,
 			       const struct hr_overrides *ov, const uint64_t *sizes, size_t n_sizes);
 
-/* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine. */
+/* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine.
+ * HR_E_RANGE (nothing judged) for more than HR_MAX_REQUESTS or a size hr_request_check()
+ * refuses; HR_E_NOMEM with everything freed. */
 enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
 			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *audit);
 void hr_audit_free(struct hr_audit *audit);
@@ -132,10 +150,16 @@ const char *hr_new_verdict_name(enum hr_new_verdict v);
 const char *hr_severity_name(enum hr_severity s);
 const char *hr_hazard_name(enum hr_hazard h);
 
+/* The codes of the findings that leave the answer inconclusive, each once, in report order; at
+ * most max of them. Returns how many were stored. */
+size_t hr_audit_inconclusive_codes(const struct hr_audit *audit, const char **codes, size_t max);
+
 /* One sentence on what the hazard does on this kernel and which commit fixed it. */
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h);
 
-/* 0 all fit (or none asked and the map was read), 1 a predicted failure or hazard, 2 inconclusive. */
+/* 1 when CONFIG_DEVICE_PRIVATE is off (certain whatever else is unknown), else 2 when
+ * inconclusive, else with requests 0 when every one fits and 1 when one fails or is a hazard;
+ * without requests 0 when device-private memory is possible and 1 when it is not. */
 int hr_audit_exit_code(const struct hr_audit *audit);
 
 #endif

@@ -120,7 +120,7 @@ static void describe_vm(const struct hr_facts *f, struct vm *vm)
 	const char *model = f->have_cpuinfo ? f->cpuinfo.model_name : "";
 
 	memset(vm, 0, sizeof(*vm));
-	vm->guest = hr_hypervisor_name(f) != NULL;
+	vm->guest = hr_guest(f) == HR_YES;
 	for (size_t i = 0; i < f->iomem.count; i++)
 		if (f->iomem.entries[i].depth == 0 && (strncmp(f->iomem.entries[i].name, "PCI ECAM", 8) == 0 ||
 						      strncmp(f->iomem.entries[i].name, "PCI MMCONFIG", 12) == 0))
@@ -450,6 +450,43 @@ static enum hr_status advise_device_private(struct search *s, struct hr_override
 	return HR_OK;
 }
 
+/* Each change once as a finding (its knobs' values, what it fixes) and as a fix for the verdict. */
+static void publish(struct hr_audit *a, size_t first)
+{
+	static const struct {
+		const char *kind, *code;
+	} codes[] = {{"phys-bits", "advice-phys-bits"}, {"pci-hole64", "advice-pci-window"},
+		     {"nokaslr", "advice-kernel"}, {"kernel", "advice-kernel"},
+		     {"new-scheme", "advice-new-scheme"}};
+
+	for (size_t i = first; i < a->n_advice; i++) {
+		const struct hr_advice *adv = &a->advice[i];
+		const char *code = NULL;
+		char text[sizeof(a->findings[0].message)];
+		size_t n;
+
+		if (i > first && strcmp(adv->change, a->advice[i - 1].change) == 0)
+			continue;
+		for (size_t c = 0; c < sizeof(codes) / sizeof(codes[0]); c++)
+			if (strcmp(adv->kind, codes[c].kind) == 0)
+				code = codes[c].code;
+		if (!code)
+			continue;
+		n = (size_t)snprintf(text, sizeof(text), "%s", adv->change);
+		for (size_t j = i; j < a->n_advice && !strcmp(a->advice[j].change, adv->change) &&
+		     n < sizeof(text); j++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "; %s: %s", a->advice[j].knob,
+					      a->advice[j].value);
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, "; fixes %s%s (verified: headroom %s)",
+				 adv->fixes_all ? "every failure" : "", adv->fixes_all ? "" : adv->fixes[0],
+				 adv->what_if);
+		if (!hr_audit_add_finding(a, code, HR_INFO, text))
+			return;
+		hr_verdict_add_fix(&a->verdict, code, adv->n_fixes, "%s: %s", adv->change, adv->value);
+	}
+}
+
 enum hr_status hr_audit_advise(struct hr_audit *a, const struct hr_facts *facts,
 			       const struct hr_overrides *ov, const uint64_t *sizes, size_t n_sizes)
 {
@@ -490,5 +527,6 @@ enum hr_status hr_audit_advise(struct hr_audit *a, const struct hr_facts *facts,
 		snprintf(text, sizeof(text), "%s --device-private on", adv->what_if);
 		snprintf(adv->what_if, sizeof(adv->what_if), "%.*s", (int)sizeof(adv->what_if) - 1, text);
 	}
+	publish(a, 0);
 	return HR_OK;
 }

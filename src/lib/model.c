@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "headroom/model.h"
+#include "headroom/parse.h"
 #include "headroom/what_if_map.h"
 
 /* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
@@ -42,21 +44,23 @@ static const char *arch_of(const struct hr_facts *facts)
 	return facts->e820_status != HR_E_NOENT ? "x86_64" : "unknown";
 }
 
-/* A numeric Kconfig value, or fallback when the config lacks it. */
-static long kconfig_number(const struct hr_facts *facts, const char *name, long fallback)
+/* A numeric Kconfig value (decimal or 0x hex) up to max, or fallback when the config lacks it or
+ * holds something else. */
+static uint64_t kconfig_number(const struct hr_facts *facts, const char *name, uint64_t max,
+			       uint64_t fallback)
 {
 	const char *v = hr_kconfig_get(&facts->config, name);
-	long n;
+	uint64_t n;
 
-	return v && sscanf(v, "%li", &n) == 1 ? n : fallback;
+	return v && hr_parse_u64(v, &n) && n <= max ? n : fallback;
 }
 
 /* arm64: the CPU's PA range is not exported, and the kernel's widths are Kconfig choices. */
 static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overrides *ov,
 			    struct hr_model *m)
 {
-	long pa_bits = kconfig_number(facts, "ARM64_PA_BITS", 0),
-	     va_bits = kconfig_number(facts, "ARM64_VA_BITS", 0);
+	uint64_t pa_bits = kconfig_number(facts, "ARM64_PA_BITS", 64, 0),
+		 va_bits = kconfig_number(facts, "ARM64_VA_BITS", 64, 0);
 	unsigned page_shift = hr_kconfig_enabled(&facts->config, "ARM64_64K_PAGES") == HR_YES ? 16
 			      : hr_kconfig_enabled(&facts->config, "ARM64_16K_PAGES") == HR_YES ? 14 : 12;
 	char basis[160];
@@ -72,13 +76,13 @@ static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overri
 		pa_bits = va_bits = 48;
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN,
 			"assumed 48-bit PA and VA, 4K pages: no CONFIG_ARM64_PA_BITS/VA_BITS");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	} else {
 		/* Each level resolves page_shift - 3 bits: ceil((va - page_shift) / (page_shift - 3)). */
-		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%ld with %llu KiB pages", va_bits,
-			 (unsigned long long)(m->page_size >> 10));
-		set_int(&m->paging_levels, (int)((va_bits - 4) / (long)(page_shift - 3)),
-			HR_SRC_MEASURED, basis);
+		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%llu with %llu KiB pages",
+			 (unsigned long long)va_bits, (unsigned long long)(m->page_size >> 10));
+		set_int(&m->paging_levels, (int)((va_bits - 4) / (page_shift - 3)), HR_SRC_MEASURED,
+			basis);
 	}
 	m->max_physmem_bits = (unsigned)pa_bits;
 	m->va_bits = (unsigned)va_bits;
@@ -114,7 +118,7 @@ static void model_x86_cpu(const struct hr_facts *facts, const struct hr_override
 		set_int(&m->paging_levels, facts->cpuinfo.la57 ? 5 : 4, HR_SRC_MEASURED, basis);
 	} else {
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN, "assumed 4-level: no /proc/cpuinfo");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	}
 	m->max_physmem_bits = m->paging_levels.value == 5 ? 52 : 46;
 }
@@ -135,11 +139,11 @@ static void model_version(const struct hr_facts *facts, const struct hr_override
 			if (hr_rule_has_backport(hr_rule_get(id), m->version))
 				m->sublevel_matters = true;
 		if (m->sublevel_matters)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_SUBLEVEL;
 	} else {
 		m->version_source = HR_SRC_UNKNOWN;
 		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_VERSION;
 	}
 }
 
@@ -194,9 +198,10 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 	/* Without a config, the Kconfig default for kernels with MEMORY_HOTPLUG, as distributions
 	 * build them; the answer is then only a guess. */
 	bool have_config = facts->config.count > 0;
+	/* Kconfig: range 0x1 0x40 (0 without MEMORY_HOTPLUG); anything else is not a real config. */
 	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), memory_tb,
-		 padding = (uint64_t)kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING",
-						    have_config ? 0 : 0xa);
+		 padding = kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING", 0x40,
+					  have_config ? 0 : 0xa);
 	char rule[200];
 
 	*end = (1ull << m->max_physmem_bits) - 1;
@@ -215,7 +220,9 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		snprintf(why, len, "no KASLR trim: CONFIG_PCI_P2PDMA=y and %s", rule);
 		return;
 	}
-	memory_tb = (m->top_of_ram + TIB) / TIB + padding;	/* DIV_ROUND_UP(top + 1, 1 TiB) */
+	/* DIV_ROUND_UP(top + 1, 1 TiB), which cannot overflow written this way: RAM may end at the
+	 * very top in a damaged map. */
+	memory_tb = m->top_of_ram / TIB + 1 + padding;
 	if (memory_tb >= full_tb) {
 		snprintf(why, len, "KASLR trim does not bite: RAM top rounded up + %llu TiB padding "
 			 "reaches 2^%u", (unsigned long long)padding, m->max_physmem_bits);
@@ -226,7 +233,7 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING%s)", (unsigned long long)padding,
 		 have_config ? "" : " unknown: no kernel config, the default assumed");
 	if (!have_config)
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_KCONFIG;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -277,8 +284,8 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	uint64_t full = (1ull << m->max_physmem_bits) - 1, kaslr_end;
 	char why[256];
 
-	m->iomem_end.value = m->phys_bits.value > 0 && m->phys_bits.value < 64
-			     ? (1ull << m->phys_bits.value) - 1 : 0;
+	m->iomem_end.value = m->phys_bits.value <= 0 ? 0 : m->phys_bits.value >= 64 ? UINT64_MAX
+			     : (1ull << m->phys_bits.value) - 1;
 	m->iomem_end.source = m->phys_bits.source == HR_SRC_OVERRIDE ? HR_SRC_OVERRIDE
 			      : m->phys_bits.source == HR_SRC_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MODELLED;
 	/* arch/x86/kernel/setup.c: iomem_resource.end = (1ULL << boot_cpu_data.x86_phys_bits) - 1 */
@@ -293,6 +300,7 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	m->search_top = m->iomem_end.value;
 	if (m->has_clamp ? m->direct_map_end.value < m->search_top : full < m->search_top)
 		m->search_top = m->has_clamp ? m->direct_map_end.value : full;
+	m->search_top_known = m->iomem_end.source != HR_SRC_UNKNOWN;
 	m->mapped_end = m->direct_map_end.source == HR_SRC_MODELLED ? kaslr_end : m->direct_map_end.value;
 	m->map_end_bug = !m->has_clamp;
 	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
@@ -311,7 +319,9 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 {
 	unsigned va_min = m->va_bits > 48 ? 48 : m->va_bits;
 	uint64_t full = (1ull << m->max_physmem_bits) - 1,
-		 linear_end = m->bottom_of_ram + (1ull << va_min) - (1ull << (va_min - 1)) - 1;
+		 span = (1ull << va_min) - (1ull << (va_min - 1)) - 1,
+		 /* RAM starting within span of 2^64 (a damaged map) leaves the linear map at the top */
+		 linear_end = m->bottom_of_ram > UINT64_MAX - span ? UINT64_MAX : m->bottom_of_ram + span;
 	bool va_unknown = m->va_bits > 48;
 	char why[256];
 
@@ -328,7 +338,7 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 				      "RAM + 2^52 - 2^47 - 1" : "");
 		set_direct_map_end(facts, ov, m, linear_end, why);
 		if ((m->kaslr.value || va_unknown) && m->direct_map_end.source == HR_SRC_MODELLED)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 	} else {
 		snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (CONFIG_ARM64_PA_BITS=%u)",
 			 m->max_physmem_bits);
@@ -337,6 +347,7 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 		m->map_end_bug = true;
 	}
 	m->search_top = m->direct_map_end.value;
+	m->search_top_known = true;
 	m->mapped_end = linear_end;
 	snprintf(m->max_pfn_basis, sizeof(m->max_pfn_basis), "x86 only");
 }
@@ -368,15 +379,21 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 		m->device_private_source = m->device_private == HR_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MEASURED;
 	}
 	/* The series is in no release, so another kernel version cannot promise it. */
-	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
-			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	m->new_scheme = m->version_source == HR_SRC_OVERRIDE ? HR_NO
+			: facts->symbols.present[HR_SYM_NEW_SCHEME];
 	if (m->arm64)
 		model_arm64_limits(facts, ov, m);
 	else
 		model_x86_limits(facts, ov, m);
 	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
 	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
-	m->can_place = m->map_ok && (m->arm64 || m->phys_bits.source != HR_SRC_UNKNOWN);
-	if (!m->can_place || !m->arch_supported)
+	m->can_place = m->map_ok && m->search_top_known;
+	if (!m->map_ok)
+		m->unknowns |= HR_UNKNOWN_MAP;
+	if (!m->search_top_known)
+		m->unknowns |= HR_UNKNOWN_PHYS_BITS;
+	if (!m->arch_supported)
+		m->unknowns |= HR_UNKNOWN_ARCH;
+	if (m->unknowns)
 		m->inconclusive = true;
 }

@@ -1,122 +1,150 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The GPUs' verdicts and the verified fixes, for people: the answer to "will my GPUs get their
- * range, and if not, what exactly do I change", so it comes first. */
+ * range, and if not, what exactly do I change", so it comes right after the verdict. */
 #include <stdio.h>
 #include <string.h>
 
 #include "headroom/report.h"
 
-static const char *scheme_name(const struct hr_audit *a)
-{
-	return a->scheme_new ? "new scheme" : "legacy carve";
-}
+enum { COL_GPU, COL_DRIVER, COL_CARVE, COL_LEGACY, COL_PLACEMENT, COL_NEW, COL_RAM, N_COLS };
 
-/* "80 GiB" or "40960 x 2 MiB" */
-static const char *carve_size(const struct hr_gpu_carve_result *c, bool bytes, char *buf, size_t len)
+static const char *const headings[N_COLS] = {"GPU", "DRIVER", "CARVE", "LEGACY", "PLACEMENT",
+					     "NEW-SCHEME", "RAM-COST"};
+
+/* One row of the table: a GPU's carve group, or the GPU alone when its driver carves nothing. */
+static void row_cells(const struct hr_audit *a, const struct hr_gpu_result *g, size_t c, bool bytes,
+		      char cells[N_COLS][48])
 {
+	const struct hr_gpu_carve_result *cr = c < g->n_carves ? &g->carves[c] : NULL;
 	char sz[32];
 
-	hr_format_size(c->r.size, bytes, sz, sizeof(sz));
-	if (c->count == 1)
-		snprintf(buf, len, "%s", sz);
+	for (int k = 0; k < N_COLS; k++)
+		cells[k][0] = '\0';
+	snprintf(cells[COL_GPU], 48, "%s", c ? "" : g->gpu.bdf);
+	snprintf(cells[COL_DRIVER], 48, "%s", c ? "" : g->profile.driver_name);
+	if (!cr) {
+		snprintf(cells[COL_CARVE], 48, "none");
+		return;
+	}
+	hr_format_size(cr->r.size, bytes, sz, sizeof(sz));
+	if (cr->count == 1)
+		snprintf(cells[COL_CARVE], 48, "%s", sz);
 	else
-		snprintf(buf, len, "%llu x %s", (unsigned long long)c->count, sz);
-	return buf;
+		snprintf(cells[COL_CARVE], 48, "%llux%s", (unsigned long long)cr->count, sz);
+	snprintf(cells[COL_LEGACY], 48, "%s", hr_legacy_verdict_name(cr->r.legacy));
+	if (g->existing)
+		snprintf(cells[COL_PLACEMENT], 48, "already carved: %s", g->existing);
+	else if (cr->r.placed && cr->n_placed == cr->count)
+		snprintf(cells[COL_PLACEMENT], 48, "%#llx-%#llx", (unsigned long long)cr->r.placement.start,
+			 (unsigned long long)cr->r.placement.end);
+	else if (cr->n_placed)
+		snprintf(cells[COL_PLACEMENT], 48, "%llu of %llu placed", (unsigned long long)cr->n_placed,
+			 (unsigned long long)cr->count);
+	else if (cr->r.phys_bits_needed)
+		snprintf(cells[COL_PLACEMENT], 48, "-ERANGE, fits at %d bits", cr->r.phys_bits_needed);
+	else
+		snprintf(cells[COL_PLACEMENT], 48, "%s", a->model.can_place ? "-ERANGE" : "unknown");
+	snprintf(cells[COL_NEW], 48, "%s", hr_new_verdict_name(cr->r.new_scheme));
+	hr_format_size(cr->r.ram_cost, bytes, cells[COL_RAM], 48);
 }
 
-static const char *placement(const struct hr_audit *a, const struct hr_gpu_result *g,
-			     const struct hr_gpu_carve_result *c, char *buf, size_t len)
+static void print_row(FILE *out, char cells[N_COLS][48], const size_t *widths)
 {
-	if (g->existing)
-		snprintf(buf, len, "already carved (%s)", g->existing);
-	else if (c->r.placed && c->n_placed == c->count)
-		snprintf(buf, len, "%#llx-%#llx", (unsigned long long)c->r.placement.start,
-			 (unsigned long long)c->r.placement.end);
-	else if (c->n_placed)
-		snprintf(buf, len, "%llu of %llu placed", (unsigned long long)c->n_placed,
-			 (unsigned long long)c->count);
-	else if (c->r.phys_bits_needed)
-		snprintf(buf, len, "-ERANGE (phys-bits %d would fit)", c->r.phys_bits_needed);
-	else if (a->model.can_place)
-		snprintf(buf, len, "-ERANGE");
-	else
-		snprintf(buf, len, "(unknown)");
-	return buf;
+	for (int k = 0; k < N_COLS; k++)
+		fprintf(out, "  %-*s", k == N_COLS - 1 ? 0 : (int)widths[k], cells[k]);
+	fputc('\n', out);
 }
 
 static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
 {
-	char vram[32], size[48], place[64], cost[32];
+	size_t widths[N_COLS];
+	char cells[N_COLS][48];
 
-	fprintf(out, "  %-13s %-11s %-9s %-16s %-11s %-33s %s\n", "GPU", "DRIVER", "VRAM", "CARVE",
-		"LEGACY", "PLACEMENT", "NEW SCHEME");
-	for (size_t i = 0; i < a->n_gpus; i++) {
-		const struct hr_gpu_result *g = &a->gpus[i];
-
-		hr_format_size(g->gpu.vram, bytes, vram, sizeof(vram));
-		if (!g->n_carves) {
-			fprintf(out, "  %-13s %-11s %-9s %-16s (%s)\n", g->gpu.bdf, g->profile.driver_name,
-				g->gpu.vram ? vram : "?", "none", g->profile.conditions);
-			continue;
+	for (int k = 0; k < N_COLS; k++)
+		widths[k] = strlen(headings[k]);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass) {
+			for (int k = 0; k < N_COLS; k++)
+				snprintf(cells[k], 48, "%s", headings[k]);
+			print_row(out, cells, widths);
 		}
-		for (size_t c = 0; c < g->n_carves; c++) {
-			const struct hr_gpu_carve_result *cr = &g->carves[c];
+		for (size_t i = 0; i < a->n_gpus; i++) {
+			const struct hr_gpu_result *g = &a->gpus[i];
 
-			fprintf(out, "  %-13s %-11s %-9s %-16s %-11s %-33s %s, %s of struct pages\n",
-				c ? "" : g->gpu.bdf, c ? "" : g->profile.driver_name,
-				c ? "" : g->gpu.vram ? vram : "?", carve_size(cr, bytes, size, sizeof(size)),
-				hr_legacy_verdict_name(cr->r.legacy), placement(a, g, cr, place, sizeof(place)),
-				hr_new_verdict_name(cr->r.new_scheme),
-				hr_format_size(cr->r.ram_cost, bytes, cost, sizeof(cost)));
+			for (size_t c = 0; c < (g->n_carves ? g->n_carves : 1); c++) {
+				row_cells(a, g, c, bytes, cells);
+				for (int k = 0; k < N_COLS && !pass; k++)
+					if (strlen(cells[k]) > widths[k])
+						widths[k] = strlen(cells[k]);
+				if (pass)
+					print_row(out, cells, widths);
+			}
 		}
 	}
 }
 
-/* What fails and what that costs the user, one line per driver outcome. */
+/* Where a run of GPUs shares something: "what-if.1 to what-if.7" or the one address. */
+static const char *run_label(const struct hr_audit *a, size_t i, size_t same, char *buf, size_t len)
+{
+	if (same > 1)
+		snprintf(buf, len, "%s to %s", a->gpus[i].gpu.bdf, a->gpus[i + same - 1].gpu.bdf);
+	else
+		snprintf(buf, len, "%s", a->gpus[i].gpu.bdf);
+	return buf;
+}
+
+/* What fails and what that costs the user, one paragraph per run of GPUs failing the same way. */
 static void print_losses(FILE *out, const struct hr_audit *a)
 {
+	char label[64], text[1024];
+
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
 		size_t same = 1;
 
 		if (!g->fails)
 			continue;
-		/* GPUs in a row that fail the same way share one line. */
 		while (i + same < a->n_gpus && a->gpus[i + same].fails &&
 		       a->gpus[i + same].profile.loses == g->profile.loses)
 			same++;
-		if (same > 1)
-			fprintf(out, "  %s to %s fail: %s. The driver: %s.\n", g->gpu.bdf,
-				a->gpus[i + same - 1].gpu.bdf, g->profile.loses, g->profile.on_failure);
-		else
-			fprintf(out, "  %s fails: %s. The driver: %s.\n", g->gpu.bdf, g->profile.loses,
-				g->profile.on_failure);
+		snprintf(text, sizeof(text), "%s %s: %s. The driver: %s.",
+			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "fail" : "fails",
+			 g->profile.loses, g->profile.on_failure);
+		hr_print_wrapped(out, "  ", 4, text);
 		i += same - 1;
 	}
 }
 
 void hr_report_text_advice(FILE *out, const struct hr_audit *a)
 {
+	char text[1024], prefix[32];
+
 	if (!a->n_advice)
 		return;
-	fprintf(out, "\nFixes (each found and checked by re-running the model with it)\n");
+	fprintf(out, "\nFixes, each found and checked by re-running the model with it\n");
 	for (size_t i = 0; i < a->n_advice; i++) {
 		const struct hr_advice *adv = &a->advice[i];
+		size_t n;
 
 		if (!i || strcmp(adv->change, a->advice[i - 1].change)) {
-			fprintf(out, "  %s: fixes %s", adv->change, adv->fixes_all ? "every failure" : "");
-			for (size_t k = 0; !adv->fixes_all && k < adv->n_fixes; k++)
-				fprintf(out, "%s%s", k ? ", " : "", adv->fixes[k]);
-			fprintf(out, "%s (headroom %s)\n", adv->verified ? ", verified" : ", not verified",
-				adv->what_if);
+			n = (size_t)snprintf(text, sizeof(text), "%s: fixes %s", adv->change,
+					     adv->fixes_all ? "every failure" : "");
+			for (size_t k = 0; !adv->fixes_all && k < adv->n_fixes && n < sizeof(text); k++)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", k ? ", " : "",
+						      adv->fixes[k]);
+			if (n < sizeof(text))
+				snprintf(text + n, sizeof(text) - n, "; %s by headroom %s",
+					 adv->verified ? "verified" : "not verified", adv->what_if);
+			hr_print_wrapped(out, "  ", 4, text);
 		}
-		fprintf(out, "    %-15s %s\n", adv->knob, adv->value);
+		snprintf(prefix, sizeof(prefix), "    %-14s", adv->knob);
+		hr_print_wrapped(out, prefix, 18, adv->value);
 	}
 }
 
 static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 {
-	char sz[32];
+	char sz[32], label[64], text[1024];
 
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
@@ -128,16 +156,12 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 		       a->gpus[i + same].gpu.vram == g->gpu.vram &&
 		       a->gpus[i + same].profile.driver == g->profile.driver)
 			same++;
-		if (same > 1)
-			fprintf(out, "  %s to %s", g->gpu.bdf, a->gpus[i + same - 1].gpu.bdf);
-		else
-			fprintf(out, "  %s", g->gpu.bdf);
-		fprintf(out, " %04x:%04x %s\n", g->gpu.vendor, g->gpu.device,
-			g->gpu.name[0] ? g->gpu.name : "(no name in pci.ids)");
-		i += same - 1;
-		fprintf(out, "    VRAM        %s (%s)\n",
-			g->gpu.vram ? hr_format_size(g->gpu.vram, bytes, sz, sizeof(sz)) : "unknown",
-			g->gpu.vram_basis[0] ? g->gpu.vram_basis : "no source");
+		fprintf(out, "  %s, %04x:%04x %s\n", run_label(a, i, same, label, sizeof(label)),
+			g->gpu.vendor, g->gpu.device, g->gpu.name[0] ? g->gpu.name : "not in pci.ids");
+		snprintf(text, sizeof(text), "%s, from %s",
+			 g->gpu.vram ? hr_format_size(g->gpu.vram, bytes, sz, sizeof(sz)) : "unknown",
+			 g->gpu.vram_basis[0] ? g->gpu.vram_basis : "no source");
+		hr_print_wrapped(out, "    VRAM        ", 16, text);
 		for (unsigned b = 0; b < HR_PCI_BARS; b++)
 			if (g->gpu.bars[b].size)
 				fprintf(out, "    BAR %u       %#llx, %s%s%s\n", g->gpu.bars[b].index,
@@ -145,12 +169,14 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 					hr_format_size(g->gpu.bars[b].size, bytes, sz, sizeof(sz)),
 					g->gpu.bars[b].is_64bit ? ", 64-bit" : "",
 					g->gpu.bars[b].prefetchable ? ", prefetchable" : "");
-		fprintf(out, "    driver      %s%s: %s\n", g->profile.driver_name,
-			g->profile.predicted ? " (predicted: none bound)" : "", g->profile.rule);
+		snprintf(text, sizeof(text), "%s%s: %s", g->profile.driver_name,
+			 g->profile.predicted ? ", predicted: none bound" : "", g->profile.rule);
+		hr_print_wrapped(out, "    driver      ", 16, text);
 		if (g->profile.conditions[0])
-			fprintf(out, "    conditions  %s\n", g->profile.conditions);
+			hr_print_wrapped(out, "    conditions  ", 16, g->profile.conditions);
 		if (g->profile.source[0])
-			fprintf(out, "    source      %s\n", g->profile.source);
+			hr_print_wrapped(out, "    source      ", 16, g->profile.source);
+		i += same - 1;
 	}
 }
 
@@ -162,12 +188,12 @@ void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_re
 		return;
 	for (size_t i = 0; i < a->n_gpus; i++)
 		failing += a->gpus[i].fails;
-	fprintf(out, "GPUs: %zu, %zu fail%s under the %s (in probe order; each carve stays for the "
-		"next)\n", a->n_gpus, failing, failing == 1 ? "s" : "", scheme_name(a));
+	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu fail%s under "
+		"the %s\n", failing, a->n_gpus, failing == 1 ? "s" : "",
+		a->scheme_new ? "new scheme" : "legacy carve");
 	print_gpu_rows(out, a, opts->bytes);
 	print_losses(out, a);
 	hr_report_text_advice(out, a);
 	fprintf(out, "\nGPU details\n");
 	print_gpu_details(out, a, opts->bytes);
-	fprintf(out, "\n");
 }
