@@ -73,7 +73,7 @@ struct hr_fact_int {
 struct hr_fact_addr {
 	uint64_t value;
 	enum hr_source source;
-	char basis[256];
+	char basis[512];
 };
 
 struct hr_model {
@@ -90,8 +90,10 @@ struct hr_model {
 	bool new_scheme;		/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
-	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
+	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS, 48 on LPA2 kernels without LPA2 */
 	unsigned va_bits;		/* arm64: CONFIG_ARM64_VA_BITS */
+	struct hr_fact_int vabits_actual;	/* arm64: the virtual width the kernel runs with */
+	struct hr_fact_addr dram_start;	/* arm64: memblock_start_of_DRAM(), no-map memory included */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
 	uint64_t page_size;
 	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */
