@@ -5,10 +5,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "headroom/model.h"
+#include "headroom/audit.h"
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
-enum { MAX_REQUESTS = 256 };
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };
 
@@ -16,16 +15,17 @@ struct cli {
 	const char *root;
 	bool root_given;
 	enum output_format format;
-	bool bytes;
+	bool bytes, verbose;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
-	uint64_t sizes[MAX_REQUESTS];
+	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;
 };
 
 int validate_main(const struct cli *cli);
+int fleet_main(int argc, char **argv);
 
 /* Late write errors (a full disk, a closed pipe) must not pass for success. */
 bool close_stdout(void);

@@ -17,6 +17,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: headroom [options]\n"
 		"       headroom validate [--answer FILE] [options]\n"
+		"       headroom fleet [--format text|json|csv] [FILE|DIR|-]...  (see fleet --help)\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
 		"place device-private ranges, and what the new scheme would need instead.\n"
 		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
@@ -27,6 +28,7 @@ static void usage(FILE *out)
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes in bytes in the human report\n"
+		"  -v, --verbose             the whole address map and the basis of every limit\n"
 		"      --phys-bits N         override the physical address width\n"
 		"      --direct-map-end ADDR override the kernel's direct-map end\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
@@ -37,10 +39,12 @@ static void usage(FILE *out)
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
-		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
-		"1 a predicted failure or hazard, 2 inconclusive (missing privileges or data),\n"
-		"3 usage or internal error. validate: 0 the kernel agrees, 1 it disagrees,\n"
-		"2 it could not be asked.\n");
+		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
+		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
+		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
+		"--request 0 when device-private memory is possible (a free section below the search\n"
+		"top, or the new scheme) and 1 when it is not; 3 a usage or internal error.\n"
+		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -94,6 +98,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"json", no_argument, NULL, 'j'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
 		{"kernel-version", required_argument, NULL, OPT_KVER},
@@ -109,7 +114,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:q:jbhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:q:jbvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			cli->root = optarg;
@@ -118,11 +123,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'q':
 			if (!hr_parse_size(optarg, &v) || v == 0)
 				return usage_error("invalid request size '%s'", optarg);
-			if (v >= 1ull << 62)
+			if (hr_request_check(v, NULL))
 				return usage_error("request size '%s' is beyond any physical address space",
 						   optarg);
-			if (cli->n_sizes == MAX_REQUESTS)
-				return usage_error("more than 256 requests (at '%s')", optarg);
+			if (cli->n_sizes == HR_MAX_REQUESTS)
+				return usage_error("more than %d requests (at '%s')", HR_MAX_REQUESTS, optarg);
 			cli->sizes[cli->n_sizes++] = v;
 			break;
 		case 'j':
@@ -135,6 +140,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case 'b':
 			cli->bytes = true;
+			break;
+		case 'v':
+			cli->verbose = true;
 			break;
 		case OPT_PHYS_BITS:
 			if (!hr_parse_u64(optarg, &v) || v < 32 || v > 52)
@@ -196,15 +204,17 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
 {
-	struct hr_report_options opts = {.bytes = cli->bytes};
+	struct hr_report_options opts = {.bytes = cli->bytes, .verbose = cli->verbose};
 	json_t *report;
 	bool written = false;
 
 	if (cli->format == FORMAT_TEXT)
 		return hr_report_text(stdout, facts, audit, &opts);
 	report = hr_report_json(facts, audit);
-	if (!report)
+	if (!report) {
+		errno = ENOMEM;	/* the only way it fails */
 		return false;
+	}
 	switch (cli->format) {
 	case FORMAT_JSON:
 		written = json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
@@ -239,6 +249,8 @@ int main(int argc, char **argv)
 	bool written;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
+		return fleet_main(argc - 1, argv + 1);
 	/* "headroom validate ...": the subcommand takes the same options. */
 	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
@@ -256,7 +268,7 @@ int main(int argc, char **argv)
 		return validate_main(&cli);
 	hr_facts_gather(cli.root, &facts);
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
-		fprintf(stderr, "headroom: out of memory\n");
+		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);
 		return EXIT_USAGE;
 	}

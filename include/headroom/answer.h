@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include "headroom/audit.h"
 
+#define HR_ANSWER_MAGIC "# headroom kernel answer v1"
+
 struct hr_answer_request {
 	uint64_t size;
 	bool placed;
@@ -25,9 +27,11 @@ struct hr_answer {
 	size_t count;
 };
 
-/* Parse "# headroom kernel answer v1" text. path only names the source in errors. */
+/* Parse "# headroom kernel answer v1" text (the parser contract, error.h). A partial answer proves
+ * nothing, so every bad line is fatal: HR_E_PARSE naming the line, HR_E_RANGE past
+ * HR_MAX_REQUESTS requests; sizes must pass hr_request_check(). */
 enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
-			       struct hr_answer *out, struct hr_error *err);
+			       struct hr_answer *out, struct hr_diags *diags, struct hr_error *err);
 void hr_answer_free(struct hr_answer *answer);
 
 /* The request sizes in order, for replaying them (points into answer). */

@@ -78,13 +78,20 @@ const char *hr_status_name(enum hr_status status);
  * max input bytes, then "...". Returns buf, always NUL-terminated (size >= 1). */
 const char *hr_quote(const char *s, size_t len, size_t max, char *buf, size_t size);
 
+/* The whole of [s, s + len) through hr_quote() into a malloc'd string (NULL when out of memory);
+ * *escaped tells whether anything had to be escaped. For names kept from the inputs. */
+char *hr_quote_dup(const char *s, size_t len, bool *escaped);
+
 /* Non-fatal problems collected while reading inputs. */
 struct hr_diags {
 	struct hr_error *items;
 	size_t count, cap;
+	size_t dropped;		/* not recorded: past HR_DIAGS_PER_PATH, or out of memory */
 };
 
-/* Record a problem; gives up silently on allocation failure (diagnostics are best effort). */
+#define HR_DIAGS_PER_PATH 32	/* a file broken on every line says so 32 times, then counts */
+
+/* Record a problem (diags may be NULL); one that cannot be kept is counted in dropped. */
 void hr_diag_add(struct hr_diags *diags, enum hr_status status, const char *path, unsigned line,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void hr_diag_add_error(struct hr_diags *diags, const struct hr_error *err);

@@ -7,104 +7,163 @@
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
-#define ANSWER_MAGIC "# headroom kernel answer v1"
-#define ANSWER_MAX_REQUESTS 4096
 
-/* "0x1000-0x1fff" */
-static bool parse_range(const char *s, struct hr_range *r)
+/* The space-separated words of one line, without copying it. */
+struct words {
+	const char *w[4];
+	size_t len[4];
+	size_t n;		/* more than 4 counts as 5 */
+};
+
+static void split_words(const char *p, const char *eol, struct words *out)
 {
-	const char *dash = strchr(s, '-');
+	out->n = 0;
+	while (p < eol) {
+		const char *w = p;
 
-	return dash && hr_parse_hex(s, dash, &r->start) &&
-	       hr_parse_hex(dash + 1, dash + 1 + strlen(dash + 1), &r->end) && r->start <= r->end;
+		while (p < eol && *p != ' ')
+			p++;
+		if (p > w) {
+			if (out->n == 4) {
+				out->n = 5;
+				return;
+			}
+			out->w[out->n] = w;
+			out->len[out->n++] = (size_t)(p - w);
+		}
+		while (p < eol && *p == ' ')
+			p++;
+	}
 }
 
-static bool parse_request(char *rest, struct hr_answer_request *r)
+static bool word_is(const struct words *ws, size_t i, const char *text)
 {
-	char *size = strtok(rest, " "), *what = strtok(NULL, " "), *code = strtok(NULL, " ");
+	return i < ws->n && ws->len[i] == strlen(text) && memcmp(ws->w[i], text, ws->len[i]) == 0;
+}
 
-	if (!size || !what || !hr_parse_u64(size, &r->size) || r->size == 0)
+static bool word_number(const struct words *ws, size_t i, uint64_t *out)
+{
+	char text[24];
+
+	if (i >= ws->n || ws->len[i] >= sizeof(text))
 		return false;
-	if (strcmp(what, "error") == 0) {
-		char *end;
-		long e = code ? strtol(code, &end, 10) : 0;
+	memcpy(text, ws->w[i], ws->len[i]);
+	text[ws->len[i]] = '\0';
+	return hr_parse_u64(text, out);
+}
 
-		r->placed = false;
-		r->error = (int)e;
-		return code && *end == '\0' && e < 0 && !strtok(NULL, " ");
-	}
+/* "0x1000-0x1fff" */
+static bool word_range(const struct words *ws, size_t i, struct hr_range *r)
+{
+	const char *dash = i < ws->n ? memchr(ws->w[i], '-', ws->len[i]) : NULL;
+
+	return dash && hr_parse_hex(ws->w[i], dash, &r->start) &&
+	       hr_parse_hex(dash + 1, ws->w[i] + ws->len[i], &r->end) && r->start <= r->end;
+}
+
+/* "-34": a negative errno. */
+static bool word_errno(const struct words *ws, size_t i, int *out)
+{
+	uint64_t v;
+	struct words rest = *ws;
+
+	if (i >= ws->n || ws->len[i] < 2 || ws->w[i][0] != '-')
+		return false;
+	rest.w[i]++;
+	rest.len[i]--;
+	if (!word_number(&rest, i, &v) || v == 0 || v > 4095)	/* MAX_ERRNO */
+		return false;
+	*out = -(int)v;
+	return true;
+}
+
+/* "request SIZE START-END" or "request SIZE error -ERRNO" */
+static bool parse_request(const struct words *ws, struct hr_answer_request *r)
+{
+	if (!word_number(ws, 1, &r->size) || hr_request_check(r->size, NULL))
+		return false;
+	if (word_is(ws, 2, "error"))
+		return ws->n == 4 && word_errno(ws, 3, &r->error);
 	r->placed = true;
-	return !code && parse_range(what, &r->range);
+	return ws->n == 3 && word_range(ws, 2, &r->range);
 }
 
 enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
-			       struct hr_answer *out, struct hr_error *err)
+			       struct hr_answer *out, struct hr_diags *diags, struct hr_error *err)
 {
-	struct hr_answer a = {0};
-	char *text = strndup(buf, len), *save = NULL;
+	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
-	bool magic = false, have_iomem = false;
-	enum hr_status st = HR_OK;
+	size_t cap = 0;
+	bool have_iomem = false;
+	char quoted[200];
 
-	if (!text)
-		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-	for (char *line = strtok_r(text, "\n", &save); line && !st; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' '), *rest = sp ? sp + 1 : NULL;
+	(void)diags;	/* a partial answer proves nothing: every problem is fatal */
+	*out = (struct hr_answer){0};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
+	for (; p < end; p = p < end ? p + 1 : end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *line = p;
+		struct words ws;
+		const char *problem = NULL;
 
+		if (!eol)
+			eol = end;
+		p = eol;
 		lineno++;
+		if (memchr(line, '\0', (size_t)(eol - line)))
+			return hr_fail(err, HR_E_PARSE, path, lineno, "NUL byte in the line");
 		if (lineno == 1) {
-			magic = strcmp(line, ANSWER_MAGIC) == 0;
-			if (!magic)
-				st = hr_fail(err, HR_E_PARSE, path, 1, "not a kernel answer: expected \"%s\"",
-					     ANSWER_MAGIC);
+			if ((size_t)(eol - line) != strlen(HR_ANSWER_MAGIC) ||
+			    memcmp(line, HR_ANSWER_MAGIC, (size_t)(eol - line)) != 0)
+				return hr_fail(err, HR_E_PARSE, path, 1,
+					       "not a kernel answer: expected \"%s\"", HR_ANSWER_MAGIC);
 			continue;
 		}
-		if (sp)
-			*sp = '\0';
-		if (strcmp(line, "release") == 0 && rest) {
-			snprintf(a.release, sizeof(a.release), "%s", rest);
-		} else if (strcmp(line, "iomem_end") == 0 && rest && hr_parse_u64(rest, &a.iomem_end)) {
+		split_words(line, eol, &ws);
+		if (word_is(&ws, 0, "release") && eol - line > 8) {
+			hr_quote(line + 8, (size_t)(eol - line - 8), sizeof(out->release),
+				 out->release, sizeof(out->release));
+		} else if (word_is(&ws, 0, "iomem_end")) {
+			if (ws.n != 2 || !word_number(&ws, 1, &out->iomem_end))
+				problem = "bad iomem_end";
 			have_iomem = true;
-		} else if (strcmp(line, "direct_map_end") == 0 && rest) {
-			a.have_direct_map_end = strcmp(rest, "absent") != 0;
-			if (a.have_direct_map_end && !hr_parse_u64(rest, &a.direct_map_end))
-				st = hr_fail(err, HR_E_PARSE, path, lineno, "bad direct_map_end \"%s\"", rest);
-		} else if (strcmp(line, "request") == 0 && rest) {
-			struct hr_answer_request *grown;
+		} else if (word_is(&ws, 0, "direct_map_end")) {
+			out->have_direct_map_end = !word_is(&ws, 1, "absent");
+			if (ws.n != 2 || (out->have_direct_map_end &&
+					  !word_number(&ws, 1, &out->direct_map_end)))
+				problem = "bad direct_map_end";
+		} else if (word_is(&ws, 0, "request")) {
+			enum hr_status grown = hr_grow(&out->requests, &cap, out->count,
+						       sizeof(*out->requests), HR_MAX_REQUESTS);
 
-			if (a.count == ANSWER_MAX_REQUESTS) {
-				st = hr_fail(err, HR_E_RANGE, path, lineno, "more than %d requests",
-					     ANSWER_MAX_REQUESTS);
-				break;
+			if (grown) {
+				hr_answer_free(out);
+				return grown == HR_E_RANGE
+				       ? hr_fail(err, HR_E_RANGE, path, lineno, "more than %d requests",
+						 HR_MAX_REQUESTS)
+				       : hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
 			}
-			grown = realloc(a.requests, (a.count + 1) * sizeof(*grown));
-			if (!grown) {
-				st = hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
-				break;
-			}
-			a.requests = grown;
-			memset(&a.requests[a.count], 0, sizeof(*grown));
-			if (!parse_request(rest, &a.requests[a.count]))
-				st = hr_fail(err, HR_E_PARSE, path, lineno,
-					     "expected \"request SIZE START-END\" or \"request SIZE error -ERRNO\"");
-			a.count++;
-		} else if (strcmp(line, "error") == 0 || strcmp(line, "truncated") == 0) {
+			out->requests[out->count] = (struct hr_answer_request){0};
+			if (!parse_request(&ws, &out->requests[out->count++]))
+				problem = "expected \"request SIZE START-END\" or \"request SIZE error "
+					  "-ERRNO\" with SIZE from 1 to 2^62 - 1";
+		} else if (word_is(&ws, 0, "error") || word_is(&ws, 0, "truncated")) {
 			/* The probe could not answer everything: a partial answer proves nothing. */
-			st = hr_fail(err, HR_E_PARSE, path, lineno, "the probe reported: %s%s%s", line,
-				     rest ? " " : "", rest ? rest : "");
+			problem = "the probe reported";
 		}
 		/* Other lines (extra limits the probe prints for people) are not part of v1. */
+		if (problem) {
+			hr_answer_free(out);
+			return hr_fail(err, HR_E_PARSE, path, lineno, "%s: \"%s\"", problem,
+				       hr_quote(line, (size_t)(eol - line), 120, quoted, sizeof(quoted)));
+		}
 	}
-	free(text);
-	if (!st && !magic)
-		st = hr_fail(err, HR_E_PARSE, path, 0, "empty kernel answer");
-	if (!st && (!have_iomem || !a.count))
-		st = hr_fail(err, HR_E_PARSE, path, 0, "no %s line", have_iomem ? "request" : "iomem_end");
-	if (st) {
-		hr_answer_free(&a);
-		return st;
+	if (lineno == 0)
+		return hr_fail(err, HR_E_PARSE, path, 0, "empty kernel answer");
+	if (!have_iomem || !out->count) {
+		hr_answer_free(out);
+		return hr_fail(err, HR_E_PARSE, path, 0, "no %s line", have_iomem ? "request" : "iomem_end");
 	}
-	*out = a;
 	return HR_OK;
 }
 

@@ -1,7 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "headroom/carve.h"
+#include "headroom/parse.h"
+
+uint64_t hr_range_size(struct hr_range r)
+{
+	return hr_range_is_everything(r) ? UINT64_MAX : r.end - r.start + 1;
+}
+
+bool hr_range_is_everything(struct hr_range r)
+{
+	return r.start == 0 && r.end == UINT64_MAX;
+}
 
 static int range_cmp(const void *a, const void *b)
 {
@@ -141,21 +153,18 @@ bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, ui
 static enum hr_status add_gap(struct hr_free *f, uint64_t lo, uint64_t hi, uint64_t align)
 {
 	uint64_t first, end_excl, size;
-	struct hr_range *grown;
 
 	if (!hr_align_up(lo, align, &first) || hi == UINT64_MAX)
 		return HR_OK;
 	end_excl = (hi + 1) / align * align;
 	if (end_excl <= first)
 		return HR_OK;
-	grown = realloc(f->gaps, (f->count + 1) * sizeof(*grown));
-	if (!grown)
+	if (hr_grow(&f->gaps, &f->cap, f->count, sizeof(*f->gaps), SIZE_MAX))
 		return HR_E_NOMEM;
-	f->gaps = grown;
 	f->gaps[f->count++] = (struct hr_range){first, end_excl - 1};
 	size = end_excl - first;
 	f->total += size;
-	if (!f->largest.end || size > f->largest.end - f->largest.start + 1)
+	if (!f->largest.end || size > hr_range_size(f->largest))
 		f->largest = (struct hr_range){first, end_excl - 1};
 	return HR_OK;
 }

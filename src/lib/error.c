@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,14 +156,26 @@ const char *hr_quote(const char *s, size_t len, size_t max, char *buf, size_t si
 	return buf;
 }
 
-static struct hr_error *diag_slot(struct hr_diags *diags)
+static struct hr_error *diag_slot(struct hr_diags *diags, const char *path)
 {
+	size_t same = 0;
+
+	if (!diags)
+		return NULL;
+	for (size_t i = 0; i < diags->count; i++)
+		same += strcmp(diags->items[i].path, path ? path : "") == 0;
+	if (same >= HR_DIAGS_PER_PATH) {
+		diags->dropped++;
+		return NULL;
+	}
 	if (diags->count == diags->cap) {
 		size_t cap = diags->cap ? diags->cap * 2 : 8;
 		struct hr_error *items = realloc(diags->items, cap * sizeof(*items));
 
-		if (!items)
+		if (!items) {
+			diags->dropped++;
 			return NULL;
+		}
 		diags->items = items;
 		diags->cap = cap;
 	}
@@ -172,7 +185,7 @@ static struct hr_error *diag_slot(struct hr_diags *diags)
 void hr_diag_add(struct hr_diags *diags, enum hr_status status, const char *path, unsigned line,
 		 const char *fmt, ...)
 {
-	struct hr_error *slot = diag_slot(diags);
+	struct hr_error *slot = diag_slot(diags, path);
 	va_list ap;
 
 	if (!slot)
@@ -184,7 +197,7 @@ void hr_diag_add(struct hr_diags *diags, enum hr_status status, const char *path
 
 void hr_diag_add_error(struct hr_diags *diags, const struct hr_error *err)
 {
-	struct hr_error *slot = diag_slot(diags);
+	struct hr_error *slot = diag_slot(diags, err->path);
 
 	if (slot)
 		*slot = *err;
@@ -192,6 +205,38 @@ void hr_diag_add_error(struct hr_diags *diags, const struct hr_error *err)
 
 void hr_diags_free(struct hr_diags *diags)
 {
+	if (!diags)
+		return;
 	free(diags->items);
 	*diags = (struct hr_diags){0};
+}
+
+/* How many leading bytes hr_quote() leaves as they are. */
+static size_t plain_prefix(const unsigned char *p, size_t len)
+{
+	size_t i = 0, n;
+
+	for (; i < len; i += n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+			n = 1;
+		else if (!(n = utf8_len(p + i, len - i)))
+			break;
+	}
+	return i;
+}
+
+char *hr_quote_dup(const char *s, size_t len, bool *escaped)
+{
+	char *buf, *shrunk;
+
+	/* Most names are plain text: copy them as they are. */
+	*escaped = plain_prefix((const unsigned char *)s, len) < len;
+	if (!*escaped)
+		return strndup(s, len);
+	buf = len < SIZE_MAX / 4 ? malloc(len * 4 + 1) : NULL;	/* every byte as \xNN at worst */
+	if (!buf)
+		return NULL;
+	hr_quote(s, len, len, buf, len * 4 + 1);
+	shrunk = realloc(buf, strlen(buf) + 1);
+	return shrunk ? shrunk : buf;
 }

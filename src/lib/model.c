@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,21 +46,23 @@ static const char *arch_of(const struct hr_facts *facts)
 	return facts->e820_status != HR_E_NOENT ? "x86_64" : "unknown";
 }
 
-/* A numeric Kconfig value, or fallback when the config lacks it. */
-static long kconfig_number(const struct hr_facts *facts, const char *name, long fallback)
+/* A numeric Kconfig value (decimal or 0x hex) up to max, or fallback when the config lacks it or
+ * holds something else. */
+static uint64_t kconfig_number(const struct hr_facts *facts, const char *name, uint64_t max,
+			       uint64_t fallback)
 {
 	const char *v = hr_kconfig_get(&facts->config, name);
-	long n;
+	uint64_t n;
 
-	return v && sscanf(v, "%li", &n) == 1 ? n : fallback;
+	return v && hr_parse_u64(v, &n) && n <= max ? n : fallback;
 }
 
 /* arm64: the CPU's PA range is not exported, and the kernel's widths are Kconfig choices. */
 static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overrides *ov,
 			    struct hr_model *m)
 {
-	long pa_bits = kconfig_number(facts, "ARM64_PA_BITS", 0),
-	     va_bits = kconfig_number(facts, "ARM64_VA_BITS", 0);
+	uint64_t pa_bits = kconfig_number(facts, "ARM64_PA_BITS", 64, 0),
+		 va_bits = kconfig_number(facts, "ARM64_VA_BITS", 64, 0);
 	unsigned page_shift = hr_kconfig_enabled(&facts->config, "ARM64_64K_PAGES") == HR_YES ? 16
 			      : hr_kconfig_enabled(&facts->config, "ARM64_16K_PAGES") == HR_YES ? 14 : 12;
 	char basis[160];
@@ -74,13 +77,13 @@ static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overri
 		pa_bits = va_bits = 48;
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN,
 			"assumed 48-bit PA and VA, 4K pages: no CONFIG_ARM64_PA_BITS/VA_BITS");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	} else {
 		/* Each level resolves page_shift - 3 bits: ceil((va - page_shift) / (page_shift - 3)). */
-		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%ld with %llu KiB pages", va_bits,
-			 (unsigned long long)(m->page_size >> 10));
-		set_int(&m->paging_levels, (int)((va_bits - 4) / (long)(page_shift - 3)),
-			HR_SRC_MEASURED, basis);
+		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%llu with %llu KiB pages",
+			 (unsigned long long)va_bits, (unsigned long long)(m->page_size >> 10));
+		set_int(&m->paging_levels, (int)((va_bits - 4) / (page_shift - 3)), HR_SRC_MEASURED,
+			basis);
 	}
 	m->max_physmem_bits = (unsigned)pa_bits;
 	m->va_bits = (unsigned)va_bits;
@@ -116,7 +119,7 @@ static void model_x86_cpu(const struct hr_facts *facts, const struct hr_override
 		set_int(&m->paging_levels, facts->cpuinfo.la57 ? 5 : 4, HR_SRC_MEASURED, basis);
 	} else {
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN, "assumed 4-level: no /proc/cpuinfo");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	}
 	m->max_physmem_bits = m->paging_levels.value == 5 ? 52 : 46;
 }
@@ -137,11 +140,11 @@ static void model_version(const struct hr_facts *facts, const struct hr_override
 			if (hr_rule_has_backport(hr_rule_get(id), m->version))
 				m->sublevel_matters = true;
 		if (m->sublevel_matters)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_SUBLEVEL;
 	} else {
 		m->version_source = HR_SRC_UNKNOWN;
 		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_VERSION;
 	}
 }
 
@@ -196,9 +199,10 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 	/* Without a config, the Kconfig default for kernels with MEMORY_HOTPLUG, as distributions
 	 * build them; the answer is then only a guess. */
 	bool have_config = facts->config.count > 0;
+	/* Kconfig: range 0x1 0x40 (0 without MEMORY_HOTPLUG); anything else is not a real config. */
 	uint64_t full_tb = 1ull << (m->max_physmem_bits - 40), memory_tb,
-		 padding = (uint64_t)kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING",
-						    have_config ? 0 : 0xa);
+		 padding = kconfig_number(facts, "RANDOMIZE_MEMORY_PHYSICAL_PADDING", 0x40,
+					  have_config ? 0 : 0xa);
 	char rule[200];
 
 	*end = (1ull << m->max_physmem_bits) - 1;
@@ -217,7 +221,9 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		snprintf(why, len, "no KASLR trim: CONFIG_PCI_P2PDMA=y and %s", rule);
 		return;
 	}
-	memory_tb = (m->top_of_ram + TIB) / TIB + padding;	/* DIV_ROUND_UP(top + 1, 1 TiB) */
+	/* DIV_ROUND_UP(top + 1, 1 TiB), which cannot overflow written this way: RAM may end at the
+	 * very top in a damaged map. */
+	memory_tb = m->top_of_ram / TIB + 1 + padding;
 	if (memory_tb >= full_tb) {
 		snprintf(why, len, "KASLR trim does not bite: RAM top rounded up + %llu TiB padding "
 			 "reaches 2^%u", (unsigned long long)padding, m->max_physmem_bits);
@@ -228,7 +234,7 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING%s)", (unsigned long long)padding,
 		 have_config ? "" : " unknown: no kernel config, the default assumed");
 	if (!have_config)
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_KCONFIG;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -279,8 +285,8 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	uint64_t full = (1ull << m->max_physmem_bits) - 1, kaslr_end;
 	char why[256];
 
-	m->iomem_end.value = m->phys_bits.value > 0 && m->phys_bits.value < 64
-			     ? (1ull << m->phys_bits.value) - 1 : 0;
+	m->iomem_end.value = m->phys_bits.value <= 0 ? 0 : m->phys_bits.value >= 64 ? UINT64_MAX
+			     : (1ull << m->phys_bits.value) - 1;
 	m->iomem_end.source = m->phys_bits.source == HR_SRC_OVERRIDE ? HR_SRC_OVERRIDE
 			      : m->phys_bits.source == HR_SRC_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MODELLED;
 	/* arch/x86/kernel/setup.c: iomem_resource.end = (1ULL << boot_cpu_data.x86_phys_bits) - 1 */
@@ -295,6 +301,7 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	m->search_top = m->iomem_end.value;
 	if (m->has_clamp ? m->direct_map_end.value < m->search_top : full < m->search_top)
 		m->search_top = m->has_clamp ? m->direct_map_end.value : full;
+	m->search_top_known = m->iomem_end.source != HR_SRC_UNKNOWN;
 	m->mapped_end = m->direct_map_end.source == HR_SRC_MODELLED ? kaslr_end : m->direct_map_end.value;
 	m->map_end_bug = !m->has_clamp;
 	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
@@ -342,7 +349,7 @@ static void arm64_dram_start(const struct hr_facts *facts, struct hr_model *m)
 	}
 	if (bottom != UINT64_MAX)
 		set_addr(&m->dram_start, bottom, HR_SRC_MEASURED,
-			 "/proc/iomem System RAM and no-map \"reserved\" (no /memory)");
+			 "/proc/iomem System RAM and no-map \"reserved\", no /memory");
 	else
 		set_addr(&m->dram_start, 0, HR_SRC_UNKNOWN, "no /memory and no System RAM");
 }
@@ -371,36 +378,42 @@ static bool arm64_kasan(const struct hr_facts *facts, struct arm64_kasan *k)
 
 /* __pa(PAGE_END - 1) with vabits_actual va: memstart_addr (arm64_memblock_init(): the DRAM start
  * rounded down, less 2^52 - 2^va when a 52-bit kernel runs with fewer) + PAGE_END - PAGE_OFFSET - 1,
- * PAGE_END being -2^(VA_BITS_MIN - 1) or the KASAN shadow start. Arithmetic modulo 2^64, as the
- * kernel's. */
+ * PAGE_END being -2^(VA_BITS_MIN - 1) or the KASAN shadow start (virtual addresses modulo 2^64, as
+ * the kernel's). */
 static uint64_t arm64_linear_end(const struct hr_model *m, const struct arm64_kasan *k,
 				 uint64_t memstart, unsigned va, unsigned va_min)
 {
 	uint64_t page_offset = 0 - (1ull << m->va_bits),
 		 page_end = k->scale ? (1ull << (64 - k->scale)) + k->offset - (1ull << (va - k->scale))
-				     : 0 - (1ull << (va_min - 1));
+				     : 0 - (1ull << (va_min - 1)),
+		 span = page_end - page_offset, end;
 
 	if (m->va_bits == 52 && va != 52)
-		memstart -= (1ull << 52) - (1ull << va);
-	return memstart + (page_end - page_offset) - 1;
+		span -= (1ull << 52) - (1ull << va);	/* memstart_addr moves down as much */
+	/* A DRAM start within span of 2^64 (a damaged map) leaves the linear map at the top. */
+	return __builtin_add_overflow(memstart, span - 1, &end) ? UINT64_MAX : end;
 }
 
 /* vabits_actual: a kernel built for more than VA_BITS_MIN falls back to it on a CPU without 52-bit
  * virtual addresses (LVA with 64K pages, LPA2 otherwise: arch/arm64/kernel/pi/map_kernel.c), and no
- * file names the CPU's features. A linear map known to end past what VA_BITS_MIN reaches proves the
- * larger width; KASLR only moves the end down. */
-static void arm64_vabits(const struct hr_facts *facts, const struct hr_overrides *ov,
-			 struct hr_model *m, uint64_t end_with_min, unsigned va_min)
+ * file names the CPU's features. On an ARM64_LPA2 kernel that also caps physical addresses at 48
+ * bits (LPA2 is on exactly when the wider width is). A known search stop past what the narrower
+ * width allows proves the wider one: the linear-map end from 6.12 (KASLR only moves it down),
+ * 2^48 - 1 before it on LPA2 kernels. Returns whether MAX_PHYSMEM_BITS is capped at 48. */
+static bool arm64_vabits(const struct hr_facts *facts, const struct hr_overrides *ov,
+			 struct hr_model *m, uint64_t narrow_end, unsigned va_min)
 {
-	bool known = ov->have_direct_map_end || facts->have_direct_map_reading;
+	bool lpa2_kernel = hr_kconfig_enabled(&facts->config, "ARM64_LPA2") == HR_YES,
+	     known = ov->have_direct_map_end || facts->have_direct_map_reading;
 	uint64_t end = ov->have_direct_map_end ? ov->direct_map_end : facts->direct_map_reading;
 	char basis[160];
 
 	if (m->va_bits == va_min) {
 		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%u", m->va_bits);
 		set_int(&m->vabits_actual, (int)va_min, HR_SRC_MEASURED, basis);
-	} else if (known && rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END) && end > end_with_min) {
-		snprintf(basis, sizeof(basis), "the direct-map end %#llx lies past what %u bits map",
+	} else if (known && end > narrow_end &&
+		   (lpa2_kernel || rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END))) {
+		snprintf(basis, sizeof(basis), "the direct-map end %#llx lies past what %u bits reach",
 			 (unsigned long long)end, va_min);
 		set_int(&m->vabits_actual, (int)m->va_bits, HR_SRC_MEASURED, basis);
 	} else {
@@ -408,10 +421,10 @@ static void arm64_vabits(const struct hr_facts *facts, const struct hr_overrides
 			 m->page_size == 1u << 16 ? "LVA" : "LPA2");
 		set_int(&m->vabits_actual, (int)va_min, HR_SRC_UNKNOWN, basis);
 	}
-	/* With LPA2 support the kernel also caps physical addresses at 48 bits unless LPA2 is on,
-	 * and LPA2 is on exactly when the 52-bit virtual width is. */
-	if (hr_kconfig_enabled(&facts->config, "ARM64_LPA2") == HR_YES && m->vabits_actual.value != 52)
-		m->max_physmem_bits = 48;
+	if (!lpa2_kernel || m->vabits_actual.value == 52)
+		return false;
+	m->max_physmem_bits = 48;
+	return true;
 }
 
 /* arm64 never narrows iomem_resource.end; PHYSMEM_END is 2^MAX_PHYSMEM_BITS - 1 until 6.12 puts it
@@ -427,14 +440,16 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 	/* ARM64_MEMSTART_ALIGN: PUD (4K), contiguous PMDs (16K), PMD (64K), at least a section. */
 	uint64_t align, memstart, linear_end;
 	struct arm64_kasan kasan;
-	bool kasan_known = arm64_kasan(facts, &kasan);
+	bool kasan_known = arm64_kasan(facts, &kasan), lpa2_cap;
 	char why[512];
 
 	m->section_size = !small_sections ? GIB : m->page_size == 1u << 16 ? SECTION_512M : SECTION_128M;
 	align = m->page_size == 1u << 16 && m->section_size < GIB ? SECTION_512M : GIB;
 	arm64_dram_start(facts, m);
 	memstart = m->dram_start.value & ~(align - 1);
-	arm64_vabits(facts, ov, m, arm64_linear_end(m, &kasan, memstart, va_min, va_min), va_min);
+	lpa2_cap = arm64_vabits(facts, ov, m, rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)
+				? arm64_linear_end(m, &kasan, memstart, va_min, va_min) : (1ull << 48) - 1,
+				va_min);
 	linear_end = arm64_linear_end(m, &kasan, memstart, (unsigned)m->vabits_actual.value, va_min);
 
 	m->iomem_end.value = UINT64_MAX;
@@ -444,8 +459,8 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 	m->has_clamp = true;
 	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_ARM64_LINEAR_MAP_END);
 	if (rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)) {
-		snprintf(why, sizeof(why), "linear map end: DRAM start %#llx (%.160s) rounded down to %s, "
-			 "%d-bit VA (%s)%s", (unsigned long long)m->dram_start.value, m->dram_start.basis,
+		snprintf(why, sizeof(why), "linear map end: DRAM start %#llx from %.160s, rounded down to "
+			 "%s; %d-bit VA, %s%s", (unsigned long long)m->dram_start.value, m->dram_start.basis,
 			 align == GIB ? "1 GiB" : "512 MiB", m->vabits_actual.value,
 			 m->vabits_actual.basis, kasan.scale ? ", up to the KASAN shadow" : "");
 		if (m->vabits_actual.source == HR_SRC_UNKNOWN)
@@ -458,25 +473,24 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 			append(why, sizeof(why), "; CONFIG_KASAN_SHADOW_OFFSET unknown");
 		set_direct_map_end(facts, ov, m, linear_end, why);
 		if (m->direct_map_end.source == HR_SRC_MODELLED &&
-		    (m->kaslr.value || m->vabits_actual.source == HR_SRC_UNKNOWN || !kasan_known ||
-		     m->dram_start.source == HR_SRC_UNKNOWN))
-			m->inconclusive = true;
+		    (m->kaslr.value || m->vabits_actual.source == HR_SRC_UNKNOWN || !kasan_known))
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 	} else {
-		if (m->max_physmem_bits != kconfig_number(facts, "ARM64_PA_BITS", 48))
-			snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (48: "
-				 "CONFIG_ARM64_LPA2 and %s)", m->vabits_actual.basis);
+		if (lpa2_cap)
+			snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1, 48 on this "
+				 "CONFIG_ARM64_LPA2 kernel: %s", m->vabits_actual.basis);
 		else
 			snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 "
 				 "(CONFIG_ARM64_PA_BITS=%u)", m->max_physmem_bits);
 		set_direct_map_end(facts, ov, m, (1ull << m->max_physmem_bits) - 1, why);
-		if (m->direct_map_end.source == HR_SRC_MODELLED && m->max_physmem_bits == 48 &&
-		    m->vabits_actual.source == HR_SRC_UNKNOWN &&
-		    hr_kconfig_enabled(&facts->config, "ARM64_LPA2") == HR_YES)
-			m->inconclusive = true;
+		if (m->direct_map_end.source == HR_SRC_MODELLED && lpa2_cap &&
+		    m->vabits_actual.source == HR_SRC_UNKNOWN)
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 		/* The 2023 WARN flood and the amdgpu crash: struct pages outside the vmemmap. */
 		m->map_end_bug = true;
 	}
 	m->search_top = m->direct_map_end.value;
+	m->search_top_known = true;
 	m->mapped_end = linear_end;
 	snprintf(m->max_pfn_basis, sizeof(m->max_pfn_basis), "x86 only");
 }
@@ -506,15 +520,21 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 		m->device_private_source = m->device_private == HR_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MEASURED;
 	}
 	/* The series is in no release, so another kernel version cannot promise it. */
-	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
-			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	m->new_scheme = m->version_source == HR_SRC_OVERRIDE ? HR_NO
+			: facts->symbols.present[HR_SYM_NEW_SCHEME];
 	if (m->arm64)
 		model_arm64_limits(facts, ov, m);
 	else
 		model_x86_limits(facts, ov, m);
 	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
 	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
-	m->can_place = m->map_ok && (m->arm64 || m->phys_bits.source != HR_SRC_UNKNOWN);
-	if (!m->can_place || !m->arch_supported)
+	m->can_place = m->map_ok && m->search_top_known;
+	if (!m->map_ok)
+		m->unknowns |= HR_UNKNOWN_MAP;
+	if (!m->search_top_known)
+		m->unknowns |= HR_UNKNOWN_PHYS_BITS;
+	if (!m->arch_supported)
+		m->unknowns |= HR_UNKNOWN_ARCH;
+	if (m->unknowns)
 		m->inconclusive = true;
 }

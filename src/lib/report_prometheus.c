@@ -176,14 +176,15 @@ bool hr_report_prometheus(FILE *out, const json_t *report)
 	       "(physical address, in bytes).", kernel, "search_top");
 	if (json_is_object(free_space)) {
 		const json_t *largest = json_object_get(free_space, "largest");
+		uint64_t gap;
 
 		scalar(out, "headroom_free_bytes", "Section-aligned physical address space free below "
 		       "the search top, in bytes.", free_space, "total");
 		family(out, "headroom_largest_gap_bytes", "The largest free gap below the search top, "
 		       "in bytes: the largest single request that can still fit.");
-		fprintf(out, "headroom_largest_gap_bytes %" PRIu64 "\n", (uint64_t)
-			(json_is_object(largest) ? json_integer_value(json_object_get(largest, "size"))
-			 : 0));
+		if (!json_is_object(largest) || !number_at(largest, "size", &gap))
+			gap = 0;
+		fprintf(out, "headroom_largest_gap_bytes %" PRIu64 "\n", gap);
 	}
 	requests(out, json_object_get(report, "requests"));
 	gpus(out, json_object_get(report, "gpus"));

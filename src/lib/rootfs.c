@@ -184,6 +184,16 @@ enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, siz
 	return st;
 }
 
+enum hr_status hr_open_file(const struct hr_root *root, const char *path, int *fd,
+			    struct hr_error *err)
+{
+	char full[1024];
+	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
+
+	*fd = -1;
+	return st ? st : open_regular(full, path, fd, err);
+}
+
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
 			    size_t *len, struct hr_error *err)
 {

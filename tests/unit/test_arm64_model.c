@@ -136,7 +136,7 @@ static void arm64_facts(struct hr_facts *f, const char *release, const char *con
 	f->cpuinfo = (struct hr_cpuinfo){.phys_bits = -1, .virt_bits = -1, .arm64 = true};
 	f->boot_kaslr = -1;
 	snprintf(f->release, sizeof(f->release), "%s", release);
-	hr_cmdline_parse("console=ttyAMA0 nokaslr", &f->cmdline);
+	hr_cmdline_parse("console=ttyAMA0 nokaslr", 23, "/proc/cmdline", &f->cmdline, NULL, NULL);
 	for (int i = 0; i < HR_SYM_COUNT; i++)
 		f->symbols.present[i] = HR_NO;
 	f->symbols.kallsyms = true;
@@ -225,14 +225,25 @@ static void test_kasan_page_end(void)
  * shows; 64K pages reach 52 bits through LVA/LPA without the cap. */
 static void test_lpa2_physmem_end(void)
 {
+	static const char lpa2[] = "CONFIG_ARM64_4K_PAGES=y\nCONFIG_ARM64_VA_BITS=52\n"
+				   "CONFIG_ARM64_PA_BITS=52\nCONFIG_ARM64_LPA2=y\n";
+	struct hr_overrides given = HR_OVERRIDES_NONE;
+	struct hr_facts f;
 	struct hr_model m;
 
-	m = arm64_model("6.10.0", "CONFIG_ARM64_4K_PAGES=y\nCONFIG_ARM64_VA_BITS=52\n"
-			"CONFIG_ARM64_PA_BITS=52\nCONFIG_ARM64_LPA2=y\n", iomem_ram_only, NULL);
+	m = arm64_model("6.10.0", lpa2, iomem_ram_only, NULL);
 	CHECK_U64(m.max_physmem_bits, 48);
 	CHECK_U64(m.direct_map_end.value, (1ull << 48) - 1);
 	CHECK_STR_CONTAINS(m.direct_map_end.basis, "CONFIG_ARM64_LPA2");
 	CHECK(m.inconclusive);
+	/* The kernel's own stop at 2^52 - 1 can only come from an LPA2 CPU. */
+	arm64_facts(&f, "6.10.0", lpa2, iomem_ram_only, NULL);
+	given.have_direct_map_end = true;
+	given.direct_map_end = (1ull << 52) - 1;
+	hr_model_build(&f, &given, &m);
+	CHECK_U64(m.max_physmem_bits, 52);
+	CHECK(m.vabits_actual.source == HR_SRC_MEASURED);
+	hr_facts_free(&f);
 	m = arm64_model("6.10.0", "CONFIG_ARM64_64K_PAGES=y\nCONFIG_ARM64_VA_BITS=52\n"
 			"CONFIG_ARM64_PA_BITS=52\n", iomem_ram_only, NULL);
 	CHECK_U64(m.max_physmem_bits, 52);
