@@ -43,6 +43,8 @@ static void usage(FILE *out)
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
+		"                            (01:00.0=80G), repeatable\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
@@ -186,7 +188,7 @@ static bool parse_format(const char *s, enum output_format *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_LIST_COLUMNS };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS };
 	static const struct option longopts[] = {
 		{"sysroot", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 's'},
@@ -207,6 +209,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -301,6 +304,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_VRAM:
+			if (cli->n_vram == MAX_VRAM_OVERRIDES)
+				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
+			if (!hr_vram_override_parse(optarg, &cli->vram[cli->n_vram++]))
+				return usage_error("--vram wants BDF=SIZE (01:00.0=80G), not '%s'", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FITS);
@@ -373,6 +382,7 @@ bool close_stdout(void)
 int main(int argc, char **argv)
 {
 	struct cli cli = {.root = "/", .ov = HR_OVERRIDES_NONE};
+	struct hr_error err;
 	struct hr_facts facts;
 	struct hr_audit audit;
 	bool written;
@@ -389,7 +399,6 @@ int main(int argc, char **argv)
 		return rc;
 	if (cli.root_given) {
 		struct hr_root root;
-		struct hr_error err;
 		char text[700];
 
 		if (hr_root_init(&root, cli.root, &err))
@@ -402,6 +411,10 @@ int main(int argc, char **argv)
 	if (cli.validate)
 		return validate_main(&cli);
 	hr_facts_gather(cli.root, &facts);
+	if (hr_vram_overrides_apply(&facts.gpus, cli.vram, cli.n_vram, &facts.diags, &err)) {
+		hr_facts_free(&facts);
+		return usage_error("%s", err.message);
+	}
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
 		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);
