@@ -10,6 +10,7 @@
 #include "headroom/error.h"
 #include "headroom/fdt.h"
 #include "headroom/firmware_map.h"
+#include "headroom/gpu.h"
 #include "headroom/iomem.h"
 #include "headroom/kernel.h"
 #include "headroom/rootfs.h"
@@ -45,6 +46,8 @@ struct hr_facts {
 	bool have_direct_map_reading;	/* the variable was read through /proc/kcore */
 	uint64_t direct_map_reading;
 	enum hr_symbol direct_map_symbol;
+	enum hr_status gpus_status;	/* HR_E_NOENT: no /sys/bus/pci in the inputs */
+	struct hr_gpus gpus;
 	struct hr_diags diags;		/* every input problem, naming its file */
 };
 

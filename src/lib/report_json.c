@@ -150,6 +150,87 @@ static json_t *top_level_map(const struct hr_facts *f)
 	return map;
 }
 
+/* PCI ids as lspci -n writes them, with 0x: "0x10de", class "0x030200". */
+static json_t *hex_id(unsigned id, int digits)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", digits, id);
+	return json_string(buf);
+}
+
+static json_t *gpu_bars(const struct hr_gpu *g)
+{
+	json_t *bars = json_array();
+
+	for (unsigned i = 0; i < HR_PCI_BARS; i++) {
+		const struct hr_pci_bar *b = &g->bars[i];
+
+		if (b->size)
+			json_array_append_new(bars, json_pack("{s:i, s:o, s:o, s:b, s:b, s:b}",
+							      "index", (int)b->index,
+							      "start", addr(b->start),
+							      "size", size(b->size),
+							      "prefetchable", b->prefetchable,
+							      "is_64bit", b->is_64bit, "io", b->io));
+	}
+	return bars;
+}
+
+static json_t *gpu_rebar(const struct hr_gpu *g)
+{
+	json_t *supported = json_array();
+
+	if (!g->have_config)
+		return json_null();
+	if (!g->rebar.present)
+		return json_false();
+	for (unsigned n = 0; n < 64; n++)
+		if (g->rebar.supported >> n & 1)
+			json_array_append_new(supported, size((1ull << 20) << n));
+	return json_pack("{s:i, s:o, s:o}", "bar", (int)g->rebar.bar, "current",
+			 size(g->rebar.current), "supported", supported);
+}
+
+/* One GPU as the inventory read it; the driver profile adds its carves here. */
+static json_t *gpu(const struct hr_gpu *g)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:s, s:o}, s:o, s:o, s:o, "
+			 "s:o}",
+			 "bdf", g->bdf,
+			 "vendor", hex_id(g->vendor, 4),
+			 "device", hex_id(g->device, 4),
+			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
+			 "subsystem_device", hex_id(g->subsys_device, 4),
+			 "class", hex_id(g->class_code, 6),
+			 "name", g->name[0] ? text(g->name) : json_null(),
+			 "driver", g->driver[0] ? text(g->driver) : json_null(),
+			 "vram",
+			 "bytes", g->vram ? size(g->vram) : json_null(),
+			 "source", hr_vram_source_name(g->vram_source),
+			 "basis", text(g->vram_basis),
+			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
+			 "bars", gpu_bars(g),
+			 "rebar", gpu_rebar(g),
+			 "missing", g->missing[0] ? text(g->missing) : json_null());
+}
+
+/* Null when the inputs hold no PCI devices at all (a capture without them). */
+static json_t *gpus(const struct hr_facts *f)
+{
+	json_t *list;
+
+	if (f->gpus_status)
+		return json_null();
+	list = json_array();
+	for (size_t i = 0; i < f->gpus.count; i++)
+		if (!append(list, gpu(&f->gpus.items[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
 /* The answer in short: who gets a range, what blocks the rest, the best fix. */
 static json_t *verdict(const struct hr_verdict *v)
 {
@@ -211,11 +292,12 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 		json_decref(existing);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
 			 "schema", HR_REPORT_SCHEMA,
 			 "verdict", verdict(&a->verdict),
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
+			 "gpus", gpus(f),
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free.total ? range(a->free.largest)
 							 : json_null(), "total", size(a->free.total))
