@@ -46,6 +46,8 @@ struct hr_facts {
 	bool have_direct_map_reading;	/* the variable was read through /proc/kcore */
 	uint64_t direct_map_reading;
 	enum hr_symbol direct_map_symbol;
+	enum hr_status gpus_status;	/* HR_E_NOENT: no /sys/bus/pci in the inputs */
+	struct hr_gpus gpus;
 	struct hr_diags diags;		/* every input problem, naming its file */
 };
 
@@ -82,7 +84,7 @@ struct hr_fact_int {
 struct hr_fact_addr {
 	uint64_t value;
 	enum hr_source source;
-	char basis[256];
+	char basis[512];
 };
 
 /* Why a model is inconclusive: each bit is reported as a finding that says how to supply the fact. */
@@ -111,8 +113,10 @@ struct hr_model {
 	enum hr_tristate new_scheme;	/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
-	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
+	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS, 48 on LPA2 kernels without LPA2 */
 	unsigned va_bits;		/* arm64: CONFIG_ARM64_VA_BITS */
+	struct hr_fact_int vabits_actual;	/* arm64: the virtual width the kernel runs with */
+	struct hr_fact_addr dram_start;	/* arm64: memblock_start_of_DRAM(), no-map memory included */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
 	uint64_t page_size;
 	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */

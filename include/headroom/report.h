@@ -58,10 +58,10 @@ bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *fac
 /* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
 bool hr_report_prometheus(FILE *out, const json_t *report);
 
-/* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
+/* "1 GiB", "1.50 TiB", "4 KiB"; with bytes the exact count, "1073741824 B". */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 
-/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
+/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" ("18446744073709551616 B"). */
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
 
 /* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */

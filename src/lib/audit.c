@@ -366,15 +366,11 @@ static void explain_unknowns(struct hr_audit *a)
 				  true);
 	if (m->unknowns & HR_UNKNOWN_DIRECT_MAP_END)
 		mark_inconclusive(add_finding(a, "direct-map-end-unknown", HR_WARNING,
-					      "on arm64 from 6.12 the search stops at the end of the linear "
-					      "map, which %s can move and no input shows: %#llx is assumed, "
-					      "the start of RAM + 2^%u - 1; give --direct-map-end ADDR with "
-					      "the kernel's value, which headroom validate reads on the live "
-					      "machine", m->kaslr.value && m->va_bits > 48
-					      ? "KASLR or a CPU with 52-bit virtual addresses"
-					      : m->kaslr.value ? "KASLR" : "a CPU with 52-bit virtual addresses",
+					      "on arm64 the search stops at %#llx as modelled, which no input "
+					      "confirms: %s. Give --direct-map-end ADDR with the kernel's "
+					      "value, which headroom validate reads on the live machine",
 					      (unsigned long long)m->direct_map_end.value,
-					      (m->va_bits > 48 ? 48 : m->va_bits) - 1), true);
+					      m->direct_map_end.basis), true);
 }
 
 /* "6.11, or 6.1.110, 6.6.51 and 6.10.10 on their branches" */

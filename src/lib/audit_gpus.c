@@ -120,7 +120,7 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver)
 {
-	size_t n_machine = 0, n = n_machine + ov->n_add_gpus;
+	size_t n_machine = facts->gpus_status ? 0 : facts->gpus.count, n = n_machine + ov->n_add_gpus;
 	struct hr_gpu_env *env = &a->gpu_env;
 	bool *used;
 	enum hr_status st = HR_OK;
@@ -137,7 +137,7 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 	for (size_t i = 0; i < n && !st; i++) {
 		struct hr_gpu_result *g = &a->gpus[a->n_gpus++];
 
-		g->gpu = ov->add_gpus[i - n_machine];
+		g->gpu = i < n_machine ? facts->gpus.items[i] : ov->add_gpus[i - n_machine];
 		hr_gpu_profile(&g->gpu, env, &g->profile);
 		st = judge_gpu(a, carver, g, used);
 	}

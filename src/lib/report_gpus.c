@@ -11,21 +11,15 @@ enum { COL_GPU, COL_DRIVER, COL_CARVE, COL_LEGACY, COL_PLACEMENT, COL_NEW, COL_R
 static const char *const headings[N_COLS] = {"GPU", "DRIVER", "CARVE", "LEGACY", "PLACEMENT",
 					     "NEW-SCHEME", "RAM-COST"};
 
-/* One row of the table: a GPU's carve group, or the GPU alone when its driver carves nothing. */
+/* One row of the table: a GPU's carve group. */
 static void row_cells(const struct hr_audit *a, const struct hr_gpu_result *g, size_t c, bool bytes,
 		      char cells[N_COLS][48])
 {
-	const struct hr_gpu_carve_result *cr = c < g->n_carves ? &g->carves[c] : NULL;
+	const struct hr_gpu_carve_result *cr = &g->carves[c];
 	char sz[32];
 
-	for (int k = 0; k < N_COLS; k++)
-		cells[k][0] = '\0';
 	snprintf(cells[COL_GPU], 48, "%s", c ? "" : g->gpu.bdf);
 	snprintf(cells[COL_DRIVER], 48, "%s", c ? "" : g->profile.driver_name);
-	if (!cr) {
-		snprintf(cells[COL_CARVE], 48, "none");
-		return;
-	}
 	hr_format_size(cr->r.size, bytes, sz, sizeof(sz));
 	if (cr->count == 1)
 		snprintf(cells[COL_CARVE], 48, "%s", sz);
@@ -71,7 +65,7 @@ static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
 		for (size_t i = 0; i < a->n_gpus; i++) {
 			const struct hr_gpu_result *g = &a->gpus[i];
 
-			for (size_t c = 0; c < (g->n_carves ? g->n_carves : 1); c++) {
+			for (size_t c = 0; c < g->n_carves; c++) {
 				row_cells(a, g, c, bytes, cells);
 				for (int k = 0; k < N_COLS && !pass; k++)
 					if (strlen(cells[k]) > widths[k])
@@ -81,6 +75,15 @@ static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
 			}
 		}
 	}
+}
+
+/* GPUs i and j look alike to the report: the same part, VRAM and driver rule. */
+static bool alike(const struct hr_gpu_result *x, const struct hr_gpu_result *y)
+{
+	return x->gpu.vendor == y->gpu.vendor && x->gpu.device == y->gpu.device &&
+	       x->gpu.vram == y->gpu.vram && x->gpu.vram_source == y->gpu.vram_source &&
+	       x->profile.driver == y->profile.driver && x->profile.predicted == y->profile.predicted &&
+	       strcmp(x->profile.conditions, y->profile.conditions) == 0;
 }
 
 /* Where a run of GPUs shares something: "what-if.1 to what-if.7" or the one address. */
@@ -115,6 +118,27 @@ static void print_losses(FILE *out, const struct hr_audit *a)
 	}
 }
 
+/* The GPUs whose drivers carve nothing, run by run, with why. */
+static void print_no_carves(FILE *out, const struct hr_audit *a)
+{
+	char label[64], text[1024];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+		size_t same = 1;
+
+		if (g->n_carves)
+			continue;
+		while (i + same < a->n_gpus && !a->gpus[i + same].n_carves && alike(g, &a->gpus[i + same]))
+			same++;
+		snprintf(text, sizeof(text), "%s carve%s nothing: %s",
+			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "" : "s",
+			 g->profile.conditions);
+		hr_print_wrapped(out, "  ", 4, text);
+		i += same - 1;
+	}
+}
+
 void hr_report_text_advice(FILE *out, const struct hr_audit *a)
 {
 	char text[1024], prefix[32];
@@ -142,6 +166,24 @@ void hr_report_text_advice(FILE *out, const struct hr_audit *a)
 	}
 }
 
+static void print_bars(FILE *out, const struct hr_gpu *g, bool run, bool bytes)
+{
+	char sz[32];
+
+	for (unsigned b = 0; b < HR_PCI_BARS; b++) {
+		const struct hr_pci_bar *bar = &g->bars[b];
+
+		if (!bar->size)
+			continue;
+		fprintf(out, "    BAR %u       ", bar->index);
+		if (!run)
+			fprintf(out, "%#llx, ", (unsigned long long)bar->start);
+		fprintf(out, "%s%s%s%s\n", hr_format_size(bar->size, bytes, sz, sizeof(sz)),
+			bar->is_64bit ? ", 64-bit" : "", bar->prefetchable ? ", prefetchable" : "",
+			run ? ", each" : "");
+	}
+}
+
 static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 {
 	char sz[32], label[64], text[1024];
@@ -150,11 +192,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 		const struct hr_gpu_result *g = &a->gpus[i];
 		size_t same = 1;
 
-		/* What-if GPUs come in identical runs: one entry for the run. */
-		while (i + same < a->n_gpus && g->gpu.vram_source == HR_VRAM_WHAT_IF &&
-		       a->gpus[i + same].gpu.vram_source == HR_VRAM_WHAT_IF &&
-		       a->gpus[i + same].gpu.vram == g->gpu.vram &&
-		       a->gpus[i + same].profile.driver == g->profile.driver)
+		while (i + same < a->n_gpus && alike(g, &a->gpus[i + same]))
 			same++;
 		fprintf(out, "  %s, %04x:%04x %s\n", run_label(a, i, same, label, sizeof(label)),
 			g->gpu.vendor, g->gpu.device, g->gpu.name[0] ? g->gpu.name : "not in pci.ids");
@@ -162,13 +200,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 			 g->gpu.vram ? hr_format_size(g->gpu.vram, bytes, sz, sizeof(sz)) : "unknown",
 			 g->gpu.vram_basis[0] ? g->gpu.vram_basis : "no source");
 		hr_print_wrapped(out, "    VRAM        ", 16, text);
-		for (unsigned b = 0; b < HR_PCI_BARS; b++)
-			if (g->gpu.bars[b].size)
-				fprintf(out, "    BAR %u       %#llx, %s%s%s\n", g->gpu.bars[b].index,
-					(unsigned long long)g->gpu.bars[b].start,
-					hr_format_size(g->gpu.bars[b].size, bytes, sz, sizeof(sz)),
-					g->gpu.bars[b].is_64bit ? ", 64-bit" : "",
-					g->gpu.bars[b].prefetchable ? ", prefetchable" : "");
+		print_bars(out, &g->gpu, same > 1, bytes);
 		snprintf(text, sizeof(text), "%s%s: %s", g->profile.driver_name,
 			 g->profile.predicted ? ", predicted: none bound" : "", g->profile.rule);
 		hr_print_wrapped(out, "    driver      ", 16, text);
@@ -182,16 +214,20 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 
 void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_report_options *opts)
 {
-	size_t failing = 0;
+	size_t failing = 0, carving = 0;
 
 	if (!a->n_gpus)
 		return;
-	for (size_t i = 0; i < a->n_gpus; i++)
+	for (size_t i = 0; i < a->n_gpus; i++) {
 		failing += a->gpus[i].fails;
-	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu fail%s under "
-		"the %s\n", failing, a->n_gpus, failing == 1 ? "s" : "",
-		a->scheme_new ? "new scheme" : "legacy carve");
-	print_gpu_rows(out, a, opts->bytes);
+		carving += a->gpus[i].n_carves > 0;
+	}
+	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu carve%s, %zu "
+		"fail%s under the %s\n", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "", failing,
+		failing == 1 ? "s" : "", a->scheme_new ? "new scheme" : "legacy carve");
+	if (carving)
+		print_gpu_rows(out, a, opts->bytes);
+	print_no_carves(out, a);
 	print_losses(out, a);
 	hr_report_text_advice(out, a);
 	fprintf(out, "\nGPU details\n");

@@ -157,6 +157,71 @@ static json_t *top_level_map(const struct hr_facts *f)
 	return map;
 }
 
+/* PCI ids as lspci -n writes them, with 0x: "0x10de", class "0x030200". */
+static json_t *hex_id(unsigned id, int digits)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", digits, id);
+	return json_string(buf);
+}
+
+static json_t *gpu_bars(const struct hr_gpu *g)
+{
+	json_t *bars = json_array();
+
+	for (unsigned i = 0; i < HR_PCI_BARS; i++) {
+		const struct hr_pci_bar *b = &g->bars[i];
+
+		if (b->size)
+			json_array_append_new(bars, json_pack("{s:i, s:o, s:o, s:b, s:b, s:b}",
+							      "index", (int)b->index,
+							      "start", addr(b->start),
+							      "size", size(b->size),
+							      "prefetchable", b->prefetchable,
+							      "is_64bit", b->is_64bit, "io", b->io));
+	}
+	return bars;
+}
+
+static json_t *gpu_rebar(const struct hr_gpu *g)
+{
+	json_t *supported = json_array();
+
+	if (!g->have_config)
+		return json_null();
+	if (!g->rebar.present)
+		return json_false();
+	for (unsigned n = 0; n < 64; n++)
+		if (g->rebar.supported >> n & 1)
+			json_array_append_new(supported, size((1ull << 20) << n));
+	return json_pack("{s:i, s:o, s:o}", "bar", (int)g->rebar.bar, "current",
+			 size(g->rebar.current), "supported", supported);
+}
+
+/* One GPU as the inventory read it; the driver profile adds its carves here. */
+static json_t *gpu(const struct hr_gpu *g)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:s, s:o}, s:o, s:o, s:o, "
+			 "s:o}",
+			 "bdf", g->bdf,
+			 "vendor", hex_id(g->vendor, 4),
+			 "device", hex_id(g->device, 4),
+			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
+			 "subsystem_device", hex_id(g->subsys_device, 4),
+			 "class", hex_id(g->class_code, 6),
+			 "name", g->name[0] ? text(g->name) : json_null(),
+			 "driver", g->driver[0] ? text(g->driver) : json_null(),
+			 "vram",
+			 "bytes", g->vram ? size(g->vram) : json_null(),
+			 "source", hr_vram_source_name(g->vram_source),
+			 "basis", text(g->vram_basis),
+			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
+			 "bars", gpu_bars(g),
+			 "rebar", gpu_rebar(g),
+			 "missing", g->missing[0] ? text(g->missing) : json_null());
+}
+
 /* The answer in short: who gets a range, what blocks the rest, the best fix. */
 static json_t *verdict(const struct hr_verdict *v)
 {
@@ -198,52 +263,6 @@ static json_t *inconclusive_because(const struct hr_audit *a)
 	return list;
 }
 
-/* "0x10de"; width 6 for a class code. */
-static json_t *hex_id(unsigned id, int width)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "0x%0*x", width, id);
-	return json_string(buf);
-}
-
-static json_t *gpu_bars(const struct hr_gpu *g)
-{
-	json_t *bars = json_array();
-
-	for (unsigned i = 0; i < HR_PCI_BARS; i++) {
-		const struct hr_pci_bar *b = &g->bars[i];
-
-		if (b->size && !append(bars, json_pack("{s:i, s:o, s:o, s:b, s:b, s:b}",
-						       "index", (int)b->index, "start", addr(b->start),
-						       "size", size(b->size),
-						       "prefetchable", b->prefetchable,
-						       "is_64bit", b->is_64bit, "io", b->io))) {
-			json_decref(bars);
-			return NULL;
-		}
-	}
-	return bars;
-}
-
-static json_t *gpu_rebar(const struct hr_gpu *g)
-{
-	json_t *supported;
-
-	if (!g->have_config)
-		return json_null();
-	if (!g->rebar.present)
-		return json_false();
-	supported = json_array();
-	for (unsigned n = 0; n < 44; n++)
-		if (g->rebar.supported >> n & 1 && !append(supported, size((1ull << 20) << n))) {
-			json_decref(supported);
-			return NULL;
-		}
-	return json_pack("{s:i, s:o, s:o}", "bar", (int)g->rebar.bar, "current",
-			 size(g->rebar.current), "supported", supported);
-}
-
 /* The driver rule applied to a GPU, with what held and what was assumed. */
 static json_t *gpu_profile(const struct hr_gpu_profile *p)
 {
@@ -273,34 +292,40 @@ static json_t *gpu_carves(const struct hr_gpu_result *g)
 	return carves;
 }
 
-/* One GPU as the inventory read it, with its driver profile and the verdicts on its carves. */
-static json_t *gpu(const struct hr_gpu_result *r)
+/* A GPU with its driver profile and the verdicts on its carves. */
+static json_t *gpu_result(const struct hr_gpu_result *r)
 {
-	const struct hr_gpu *g = &r->gpu;
+	json_t *o = gpu(&r->gpu);
 
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:s, s:o}, s:o, s:o, s:o, "
-			 "s:o, s:o, s:o, s:o, s:b, s:s?}",
-			 "bdf", g->bdf,
-			 "vendor", hex_id(g->vendor, 4),
-			 "device", hex_id(g->device, 4),
-			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
-			 "subsystem_device", hex_id(g->subsys_device, 4),
-			 "class", hex_id(g->class_code, 6),
-			 "name", g->name[0] ? text(g->name) : json_null(),
-			 "driver", g->driver[0] ? text(g->driver) : json_null(),
-			 "vram",
-			 "bytes", g->vram ? size(g->vram) : json_null(),
-			 "source", hr_vram_source_name(g->vram_source),
-			 "basis", text(g->vram_basis),
-			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
-			 "bars", gpu_bars(g),
-			 "rebar", gpu_rebar(g),
-			 "missing", g->missing[0] ? text(g->missing) : json_null(),
-			 "profile", gpu_profile(&r->profile),
-			 "carves", gpu_carves(r),
-			 "existing", r->existing ? text(r->existing) : json_null(),
-			 "fails", r->fails,
-			 "loses", r->profile.loses[0] ? r->profile.loses : NULL);
+	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:b, s:s?}",
+						     "profile", gpu_profile(&r->profile),
+						     "carves", gpu_carves(r),
+						     "existing", r->existing ? text(r->existing)
+						     : json_null(),
+						     "fails", r->fails,
+						     "loses", r->profile.loses[0] ? r->profile.loses
+						     : NULL)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The machine's GPUs and the what-if ones; null when the inputs hold no PCI devices at all (a
+ * capture without them) and none was added. */
+static json_t *gpus(const struct hr_facts *f, const struct hr_audit *a)
+{
+	json_t *list;
+
+	if (f->gpus_status && !a->n_gpus)
+		return json_null();
+	list = json_array();
+	for (size_t i = 0; i < a->n_gpus; i++)
+		if (!append(list, gpu_result(&a->gpus[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
 }
 
 static json_t *advice(const struct hr_advice *adv)
@@ -321,7 +346,7 @@ static json_t *advice(const struct hr_advice *adv)
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
 	json_t *requests = json_array(), *findings = json_array(), *existing = json_array(),
-	       *gpus = json_array(), *advices = json_array();
+	       *advices = json_array();
 	bool ok = true;
 
 	/* Every part or nothing: a report must not silently lack a finding. */
@@ -333,15 +358,12 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 						"message", text(a->findings[i].message)));
 	for (size_t i = 0; i < a->n_existing && ok; i++)
 		ok = append(existing, named_range(a->existing[i].range, a->existing[i].name));
-	for (size_t i = 0; i < a->n_gpus && ok; i++)
-		ok = append(gpus, gpu(&a->gpus[i]));
 	for (size_t i = 0; i < a->n_advice && ok; i++)
 		ok = append(advices, advice(&a->advice[i]));
 	if (!ok) {
 		json_decref(requests);
 		json_decref(findings);
 		json_decref(existing);
-		json_decref(gpus);
 		json_decref(advices);
 		return NULL;
 	}
@@ -350,7 +372,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "verdict", verdict(&a->verdict),
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
-			 "gpus", gpus,
+			 "gpus", gpus(f, a),
 			 "scheme", a->scheme_new ? "new" : "legacy",
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free.total ? range(a->free.largest)

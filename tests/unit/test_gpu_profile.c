@@ -194,8 +194,34 @@ static void test_env_read(void)
 	CHECK(env.uvm_disable_hmm == -1);
 }
 
+/* A real H100 80GB (10de:2330) from its published sysfs files (tests/fixtures/pci/README.md), read
+ * by the inventory: no driver link, so nvidia-uvm is predicted, and the carve is its 80 GiB of VRAM
+ * from the table, not its 128 GiB BAR 1. */
+static void test_real_h100(void)
+{
+	struct hr_root root;
+	struct hr_gpus gpus;
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	CHECK(hr_root_init(&root, FIXTURE("pci/nvidia-h100-sysfs/root"), NULL) == HR_OK);
+	CHECK(hr_gpus_read(&root, &gpus, NULL, NULL) == HR_OK);
+	hr_gpus_read_vram(&root, &gpus, NULL);
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count == 1) {
+		CHECK(gpus.items[0].vram_source == HR_VRAM_TABLE);
+		hr_gpu_profile(&gpus.items[0], &env, &p);
+		CHECK(p.predicted && p.driver == HR_DRIVER_NVIDIA_UVM);
+		CHECK_U64(p.n_carves, 1);
+		CHECK_U64(p.carves[0].size, gpus.items[0].vram);
+		CHECK_U64(p.carves[0].size, 80 * GIB);
+	}
+	hr_gpus_free(&gpus);
+}
+
 int main(void)
 {
+	test_real_h100();
 	test_amdgpu();
 	test_xe();
 	test_nouveau();
