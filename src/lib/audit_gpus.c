@@ -62,9 +62,10 @@ static void add_to_group(struct hr_gpu_carve_result *g, const struct hr_request_
 	g->n_new_fit += r->new_scheme == HR_NEW_FITS;
 }
 
-/* A carve this GPU's driver already made, named after the GPU (amdgpu, xe) or the driver. */
-static const char *already_carved(struct hr_audit *a, const struct hr_gpu_result *g, uint64_t aligned,
-				  bool *used)
+/* A carve this GPU's driver already made, named after the GPU (amdgpu, xe) or the driver: by name
+ * alone, in order, since the driver's size (nvidia's highest allocatable address) is not exactly
+ * the VRAM the inventory knows. */
+static const char *already_carved(struct hr_audit *a, const struct hr_gpu_result *g, bool *used)
 {
 	static const char *const names[] = {[HR_DRIVER_NVIDIA_UVM] = "nvidia-uvm-hmm",
 					    [HR_DRIVER_TEST_HMM] = "hmm_dmirror",
@@ -75,9 +76,7 @@ static const char *already_carved(struct hr_audit *a, const struct hr_gpu_result
 	for (size_t i = 0; i < a->n_existing; i++) {
 		const struct hr_existing_carve *e = &a->existing[i];
 
-		if (used[i] || e->range.end - e->range.start + 1 != aligned)
-			continue;
-		if (strcmp(e->name, g->gpu.bdf) == 0 || (own && strcmp(e->name, own) == 0)) {
+		if (!used[i] && (strcmp(e->name, g->gpu.bdf) == 0 || (own && strcmp(e->name, own) == 0))) {
 			used[i] = true;
 			return e->name;
 		}
@@ -93,8 +92,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		struct hr_gpu_carve_result *res = &g->carves[g->n_carves++];
 		uint64_t aligned;
 
-		if (pc->count == 1 && hr_align_up(pc->size, a->model.section_size, &aligned) &&
-		    (g->existing = already_carved(a, g, aligned, used)) != NULL) {
+		if (pc->count == 1 && g->gpu.vram_source != HR_VRAM_WHAT_IF &&
+		    hr_align_up(pc->size, a->model.section_size, &aligned) &&
+		    (g->existing = already_carved(a, g, used)) != NULL) {
 			/* Measured: the carve is in /proc/iomem and already part of the space. */
 			res->count = res->n_placed = res->n_new_fit = 1;
 			res->r = (struct hr_request_result){.size = pc->size, .aligned_size = aligned,

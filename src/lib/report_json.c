@@ -292,16 +292,28 @@ static json_t *gpu_carves(const struct hr_gpu_result *g)
 	return carves;
 }
 
+/* The GPU's verdict in a word: its first failing carve's, under the scheme judged; "fits"; or
+ * "none" when its driver carves nothing. */
+static const char *gpu_verdict(const struct hr_audit *a, const struct hr_gpu_result *r)
+{
+	for (size_t c = 0; c < r->n_carves; c++)
+		if (hr_audit_carve_fails(a, &r->carves[c].r))
+			return a->scheme_new ? hr_new_verdict_name(r->carves[c].r.new_scheme)
+					     : hr_legacy_verdict_name(r->carves[c].r.legacy);
+	return r->n_carves ? "fits" : "none";
+}
+
 /* A GPU with its driver profile and the verdicts on its carves. */
-static json_t *gpu_result(const struct hr_gpu_result *r)
+static json_t *gpu_result(const struct hr_audit *a, const struct hr_gpu_result *r)
 {
 	json_t *o = gpu(&r->gpu);
 
-	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:b, s:s?}",
+	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s?}",
 						     "profile", gpu_profile(&r->profile),
 						     "carves", gpu_carves(r),
 						     "existing", r->existing ? text(r->existing)
 						     : json_null(),
+						     "verdict", gpu_verdict(a, r),
 						     "fails", r->fails,
 						     "loses", r->profile.loses[0] ? r->profile.loses
 						     : NULL)) != 0) {
@@ -321,7 +333,7 @@ static json_t *gpus(const struct hr_facts *f, const struct hr_audit *a)
 		return json_null();
 	list = json_array();
 	for (size_t i = 0; i < a->n_gpus; i++)
-		if (!append(list, gpu_result(&a->gpus[i]))) {
+		if (!append(list, gpu_result(a, &a->gpus[i]))) {
 			json_decref(list);
 			return NULL;
 		}

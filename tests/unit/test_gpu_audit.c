@@ -138,8 +138,38 @@ static void test_map_edits(void)
 	hr_facts_free(&f);
 }
 
+/* A machine GPU whose driver already carved (tests/cases/existing-carves: "nvidia-uvm-hmm" at
+ * 0xf800000000-0xfbffffffff) keeps that range and takes no new one; a what-if GPU after it carves. */
+static void test_existing_carve(void)
+{
+	struct hr_gpu what_if[1];
+	struct hr_overrides ov = with_gpus(what_if, 1, 16 * GIB, HR_DRIVER_NVIDIA_UVM);
+	struct hr_facts f;
+	struct hr_audit a;
+
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/existing-carves/root", &f);
+	hr_gpus_free(&f.gpus);
+	f.gpus.items = calloc(1, sizeof(*f.gpus.items));
+	f.gpus.count = 1;
+	f.gpus_status = HR_OK;
+	f.gpus.items[0] = what_if[0];
+	snprintf(f.gpus.items[0].bdf, sizeof(f.gpus.items[0].bdf), "0000:41:00.0");
+	snprintf(f.gpus.items[0].driver, sizeof(f.gpus.items[0].driver), "nvidia");
+	f.gpus.items[0].vram = 16 * GIB - 64 * (1ull << 20);	/* not exactly the carve's size */
+	f.gpus.items[0].vram_source = HR_VRAM_NVIDIA_SMI;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.n_gpus, 2);
+	CHECK_STR_CONTAINS(a.gpus[0].existing, "nvidia-uvm-hmm");
+	CHECK(!a.gpus[0].fails && a.gpus[1].existing == NULL);
+	CHECK(a.gpus[1].carves[0].r.placed &&
+	      a.gpus[1].carves[0].r.placement.end < 0xf800000000ull);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
 int main(void)
 {
+	test_existing_carve();
 	test_later_gpu_fails();
 	test_requests_after_gpus();
 	test_nouveau_chunks();
