@@ -96,6 +96,21 @@ static void collect(const struct hr_facts *f, struct declared_list *l)
 		}
 }
 
+static void finding(struct hr_audit *a, const char *code, enum hr_severity sev, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+
+static void finding(struct hr_audit *a, const char *code, enum hr_severity sev, const char *fmt,
+		    ...)
+{
+	char message[sizeof(a->findings->message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	hr_audit_add_finding(a, code, sev, message);
+}
+
 static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 {
 	return s1 <= e2 && s2 <= e1;
@@ -241,7 +256,7 @@ static void check_windows(const struct hr_facts *f, uint64_t iomem_end, struct h
 			if (!is_memory_window(w))
 				continue;
 			if (w->end > iomem_end)
-				hr_audit_add_finding(a, "fw-beyond-phys-bits", HR_WARNING,
+				finding(a, "fw-beyond-phys-bits", HR_WARNING,
 					"%s declares the window %#llx-%#llx (%s), which ends past "
 					"the last address the CPU can reach (%#llx): the kernel "
 					"clips it there (acpi_pci_root_validate_resources)",
@@ -250,7 +265,7 @@ static void check_windows(const struct hr_facts *f, uint64_t iomem_end, struct h
 					(unsigned long long)iomem_end);
 			if (w->start <= iomem_end &&
 			    !iomem_overlaps(&f->iomem, w->start, w->end, "PCI Bus", true))
-				hr_audit_add_finding(a, "fw-window-missing", HR_WARNING,
+				finding(a, "fw-window-missing", HR_WARNING,
 					"%s declares the window %#llx-%#llx (%s), and /proc/iomem has "
 					"no PCI Bus entry there: the kernel did not take it",
 					fw->bridges[i].path, (unsigned long long)w->start,
@@ -263,11 +278,28 @@ static void check_windows(const struct hr_facts *f, uint64_t iomem_end, struct h
 
 		if (!e->depth && !strncmp(e->name, "PCI Bus", 7) &&
 		    !declared_window(fw, e->start, e->end))
-			hr_audit_add_finding(a, "iomem-window-undeclared", HR_INFO,
+			finding(a, "iomem-window-undeclared", HR_INFO,
 				"/proc/iomem has %s at %#llx-%#llx, and no host bridge's _CRS "
 				"declares it", e->name, (unsigned long long)e->start,
 				(unsigned long long)e->end);
 	}
+}
+
+/* The hotplug-range hazard of one carve (a request, or a GPU's), as a finding naming the range. */
+static void carve_in_hotplug(struct hr_audit *a, const struct hr_firmware *fw,
+			     const struct hr_request_result *r, const char *who)
+{
+	struct hr_range hit;
+	const char *what;
+
+	if (!(r->hazards & HR_HAZARD_HOTPLUG_RANGE) ||
+	    !(what = hr_firmware_reserved_overlap(fw, r->placement, &hit)))
+		return;
+	finding(a, "carve-in-hotplug-range", HR_WARNING,
+		"the %s's %llu-byte carve would land at %#llx-%#llx, inside %s %#llx-%#llx: memory "
+		"hot-added there later finds the space taken", who, (unsigned long long)r->size,
+		(unsigned long long)r->placement.start, (unsigned long long)r->placement.end, what,
+		(unsigned long long)hit.start, (unsigned long long)hit.end);
 }
 
 void hr_merged_map_check(const struct hr_facts *f, const struct hr_model *m,
@@ -277,29 +309,19 @@ void hr_merged_map_check(const struct hr_facts *f, const struct hr_model *m,
 	uint64_t iomem_end = m->iomem_end.value;
 
 	if (fw->aml == HR_AML_NO_ACPIEXEC || fw->aml == HR_AML_FAILED)
-		hr_audit_add_finding(a, "acpi-aml-unevaluated", HR_INFO, "%s", fw->aml_detail);
-	for (size_t i = 0; i < a->n_requests; i++) {
-		const struct hr_request_result *r = &a->requests[i];
-		struct hr_range hit;
-		const char *what;
-
-		if (!(r->hazards & HR_HAZARD_HOTPLUG_RANGE))
-			continue;
-		what = hr_firmware_reserved_overlap(fw, r->placement, &hit);
-		hr_audit_add_finding(a, "carve-in-hotplug-range", HR_WARNING,
-			"the %llu-byte request would be carved at %#llx-%#llx, inside %s %#llx-%#llx: "
-			"memory hot-added there later finds the space taken",
-			(unsigned long long)r->size, (unsigned long long)r->placement.start,
-			(unsigned long long)r->placement.end, what, (unsigned long long)hit.start,
-			(unsigned long long)hit.end);
-	}
+		finding(a, "acpi-aml-unevaluated", HR_INFO, "%s", fw->aml_detail);
+	for (size_t i = 0; i < a->n_requests; i++)
+		carve_in_hotplug(a, fw, &a->requests[i], "request");
+	for (size_t i = 0; i < a->n_gpus; i++)
+		for (size_t j = 0; j < a->gpus[i].n_carves; j++)
+			carve_in_hotplug(a, fw, &a->gpus[i].carves[j].r, a->gpus[i].gpu.bdf);
 	if (!m->map_ok)
 		return;
 	if (m->iomem_end.source != HR_SRC_UNKNOWN) {
 		check_windows(f, iomem_end, a);
 		for (size_t i = 0; i < fw->n_affinity; i++)
 			if (fw->affinity[i].end > iomem_end && !fw->affinity[i].hotpluggable)
-				hr_audit_add_finding(a, "fw-beyond-phys-bits", HR_WARNING,
+				finding(a, "fw-beyond-phys-bits", HR_WARNING,
 					"%s declares memory at %#llx-%#llx, past the last address "
 					"the CPU can reach (%#llx)", fw->affinity[i].source ==
 					HR_FW_DT ? "the device tree" : "SRAT",
@@ -310,7 +332,7 @@ void hr_merged_map_check(const struct hr_facts *f, const struct hr_model *m,
 			const struct hr_iomem_entry *e = &f->iomem.entries[i];
 
 			if (!e->depth && e->end > iomem_end && !strcmp(e->name, "System RAM"))
-				hr_audit_add_finding(a, "fw-beyond-phys-bits", HR_WARNING,
+				finding(a, "fw-beyond-phys-bits", HR_WARNING,
 					"System RAM at %#llx-%#llx ends past the last address the "
 					"CPU can reach (%#llx)", (unsigned long long)e->start,
 					(unsigned long long)e->end, (unsigned long long)iomem_end);
@@ -324,7 +346,7 @@ void hr_merged_map_check(const struct hr_facts *f, const struct hr_model *m,
 		if (iomem_overlaps(&f->iomem, e->start, e->end, "PCI MMCONFIG", false) ||
 		    iomem_overlaps(&f->iomem, e->start, e->end, "PCI ECAM", false))
 			continue;
-		hr_audit_add_finding(a, "mcfg-not-reserved", cover ? HR_INFO : HR_WARNING,
+		finding(a, "mcfg-not-reserved", cover ? HR_INFO : HR_WARNING,
 			"MCFG declares ECAM for segment %u [bus %02x-%02x] at %#llx-%#llx, and "
 			"/proc/iomem has no PCI MMCONFIG (or ECAM) entry for it%s%s%s", e->segment,
 			e->bus_start, e->bus_end, (unsigned long long)e->start,
