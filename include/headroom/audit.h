@@ -116,6 +116,7 @@ struct hr_carver {
 	struct hr_space space;
 	struct hr_carve_rule rule;
 	uint64_t offset_used;
+	uint64_t unplaceable;		/* an aligned size that failed: carves only fill the space */
 };
 
 /* Judge one carve of size bytes and, when it is placed, keep it for the next. explain: for a

@@ -478,9 +478,13 @@ static void publish(struct hr_audit *a, size_t first)
 			n += (size_t)snprintf(text + n, sizeof(text) - n, "; %s: %s", a->advice[j].knob,
 					      a->advice[j].value);
 		if (n < sizeof(text))
-			snprintf(text + n, sizeof(text) - n, "; fixes %s%s (verified: headroom %s)",
-				 adv->fixes_all ? "every failure" : "", adv->fixes_all ? "" : adv->fixes[0],
-				 adv->what_if);
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "; fixes %s",
+					      adv->fixes_all ? "every failure" : "");
+		for (size_t k = 0; !adv->fixes_all && k < adv->n_fixes && n < sizeof(text); k++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", k ? ", " : "",
+					      adv->fixes[k]);
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, " (verified: headroom %s)", adv->what_if);
 		if (!hr_audit_add_finding(a, code, HR_INFO, text))
 			return;
 		hr_verdict_add_fix(&a->verdict, code, adv->n_fixes, "%s: %s", adv->change, adv->value);

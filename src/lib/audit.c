@@ -225,11 +225,14 @@ enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
 	r->size = size;
 	if (!hr_align_up(size, m->section_size, &r->aligned_size))
 		r->aligned_size = 0;
-	r->placed = m->can_place && hr_carve(&c->space, &c->rule, size, &r->placement);
+	r->placed = m->can_place && r->aligned_size != c->unplaceable &&
+		    hr_carve(&c->space, &c->rule, size, &r->placement);
 	if (r->placed) {
 		r->hazards = hazards_of(m, c->firmware, r->placement);
 		if (hr_space_add(&c->space, r->placement))
 			return HR_E_NOMEM;
+	} else {
+		c->unplaceable = r->aligned_size;
 	}
 	if (m->zone_device == HR_NO || m->device_private == HR_NO)
 		r->legacy = HR_UNSUPPORTED;
