@@ -104,8 +104,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		}
 		for (uint64_t n = 0; n < pc->count; n++) {
 			struct hr_request_result r;
-			/* Only a group's first failure searches for the phys-bits that would place it. */
-			bool explain = res->n_placed == res->count;
+			/* Only a single carve says which phys-bits would place it: for a group of
+			 * chunks that answer is for one chunk, and the advice answers for all. */
+			bool explain = pc->count == 1;
 			enum hr_status st = hr_carver_judge(c, pc->size, explain, &r);
 
 			if (st)
