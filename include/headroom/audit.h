@@ -34,7 +34,6 @@ struct hr_request_result {
 	enum hr_new_verdict new_scheme;
 	uint64_t ram_cost;			/* struct pages: 64 bytes per 4 KiB page */
 	int phys_bits_needed;			/* for no-space: smallest phys-bits that fits, 0 if none */
-	bool fits_stepping_by_section;		/* for no-space under step = size: 659aa050 would place it */
 };
 
 struct hr_finding {
@@ -53,7 +52,6 @@ struct hr_existing_carve {
 /* One group of a GPU's profile: count carves of one size, judged one after the other. */
 struct hr_gpu_carve_result {
 	uint64_t count, n_placed;	/* n_placed: how many the legacy carve placed */
-	uint64_t n_new_fit;		/* how many the new scheme takes */
 	struct hr_request_result r;	/* size and aligned_size of one; the worst verdicts; the span
 					 * of the placed ones; ram_cost for all of them */
 };

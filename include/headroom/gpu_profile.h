@@ -24,7 +24,7 @@ enum hr_gpu_driver {
 
 /* The facts outside the GPU that the rules read. */
 struct hr_gpu_env {
-	bool arm64, ppc64;
+	bool arm64;
 	bool version_known;
 	struct hr_kver version;
 	int uvm_disable_hmm;		/* /sys/module/nvidia_uvm/parameters: -1 unreadable, 0, 1 */

@@ -242,16 +242,8 @@ enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
 		r->legacy = HR_NO_SPACE;
 	else
 		r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
-	if (m->can_place && !r->placed && explain) {
-		struct hr_carve_rule by_section = c->rule;
-		struct hr_range unused;
-
-		if (m->phys_bits.source != HR_SRC_UNKNOWN)
-			r->phys_bits_needed = phys_bits_needed(m, &c->space, size);
-		by_section.step_by_align = true;
-		r->fits_stepping_by_section = !c->rule.step_by_align &&
-					      hr_carve(&c->space, &by_section, size, &unused);
-	}
+	if (m->can_place && !r->placed && explain && m->phys_bits.source != HR_SRC_UNKNOWN)
+		r->phys_bits_needed = phys_bits_needed(m, &c->space, size);
 
 	/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
 	 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */

@@ -55,11 +55,9 @@ static void add_to_group(struct hr_gpu_carve_result *g, const struct hr_request_
 		agg->placed |= r->placed;
 		if (!r->placed && r->phys_bits_needed > agg->phys_bits_needed)
 			agg->phys_bits_needed = r->phys_bits_needed;
-		agg->fits_stepping_by_section |= r->fits_stepping_by_section;
 	}
 	g->count++;
 	g->n_placed += r->placed;
-	g->n_new_fit += r->new_scheme == HR_NEW_FITS;
 }
 
 /* A carve this GPU's driver already made, named after the GPU (amdgpu, xe) or the driver: by name
@@ -96,7 +94,7 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		    hr_align_up(pc->size, a->model.section_size, &aligned) &&
 		    (g->existing = already_carved(a, g, used)) != NULL) {
 			/* Measured: the carve is in /proc/iomem and already part of the space. */
-			res->count = res->n_placed = res->n_new_fit = 1;
+			res->count = res->n_placed = 1;
 			res->r = (struct hr_request_result){.size = pc->size, .aligned_size = aligned,
 							    .placed = true, .legacy = HR_FITS,
 							    .new_scheme = HR_NEW_FITS};
@@ -104,8 +102,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		}
 		for (uint64_t n = 0; n < pc->count; n++) {
 			struct hr_request_result r;
-			/* Only a group's first failure searches for the phys-bits that would place it. */
-			bool explain = res->n_placed == res->count;
+			/* Only a single carve says which phys-bits would place it: for a group of
+			 * chunks that answer is for one chunk, and the advice answers for all. */
+			bool explain = pc->count == 1;
 			enum hr_status st = hr_carver_judge(c, pc->size, explain, &r);
 
 			if (st)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "headroom/carve.h"
 #include "headroom/parse.h"
@@ -67,6 +68,14 @@ enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
 	 * (nouveau) stay one entry instead of an ever longer array. */
 	if (lo > 0 && space->busy[lo - 1].end < range.start && space->busy[lo - 1].end + 1 == range.start) {
 		space->busy[lo - 1].end = range.end;
+		/* Filling a hole between two ranges joins all three. */
+		if (lo < space->count && range.end < space->busy[lo].start &&
+		    range.end + 1 == space->busy[lo].start) {
+			space->busy[lo - 1].end = space->busy[lo].end;
+			memmove(&space->busy[lo], &space->busy[lo + 1],
+				(space->count - lo - 1) * sizeof(*space->busy));
+			space->count--;
+		}
 		update_max_end(space, lo - 1);
 		return HR_OK;
 	}

@@ -197,7 +197,7 @@ static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env
 		note(p, "uvm_disable_hmm=Y in /sys/module/nvidia_uvm/parameters: HMM off, no carve");
 		return;
 	}
-	if (env->uvm_disable_hmm < 0 && !env->ppc64 && env->arm64) {
+	if (env->uvm_disable_hmm < 0 && env->arm64) {
 		note(p, "uvm_disable_hmm defaults to true off x86_64 (uvm_hmm.c:40): HMM off, no carve");
 		return;
 	}
@@ -242,8 +242,7 @@ static void profile_test_hmm(struct hr_gpu_profile *p)
  *  1176: pr_info("KVMPPC-UVMEM: No support for secure guests\n") when 0
  *  1180: request_free_mem_region(&iomem_resource, size, "kvmppc_uvmem")
  */
-static void profile_ppc_uvmem(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
-			      struct hr_gpu_profile *p)
+static void profile_ppc_uvmem(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
 {
 	p->source = "arch/powerpc/kvm/book3s_hv_uvmem.c:1180 (6.12) kvmppc_uvmem_init(): "
 		    "request_free_mem_region(&iomem_resource, kvmppc_get_secmem_size(), \"kvmppc_uvmem\")";
@@ -251,8 +250,7 @@ static void profile_ppc_uvmem(const struct hr_gpu *gpu, const struct hr_gpu_env 
 	p->loses = "no secure (PEF) guests on this host";
 	p->failure_fatal = true;
 	snprintf(p->rule, sizeof(p->rule), "one carve of the secure-memory size at KVM-HV init");
-	if (!env->ppc64)
-		note(p, "powerpc only; the size is taken as given");
+	note(p, "powerpc only (headroom models x86_64 and arm64): the size is taken as given");
 	if (!gpu->vram) {
 		note(p, "no secure memory: \"KVMPPC-UVMEM: No support for secure guests\", no carve");
 		return;
@@ -334,7 +332,7 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		profile_test_hmm(p);
 		break;
 	case HR_DRIVER_PPC_UVMEM:
-		profile_ppc_uvmem(gpu, env, p);
+		profile_ppc_uvmem(gpu, p);
 		break;
 	case HR_DRIVER_NONE:
 		snprintf(p->rule, sizeof(p->rule), "no device-private memory");
