@@ -50,7 +50,7 @@ struct hr_gpu_profile {
 	bool lazy;			/* carves on first use, not at probe (nouveau) */
 	bool failure_fatal;		/* a failed carve fails the GPU's registration (nvidia-uvm) */
 	char rule[200];			/* what the driver asks for */
-	char conditions[400];		/* what held, what was assumed, what ruled the carve out */
+	char conditions[768];		/* what held, what was assumed, what ruled the carve out */
 	const char *source;		/* the driver source line the rule follows */
 	const char *on_failure;		/* the driver's message, or its silence */
 	const char *loses;		/* the effect on the user when the carve fails */

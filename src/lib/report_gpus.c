@@ -168,7 +168,16 @@ void hr_report_text_advice(FILE *out, const struct hr_audit *a)
 
 static void print_bars(FILE *out, const struct hr_gpu *g, bool run, bool bytes)
 {
-	char sz[32];
+	char sz[32], text[256];
+	bool any = false;
+
+	for (unsigned b = 0; b < HR_PCI_BARS; b++)
+		any |= g->bars[b].size != 0;
+	if (!any && g->vram_source != HR_VRAM_WHAT_IF) {
+		snprintf(text, sizeof(text), "none read%s%s", g->missing[0] ? ": missing " : "",
+			 g->missing);
+		hr_print_wrapped(out, "    BARs        ", 16, text);
+	}
 
 	for (unsigned b = 0; b < HR_PCI_BARS; b++) {
 		const struct hr_pci_bar *bar = &g->bars[b];
@@ -202,7 +211,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 		hr_print_wrapped(out, "    VRAM        ", 16, text);
 		print_bars(out, &g->gpu, same > 1, bytes);
 		snprintf(text, sizeof(text), "%s%s: %s", g->profile.driver_name,
-			 g->profile.predicted ? ", predicted: none bound" : "", g->profile.rule);
+			 g->profile.predicted ? ", predicted with no driver bound" : "", g->profile.rule);
 		hr_print_wrapped(out, "    driver      ", 16, text);
 		if (g->profile.conditions[0])
 			hr_print_wrapped(out, "    conditions  ", 16, g->profile.conditions);
