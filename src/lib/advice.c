@@ -15,7 +15,6 @@
 #include "headroom/what_if_map.h"
 
 #define GIB (1ull << 30)
-#define TIB (1ull << 40)
 #define MAX_TARGETS 1024
 
 /* What the advice search needs to re-run the model. */
@@ -84,8 +83,10 @@ static struct hr_advice *add_advice(const struct search *s, const char *kind, co
 	struct hr_advice *grown = realloc(a->advice, (a->n_advice + 1) * sizeof(*grown)), *adv;
 	va_list ap;
 
-	if (!grown)
+	if (!grown) {
+		a->nomem = true;	/* the audit fails rather than lose an advice */
 		return NULL;
+	}
 	a->advice = grown;
 	adv = memset(&grown[a->n_advice++], 0, sizeof(*adv));
 	adv->kind = kind;
