@@ -15,7 +15,6 @@
 #include "headroom/what_if_map.h"
 
 #define GIB (1ull << 30)
-#define TIB (1ull << 40)
 #define MAX_TARGETS 1024
 
 /* What the advice search needs to re-run the model. */
@@ -84,8 +83,10 @@ static struct hr_advice *add_advice(const struct search *s, const char *kind, co
 	struct hr_advice *grown = realloc(a->advice, (a->n_advice + 1) * sizeof(*grown)), *adv;
 	va_list ap;
 
-	if (!grown)
+	if (!grown) {
+		a->nomem = true;	/* the audit fails rather than lose an advice */
 		return NULL;
+	}
 	a->advice = grown;
 	adv = memset(&grown[a->n_advice++], 0, sizeof(*adv));
 	adv->kind = kind;
@@ -140,6 +141,7 @@ static void search_phys_bits(const struct search *s, const struct vm *vm)
 	size_t n_fixed, best_n = 0;
 	int best = 0;
 	char what_if[32];
+	struct hr_advice *adv;
 
 	if (m->arm64 || m->phys_bits.source == HR_SRC_UNKNOWN || !vm->guest)
 		return;
@@ -164,6 +166,13 @@ static void search_phys_bits(const struct search *s, const struct vm *vm)
 			      "<cpu><maxphysaddr mode='emulate' bits='%d'/></cpu>", best),
 		   "raise the guest's physical address width from %d to %d bits (with the same map)",
 		   m->phys_bits.value, best);
+	/* The host's width is not in the inputs: the same fix only if it has the bits. */
+	adv = add_advice(s, "phys-bits", "qemu", what_if, best_fixed, best_n,
+			 "-cpu %s,host-phys-bits=on", vm->cpu_model);
+	set_change(adv, "or give the guest the host's physical address width: the same fix if the "
+		   "host has %d bits or more, which the inputs do not show", best);
+	if (adv)
+		adv->verified = false;
 }
 
 /* The space the window must keep: its highest child (BARs assigned in it) and a BAR per what-if
@@ -465,7 +474,8 @@ static void publish(struct hr_audit *a, size_t first)
 		char text[sizeof(a->findings[0].message)];
 		size_t n;
 
-		if (i > first && strcmp(adv->change, a->advice[i - 1].change) == 0)
+		/* Only what a re-run showed is advice the verdict and the findings repeat. */
+		if ((i > first && strcmp(adv->change, a->advice[i - 1].change) == 0) || !adv->verified)
 			continue;
 		for (size_t c = 0; c < sizeof(codes) / sizeof(codes[0]); c++)
 			if (strcmp(adv->kind, codes[c].kind) == 0)

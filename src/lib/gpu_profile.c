@@ -120,6 +120,8 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		return;
 	}
 	if (gpu->n_tiles) {
+		note(p, "each tile's physical VRAM taken as its usable size (xe keeps a little of it "
+			"for itself; the section rounding absorbs most of that)");
 		for (unsigned t = 0; t < gpu->n_tiles && t < HR_GPU_MAX_TILES; t++)
 			set_carve(p, gpu->tile_vram[t], 1);
 		return;

@@ -157,8 +157,9 @@ void hr_report_text_advice(FILE *out, const struct hr_audit *a)
 				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", k ? ", " : "",
 						      adv->fixes[k]);
 			if (n < sizeof(text))
-				snprintf(text + n, sizeof(text) - n, "; %s by headroom %s",
-					 adv->verified ? "verified" : "not verified", adv->what_if);
+				snprintf(text + n, sizeof(text) - n, adv->verified
+					 ? "; verified by headroom %s"
+					 : "; modelled by headroom %s, not verified", adv->what_if);
 			hr_print_wrapped(out, "  ", 4, text);
 		}
 		snprintf(prefix, sizeof(prefix), "    %-14s", adv->knob);

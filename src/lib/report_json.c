@@ -193,12 +193,13 @@ static json_t *gpu_bars(const struct hr_gpu *g)
 
 static json_t *gpu_rebar(const struct hr_gpu *g)
 {
-	json_t *supported = json_array();
+	json_t *supported;
 
 	if (!g->have_config)
 		return json_null();
 	if (!g->rebar.present)
 		return json_false();
+	supported = json_array();
 	for (unsigned n = 0; n < 64; n++)
 		if (g->rebar.supported >> n & 1)
 			json_array_append_new(supported, size((1ull << 20) << n));
