@@ -233,7 +233,7 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 			bridge->windows_unknown = true;
 			hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS could not be evaluated "
 				    "(%.*s)", bridge->path, (int)(l.end - l.s - 24), l.s + 24);
-		} else if (bridge && in_crs && starts(&l, "AcpiExec: Region access")) {
+		} else if (bridge && in_crs && starts(&l, "AcpiExec: ")) {
 			if (!region_read)
 				hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS reads hardware "
 					    "registers; its windows are known only on the live machine "
