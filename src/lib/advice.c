@@ -222,11 +222,16 @@ static uint64_t window_start(const struct search *s, const struct vm *vm,
 static void advise_window_size(const struct search *s, const struct vm *vm, uint64_t size,
 			       uint64_t start, const bool *fixed, size_t n_fixed)
 {
-	char what_if[96], sz[32], old[32];
+	char what_if[96], sz[32], old[32], whose[200] = "the 64-bit PCI window";
 	const char *host = vm->q35 ? "q35-pcihost" : "i440FX-pcihost";
 	const struct hr_iomem_entry *w = hr_pci_window64(&s->facts->iomem);
+	const struct hr_host_bridge *bridge = NULL;
+	const struct hr_fw_window *declared = hr_firmware_window64(&s->facts->firmware, &bridge);
 	struct hr_advice *adv;
 
+	/* Name the bridge whose _CRS declares it, when the firmware's window is the kernel's. */
+	if (declared && bridge && declared->start == w->start && declared->end == w->end)
+		snprintf(whose, sizeof(whose), "the 64-bit PCI window of %s, from its _CRS,", bridge->path);
 	snprintf(what_if, sizeof(what_if), "--hole64 %#llx:%lluG", (unsigned long long)start,
 		 (unsigned long long)(size / GIB));
 	hr_format_size(size, false, sz, sizeof(sz));
@@ -235,7 +240,7 @@ static void advise_window_size(const struct search *s, const struct vm *vm, uint
 		set_change(add_advice(s, "pci-hole64", "firmware", what_if, fixed, n_fixed,
 				      "64-bit MMIO window (\"MMIO high size\" in most server firmware "
 				      "setups) of %s", sz),
-			   "shrink the 64-bit PCI window from %s to %s", old, sz);
+			   "shrink %s from %s to %s", whose, old, sz);
 		return;
 	}
 	if (vm->ovmf) {
@@ -254,11 +259,11 @@ static void advise_window_size(const struct search *s, const struct vm *vm, uint
 	}
 	adv = add_advice(s, "pci-hole64", "qemu", what_if, fixed, n_fixed,
 			 "-global %s.pci-hole64-size=%lluG", host, (unsigned long long)(size / GIB));
-	set_change(adv, "shrink the 64-bit PCI window from %s to %s (it then starts at %#llx)", old, sz,
+	set_change(adv, "shrink %s from %s to %s: it then starts at %#llx", whose, old, sz,
 		   (unsigned long long)start);
 	adv = add_advice(s, "pci-hole64", "libvirt", what_if, fixed, n_fixed,
 			 "<pcihole64 unit='KiB'>%llu</pcihole64>", (unsigned long long)(size >> 10));
-	set_change(adv, "shrink the 64-bit PCI window from %s to %s (it then starts at %#llx)", old, sz,
+	set_change(adv, "shrink %s from %s to %s: it then starts at %#llx", whose, old, sz,
 		   (unsigned long long)start);
 }
 
