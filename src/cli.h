@@ -9,19 +9,23 @@
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
 
+enum { MAX_VRAM_OVERRIDES = 64 };
+
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };
 
 struct cli {
 	const char *root;
 	bool root_given;
 	enum output_format format;
-	bool bytes;
+	bool bytes, verbose;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
 	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;
+	struct hr_vram_override vram[MAX_VRAM_OVERRIDES];	/* --vram BDF=SIZE */
+	size_t n_vram;
 };
 
 int validate_main(const struct cli *cli);

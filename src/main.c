@@ -32,20 +32,25 @@ static void usage(FILE *out)
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes in bytes in the human report\n"
+		"  -v, --verbose             the whole address map and the basis of every limit\n"
 		"      --phys-bits N         override the physical address width\n"
 		"      --direct-map-end ADDR override the kernel's direct-map end\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
+		"                            (01:00.0=80G), repeatable\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
-		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
-		"1 a predicted failure or hazard, 2 inconclusive (missing privileges or data),\n"
-		"3 usage or internal error. validate: 0 the kernel agrees, 1 it disagrees,\n"
-		"2 it could not be asked.\n");
+		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
+		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
+		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
+		"--request 0 when device-private memory is possible (a free section below the search\n"
+		"top, or the new scheme) and 1 when it is not; 3 a usage or internal error.\n"
+		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -92,13 +97,14 @@ static bool parse_format(const char *s, enum output_format *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
 		{"json", no_argument, NULL, 'j'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
 		{"kernel-version", required_argument, NULL, OPT_KVER},
@@ -107,6 +113,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -114,7 +121,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:q:jbhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:q:jbvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			cli->root = optarg;
@@ -140,6 +147,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case 'b':
 			cli->bytes = true;
+			break;
+		case 'v':
+			cli->verbose = true;
 			break;
 		case OPT_PHYS_BITS:
 			if (!hr_parse_u64(optarg, &v) || v < 32 || v > 52)
@@ -180,6 +190,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_VRAM:
+			if (cli->n_vram == MAX_VRAM_OVERRIDES)
+				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
+			if (!hr_vram_override_parse(optarg, &cli->vram[cli->n_vram++]))
+				return usage_error("--vram wants BDF=SIZE (01:00.0=80G), not '%s'", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FITS);
@@ -201,7 +217,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
 {
-	struct hr_report_options opts = {.bytes = cli->bytes};
+	struct hr_report_options opts = {.bytes = cli->bytes, .verbose = cli->verbose};
 	json_t *report;
 	bool written = false;
 
@@ -272,6 +288,7 @@ bool close_stdout(void)
 int main(int argc, char **argv)
 {
 	struct cli cli = {.root = "/", .ov = HR_OVERRIDES_NONE};
+	struct hr_error err;
 	struct hr_facts facts;
 	struct hr_audit audit;
 	bool written;
@@ -290,7 +307,6 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cli.root_given) {
 		struct hr_root root;
-		struct hr_error err;
 		char text[700];
 
 		if (hr_root_init(&root, cli.root, &err))
@@ -299,6 +315,10 @@ int main(int argc, char **argv)
 	if (cli.validate)
 		return validate_main(&cli);
 	hr_facts_gather(cli.root, &facts);
+	if (hr_vram_overrides_apply(&facts.gpus, cli.vram, cli.n_vram, &facts.diags, &err)) {
+		hr_facts_free(&facts);
+		return usage_error("%s", err.message);
+	}
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
 		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);

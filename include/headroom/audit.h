@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "headroom/carve.h"
 #include "headroom/model.h"
+#include "headroom/verdict.h"
 
 /* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
 enum hr_legacy_verdict { HR_FITS, HR_NO_SPACE, HR_UNSUPPORTED, HR_HAZARD, HR_VERDICT_UNKNOWN };
@@ -35,6 +36,7 @@ struct hr_request_result {
 struct hr_finding {
 	const char *code;			/* stable name */
 	enum hr_severity severity;
+	bool inconclusive;			/* one of the reasons the answer is inconclusive */
 	char message[512];
 };
 
@@ -53,8 +55,9 @@ struct hr_audit {
 	size_t n_existing;
 	struct hr_finding *findings;
 	size_t n_findings, findings_cap;
-	bool inconclusive;
+	bool inconclusive;		/* the findings marked inconclusive say why */
 	bool nomem;			/* while running: something could not be recorded */
+	struct hr_verdict verdict;	/* the answer in a few words, with the best fix */
 };
 
 /* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
@@ -76,10 +79,16 @@ const char *hr_new_verdict_name(enum hr_new_verdict v);
 const char *hr_severity_name(enum hr_severity s);
 const char *hr_hazard_name(enum hr_hazard h);
 
+/* The codes of the findings that leave the answer inconclusive, each once, in report order; at
+ * most max of them. Returns how many were stored. */
+size_t hr_audit_inconclusive_codes(const struct hr_audit *audit, const char **codes, size_t max);
+
 /* One sentence on what the hazard does on this kernel and which commit fixed it. */
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h);
 
-/* 0 all fit (or none asked and the map was read), 1 a predicted failure or hazard, 2 inconclusive. */
+/* 1 when CONFIG_DEVICE_PRIVATE is off (certain whatever else is unknown), else 2 when
+ * inconclusive, else with requests 0 when every one fits and 1 when one fails or is a hazard;
+ * without requests 0 when device-private memory is possible and 1 when it is not. */
 int hr_audit_exit_code(const struct hr_audit *audit);
 
 #endif

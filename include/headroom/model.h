@@ -10,6 +10,7 @@
 #include "headroom/error.h"
 #include "headroom/fdt.h"
 #include "headroom/firmware_map.h"
+#include "headroom/gpu.h"
 #include "headroom/iomem.h"
 #include "headroom/kernel.h"
 #include "headroom/rootfs.h"
@@ -45,6 +46,8 @@ struct hr_facts {
 	bool have_direct_map_reading;	/* the variable was read through /proc/kcore */
 	uint64_t direct_map_reading;
 	enum hr_symbol direct_map_symbol;
+	enum hr_status gpus_status;	/* HR_E_NOENT: no /sys/bus/pci in the inputs */
+	struct hr_gpus gpus;
 	struct hr_diags diags;		/* every input problem, naming its file */
 };
 
@@ -76,6 +79,18 @@ struct hr_fact_addr {
 	char basis[256];
 };
 
+/* Why a model is inconclusive: each bit is reported as a finding that says how to supply the fact. */
+enum hr_unknown {
+	HR_UNKNOWN_ARCH = 1u << 0,		/* arch-unsupported */
+	HR_UNKNOWN_MAP = 1u << 1,		/* /proc/iomem not read: iomem-hidden, input-unreadable */
+	HR_UNKNOWN_PHYS_BITS = 1u << 2,		/* phys-bits-unknown (x86: the search top follows) */
+	HR_UNKNOWN_PAGING = 1u << 3,		/* paging-unknown */
+	HR_UNKNOWN_VERSION = 1u << 4,		/* kernel-version-unknown */
+	HR_UNKNOWN_SUBLEVEL = 1u << 5,		/* kernel-sublevel-unknown */
+	HR_UNKNOWN_KCONFIG = 1u << 6,		/* kconfig-missing: x86 KASLR padding assumed */
+	HR_UNKNOWN_DIRECT_MAP_END = 1u << 7,	/* direct-map-end-unknown: arm64 linear map end */
+};
+
 struct hr_model {
 	const char *arch;		/* "x86_64", "arm64" or "unknown" */
 	bool arm64;
@@ -87,7 +102,7 @@ struct hr_model {
 	bool sublevel_matters;		/* sublevel unknown, and a rule was backported to this branch */
 	enum hr_tristate zone_device, device_private;
 	enum hr_source device_private_source;
-	bool new_scheme;		/* memremap_device_private_pagemap() exists */
+	enum hr_tristate new_scheme;	/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
 	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
@@ -95,8 +110,9 @@ struct hr_model {
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
 	uint64_t page_size;
 	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */
-	struct hr_fact_addr iomem_end, direct_map_end;
+	struct hr_fact_addr iomem_end, direct_map_end;	/* source HR_SRC_UNKNOWN: unknown */
 	uint64_t search_top;
+	bool search_top_known;		/* false when the address width is unknown (x86) */
 	bool step_by_section;		/* 659aa050 */
 	char step_basis[160];
 	bool bumps_max_pfn;		/* device-private add_pages() raises max_pfn (no 7170130e) */
@@ -105,7 +121,8 @@ struct hr_model {
 	uint64_t mapped_end;		/* where the direct (x86) or linear (arm64) map really ends */
 	bool map_ok;			/* /proc/iomem was read */
 	bool can_place;			/* the map and the address width are known: placements follow */
-	bool inconclusive;		/* a fact the verdicts need is unknown */
+	bool inconclusive;		/* a fact the verdicts need is unknown: see unknowns */
+	unsigned unknowns;		/* enum hr_unknown bits */
 };
 
 /* Derive what the facts allow; what is missing leaves map_ok false or inconclusive set. */

@@ -11,9 +11,27 @@
 
 #define HR_REPORT_SCHEMA "headroom/report-v1"
 
-struct hr_report_options {
-	bool bytes;	/* sizes as exact byte counts instead of binary units */
+/* Columns of the requests table (-o/--output). */
+enum hr_column {
+	HR_COL_SIZE, HR_COL_ALIGNED, HR_COL_LEGACY, HR_COL_PLACEMENT, HR_COL_START, HR_COL_END,
+	HR_COL_HAZARDS, HR_COL_PHYS_BITS, HR_COL_NEW_SCHEME, HR_COL_RAM_COST, HR_COL_COUNT
 };
+
+struct hr_report_options {
+	bool bytes;		/* sizes as exact byte counts instead of binary units */
+	bool verbose;		/* the whole address map and the basis of every limit */
+	bool noheadings;	/* no header line over the table */
+	bool raw;		/* the table unaligned, one space between cells, spaces as \x20 */
+	const enum hr_column *columns;	/* the table's columns, NULL for the default ones */
+	size_t n_columns;
+};
+
+/* The column's name (as -o takes it) and a line on what it holds. */
+const char *hr_column_name(enum hr_column column);
+const char *hr_column_help(enum hr_column column);
+
+/* The column called name (case-insensitive), or -1. */
+int hr_column_find(const char *name);
 
 /* The report as a JSON object (new reference), NULL on allocation failure. */
 json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audit);
@@ -36,8 +54,10 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 /* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
 
-/* The hypervisor's short name ("kvm", "hyper-v"...), "unknown" for a guest whose vendor could not
- * be read, NULL on bare metal. */
+/* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */
+enum hr_tristate hr_guest(const struct hr_facts *facts);
+
+/* The hypervisor's short name ("kvm", "hyper-v"...), NULL when not a guest or not named. */
 const char *hr_hypervisor_name(const struct hr_facts *facts);
 
 #endif

@@ -51,27 +51,36 @@ const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 	       "(fixed by ea72ce5da228)";
 }
 
-static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static struct hr_finding *add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+				      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* A finding that cannot be recorded makes the whole audit fail (a->nomem): a report must not
- * silently lack one. */
-static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
-			const char *fmt, ...)
+ * silently lack one. Returns the new finding, or NULL when it could not be recorded. */
+static struct hr_finding *add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+				      const char *fmt, ...)
 {
 	struct hr_finding *f;
 	va_list ap;
 
 	if (hr_grow(&a->findings, &a->findings_cap, a->n_findings, sizeof(*f), SIZE_MAX)) {
 		a->nomem = true;
-		return;
+		return NULL;
 	}
 	f = &a->findings[a->n_findings++];
 	f->code = code;
 	f->severity = sev;
+	f->inconclusive = false;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
+	return f;
+}
+
+/* Mark a finding as one that leaves the answer inconclusive. */
+static void mark_inconclusive(struct hr_finding *f, bool inconclusive)
+{
+	if (f)
+		f->inconclusive = inconclusive;
 }
 
 static void report_input_problems(const struct hr_facts *facts, struct hr_audit *a)
@@ -81,12 +90,16 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 	for (size_t i = 0; i < facts->diags.count; i++) {
 		const struct hr_error *e = &facts->diags.items[i];
 		bool unreadable = hr_status_unreadable(e->status);
+		/* Without the map no placement can be computed. */
+		bool map_lost = strcmp(e->path, "/proc/iomem") == 0 && e->status == facts->iomem_status;
 
-		if (strcmp(e->path, "/proc/iomem") == 0 && e->status == HR_E_ACCESS)
-			add_finding(a, "iomem-hidden", HR_ERROR, "%s", hr_error_text(e, text, sizeof(text)));
+		if (map_lost && e->status == HR_E_ACCESS)
+			mark_inconclusive(add_finding(a, "iomem-hidden", HR_ERROR, "%s",
+						      hr_error_text(e, text, sizeof(text))), true);
 		else
-			add_finding(a, unreadable ? "input-unreadable" : "input-invalid", HR_WARNING, "%s",
-				    hr_error_text(e, text, sizeof(text)));
+			mark_inconclusive(add_finding(a, unreadable ? "input-unreadable" : "input-invalid",
+						      HR_WARNING, "%s", hr_error_text(e, text, sizeof(text))),
+					  map_lost);
 	}
 	if (facts->diags.dropped)
 		add_finding(a, "input-invalid", HR_WARNING, "%zu more input problems not listed",
@@ -251,54 +264,100 @@ static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *
 	return HR_OK;
 }
 
+/* What the kernel is, and what about it could not be read, each with how to supply it. */
 static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
+	bool no_config = facts->config.count == 0;
 
 	if (!m->arch_supported)
-		add_finding(a, "arch-unsupported", HR_ERROR,
-			    "the inputs look like neither x86_64 nor arm64 (%s): no model applies", m->arch);
+		mark_inconclusive(add_finding(a, "arch-unsupported", HR_ERROR,
+					      "the inputs look like neither x86_64 nor arm64 (%s): no "
+					      "model applies", m->arch), true);
 	if (facts->cmdline.mem[0] || facts->cmdline.memmap_count)
 		add_finding(a, "cmdline-memory", HR_INFO,
 			    "/proc/cmdline has %s%s%s%s: the kernel already applied it to /proc/iomem, so the "
-			    "map and the top of RAM (which sizes the KASLR direct map) are read as it left them",
+			    "map and the top of RAM, which sizes the KASLR direct map, are read as it left them",
 			    facts->cmdline.mem[0] ? "mem=" : "", facts->cmdline.mem,
 			    facts->cmdline.mem[0] && facts->cmdline.memmap_count ? " and " : "",
 			    facts->cmdline.memmap_count ? "memmap=" : "");
 	if (m->sublevel_matters)
-		add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
-			    "the stable sublevel of %d.%d is unknown (%s), and that branch took backports "
-			    "that change the search: give --kernel-version", m->version.major,
-			    m->version.minor, m->version_basis);
+		mark_inconclusive(add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
+					      "the stable sublevel of %d.%d is unknown, and that branch "
+					      "took backports that change the search: give --kernel-version "
+					      "%d.%d.N with N from the distribution's package version",
+					      m->version.major, m->version.minor, m->version.major,
+					      m->version.minor), true);
 	if (m->version_source == HR_SRC_UNKNOWN)
-		add_finding(a, "kernel-version-unknown", HR_WARNING,
-			    "kernel version unknown: the version rules assume the oldest behaviour; give "
-			    "--kernel-version");
+		mark_inconclusive(add_finding(a, "kernel-version-unknown", HR_WARNING,
+					      "kernel version unknown: the version rules assume the oldest "
+					      "behaviour; give --kernel-version X.Y.Z"), true);
 	if (m->device_private_source == HR_SRC_OVERRIDE)
 		add_finding(a, "device-private-override", HR_INFO,
 			    "CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE taken as %s (--device-private), not "
 			    "from the kernel config", m->device_private == HR_YES ? "on" : "off");
-	else if (m->device_private == HR_UNKNOWN)
-		add_finding(a, "kconfig-missing", HR_WARNING,
-			    "no kernel config was readable, so whether CONFIG_DEVICE_PRIVATE is on is unknown");
 	else if (m->zone_device == HR_NO || m->device_private == HR_NO)
-		add_finding(a, "device-private-off", HR_WARNING,
+		add_finding(a, "device-private-off", HR_ERROR,
 			    "%s is not set in %s: no driver can register device-private memory on this "
-			    "kernel, under either scheme",
+			    "kernel, under either scheme; use a kernel built with CONFIG_ZONE_DEVICE=y and "
+			    "CONFIG_DEVICE_PRIVATE=y",
 			    m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE",
 			    facts->config.path);
+	if (no_config && (m->device_private == HR_UNKNOWN || (m->unknowns & HR_UNKNOWN_KCONFIG)))
+		mark_inconclusive(add_finding(a, "kconfig-missing", HR_WARNING,
+					      "no kernel config was readable: %s; supply /proc/config.gz "
+					      "or /boot/config-RELEASE%s",
+					      m->device_private == HR_UNKNOWN
+					      ? "whether CONFIG_DEVICE_PRIVATE is set is unknown"
+					      : "the KASLR padding of the direct map is assumed",
+					      m->device_private == HR_UNKNOWN
+					      ? ", or give --device-private on|off" : ""), true);
 	if (!facts->symbols.btf && !facts->symbols.kallsyms)
 		add_finding(a, "symbols-unreadable", HR_WARNING,
 			    "neither /sys/kernel/btf/vmlinux nor /proc/kallsyms was readable: whether the "
 			    "kernel has memremap_device_private_pagemap() is unknown");
-	if (m->new_scheme)
+	if (m->new_scheme == HR_YES)
 		add_finding(a, "new-scheme-present", HR_INFO,
 			    "this kernel has memremap_device_private_pagemap(): converted drivers need no "
 			    "physical address space");
 	if (m->direct_map_end.source == HR_SRC_MODELLED && m->has_clamp && !m->arm64)
 		add_finding(a, "direct-map-end-modelled", HR_INFO,
-			    "the direct-map end is modelled, not read from the kernel (needs root, "
-			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
+			    "the direct-map end is modelled, not read from the kernel: reading it needs "
+			    "root, CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine");
+}
+
+/* The facts the model needed and could not get, each with how to supply it. */
+static void explain_unknowns(struct hr_audit *a)
+{
+	const struct hr_model *m = &a->model;
+
+	if (m->unknowns & HR_UNKNOWN_PHYS_BITS)
+		mark_inconclusive(add_finding(a, "phys-bits-unknown", HR_WARNING,
+					      "the physical address width is unknown (%s), and so are "
+					      "iomem_resource.end and the search top: give --phys-bits N",
+					      m->phys_bits.basis), true);
+	if ((m->unknowns & HR_UNKNOWN_PAGING) && m->arm64)
+		mark_inconclusive(add_finding(a, "paging-unknown", HR_WARNING,
+					      "the kernel config gives no CONFIG_ARM64_PA_BITS and "
+					      "CONFIG_ARM64_VA_BITS: 48-bit physical and virtual addresses "
+					      "are assumed; supply /proc/config.gz or /boot/config-RELEASE"),
+				  true);
+	else if (m->unknowns & HR_UNKNOWN_PAGING)
+		mark_inconclusive(add_finding(a, "paging-unknown", HR_WARNING,
+					      "without /proc/cpuinfo the paging mode is unknown: 4-level is "
+					      "assumed, which puts MAX_PHYSMEM_BITS at 46; give --la57 on|off"),
+				  true);
+	if (m->unknowns & HR_UNKNOWN_DIRECT_MAP_END)
+		mark_inconclusive(add_finding(a, "direct-map-end-unknown", HR_WARNING,
+					      "on arm64 from 6.12 the search stops at the end of the linear "
+					      "map, which %s can move and no input shows: %#llx is assumed, "
+					      "the start of RAM + 2^%u - 1; give --direct-map-end ADDR with "
+					      "the kernel's value, which headroom validate reads on the live "
+					      "machine", m->kaslr.value && m->va_bits > 48
+					      ? "KASLR or a CPU with 52-bit virtual addresses"
+					      : m->kaslr.value ? "KASLR" : "a CPU with 52-bit virtual addresses",
+					      (unsigned long long)m->direct_map_end.value,
+					      (m->va_bits > 48 ? 48 : m->va_bits) - 1), true);
 }
 
 /* What the new scheme would need for the requests the legacy carve cannot place. */
@@ -319,14 +378,19 @@ static void advise_new_scheme(struct hr_audit *a, bool unplaceable)
 	if (!failed)
 		return;
 	add_finding(a, "advice-new-scheme", HR_INFO,
-		    "%zu request(s) get no physical address space%s; the new scheme "
-		    "(memremap_device_private_pagemap()) needs none, but needs %s of RAM for their "
-		    "struct pages, CONFIG_DEVICE_PRIVATE (this kernel: %s), a kernel with the series "
-		    "(this kernel: %s), and each pagemap below 128 GiB (%zu of them are larger: split "
-		    "them)", failed, unplaceable ? ", some at any phys-bits" : "",
+		    "%zu request%s no physical address space%s; the new scheme, "
+		    "memremap_device_private_pagemap(), needs none but %s of RAM for their struct "
+		    "pages, CONFIG_DEVICE_PRIVATE=y (this kernel: %s), a kernel with the series (this "
+		    "kernel: %s), and each pagemap below 128 GiB%s", failed, failed == 1 ? " gets" : "s get",
+		    unplaceable ? ", some at any phys-bits" : "",
 		    hr_format_size(ram, false, sz, sizeof(sz)),
 		    m->device_private == HR_YES ? "on" : m->device_private == HR_NO ? "off" : "unknown",
-		    m->new_scheme ? "present" : "absent", too_large);
+		    m->new_scheme == HR_YES ? "present" : m->new_scheme == HR_NO ? "absent" : "unknown",
+		    too_large ? ": split the larger ones" : "");
+	hr_verdict_add_fix(&a->verdict, "advice-new-scheme", failed - too_large,
+			   "a kernel with the series' memremap_device_private_pagemap() and "
+			   "CONFIG_DEVICE_PRIVATE=y: no physical address space, %s of RAM for struct pages",
+			   hr_format_size(ram, false, sz, sizeof(sz)));
 }
 
 /* Advice for failed requests: which VM or firmware setting would make room. */
@@ -334,29 +398,39 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
 	int worst_bits = 0;
-	bool unplaceable = false, newer_step_helps = false;
+	bool unplaceable = false;
+	size_t wider_helps = 0, newer_step_helps = 0;
 
 	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 
 		if (r->placed)
 			continue;
-		newer_step_helps |= r->fits_stepping_by_section;
+		newer_step_helps += r->fits_stepping_by_section;
+		wider_helps += r->phys_bits_needed > 0;
 		if (!r->phys_bits_needed && m->phys_bits.source != HR_SRC_UNKNOWN)
 			unplaceable = true;
 		else if (r->phys_bits_needed > worst_bits)
 			worst_bits = r->phys_bits_needed;
 	}
-	if (worst_bits)
+	if (worst_bits) {
 		add_finding(a, "advice-phys-bits", HR_INFO,
-			    "with the same layout, phys-bits %d would place every request (QEMU: -cpu "
-			    "...,phys-bits=%d or host-phys-bits=on; other hypervisors: the guest's physical "
-			    "address width)", worst_bits, worst_bits);
-	if (newer_step_helps)
+			    "with the same layout, phys-bits %d would place every request: in QEMU add "
+			    "phys-bits=%d to -cpu, or host-phys-bits=on; in libvirt <maxphysaddr "
+			    "mode='emulate' bits='%d'/>; elsewhere the guest's physical address width",
+			    worst_bits, worst_bits, worst_bits);
+		hr_verdict_add_fix(&a->verdict, "advice-phys-bits", wider_helps,
+				   "phys-bits %d: in QEMU add phys-bits=%d to -cpu, or host-phys-bits=on",
+				   worst_bits, worst_bits);
+	}
+	if (newer_step_helps) {
 		add_finding(a, "advice-kernel", HR_INFO,
-			    "a kernel that steps by the section (659aa050a538: 6.7, 6.6.11) would place "
-			    "requests that this one cannot: it tries every 128 MiB slot, not only multiples "
-			    "of the request size");
+			    "a kernel that steps by the section, 659aa050a538 in 6.7 and 6.6.11, would "
+			    "place requests that this one cannot: it tries every 128 MiB slot, not only "
+			    "multiples of the request size");
+		hr_verdict_add_fix(&a->verdict, "advice-kernel", newer_step_helps,
+				   "a kernel that steps by the section: 6.7 or later, or 6.6.11 or later");
+	}
 	advise_new_scheme(a, unplaceable);
 	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
 		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
@@ -373,6 +447,176 @@ static void advise(struct hr_audit *a, const struct hr_facts *facts)
 				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
 				    (unsigned long long)(size >> 30), (unsigned long long)(searched >> 30));
 	}
+}
+
+/* "6.11, or 6.1.110, 6.6.51 and 6.10.10 on their branches" */
+static const char *rule_versions(enum hr_rule_id id, char *buf, size_t len)
+{
+	const struct hr_rule *r = hr_rule_get(id);
+	int n = snprintf(buf, len, "%d.%d", r->mainline.major, r->mainline.minor);
+
+	for (int i = 0; i < r->n_backports && n > 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%d.%d.%d", i == 0 ? ", or "
+			      : i + 1 == r->n_backports ? " and " : ", ", r->backports[i].major,
+			      r->backports[i].minor, r->backports[i].first_sublevel);
+	if (r->n_backports && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " on their branches");
+	return buf;
+}
+
+/* Whether every kernel that carries rule a (its mainline release and each backport) carries b. */
+static bool rule_carries(enum hr_rule_id a, enum hr_rule_id b)
+{
+	const struct hr_rule *r = hr_rule_get(a);
+	bool carries = hr_rule_in_version(hr_rule_get(b), r->mainline);
+
+	for (int i = 0; i < r->n_backports; i++)
+		carries = carries && hr_rule_in_version(hr_rule_get(b), (struct hr_kver){
+			r->backports[i].major, r->backports[i].minor, r->backports[i].first_sublevel});
+	return carries;
+}
+
+/* Why no placement could be computed, as a finding code and a few words. */
+static const char *unknown_placement(const struct hr_audit *a, const struct hr_facts *facts,
+				     const char **why)
+{
+	if (!a->model.map_ok) {
+		*why = facts->iomem_status == HR_E_ACCESS ? "/proc/iomem hides its addresses from "
+			"non-root readers" : "/proc/iomem could not be read";
+		return facts->iomem_status == HR_E_ACCESS ? "iomem-hidden"
+		       : hr_status_unreadable(facts->iomem_status) ? "input-unreadable" : "input-invalid";
+	}
+	*why = "the physical address width is unknown";
+	return "phys-bits-unknown";
+}
+
+static void add_request_subject(struct hr_audit *a, const struct hr_request_result *r,
+				const char *unknown_code, const char *unknown_why)
+{
+	struct hr_subject s = {.kind = "request", .outcome = HR_OUTCOME_BLOCKED};
+	const struct hr_model *m = &a->model;
+
+	hr_format_size(r->size, false, s.label, sizeof(s.label));
+	switch (r->legacy) {
+	case HR_FITS:
+		s.outcome = HR_OUTCOME_RANGE;
+		break;
+	case HR_NO_SPACE:
+		s.blocker = "no-space";
+		snprintf(s.why, sizeof(s.why), "-ERANGE, no free slot of the size below the search top "
+			 "%#llx", (unsigned long long)m->search_top);
+		break;
+	case HR_UNSUPPORTED:
+		s.blocker = "device-private-off";
+		snprintf(s.why, sizeof(s.why), "%s is not set",
+			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+		break;
+	case HR_HAZARD:
+		s.blocker = "hazard";
+		snprintf(s.why, sizeof(s.why), "%s",
+			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
+			 ? "placed past the direct map, a hazard on this kernel"
+			 : "placed above RAM, which raises max_pfn on this kernel");
+		break;
+	case HR_VERDICT_UNKNOWN:
+		s.outcome = HR_OUTCOME_UNKNOWN;
+		s.blocker = unknown_code;
+		snprintf(s.why, sizeof(s.why), "%s", unknown_why);
+		break;
+	}
+	hr_verdict_add_subject(&a->verdict, &s);
+}
+
+/* Can this kernel register device-private memory at all, whatever the sizes. */
+static void judge_possible(struct hr_audit *a, const struct hr_facts *facts)
+{
+	const struct hr_model *m = &a->model;
+	struct hr_verdict *v = &a->verdict;
+	const char *why;
+	char sz[32], big[32];
+
+	v->possible = HR_YES;
+	if (m->zone_device == HR_NO || m->device_private == HR_NO) {
+		v->possible = HR_NO;
+		v->possible_code = "device-private-off";
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s is not set",
+			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+	} else if (m->device_private == HR_UNKNOWN) {
+		v->possible = HR_UNKNOWN;
+		v->possible_code = "kconfig-missing";
+		snprintf(v->possible_why, sizeof(v->possible_why),
+			 "no kernel config says whether CONFIG_DEVICE_PRIVATE is set");
+	} else if (m->new_scheme == HR_YES) {
+		snprintf(v->possible_why, sizeof(v->possible_why), "this kernel has "
+			 "memremap_device_private_pagemap(), which needs no physical address space");
+	} else if (!m->can_place) {
+		v->possible = HR_UNKNOWN;
+		v->possible_code = unknown_placement(a, facts, &why);
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s", why);
+	} else if (!a->free.total) {
+		v->possible = HR_NO;
+		v->possible_code = "no-free-space";
+		snprintf(v->possible_why, sizeof(v->possible_why), "no whole %s section is free below "
+			 "the search top %#llx", hr_format_size(m->section_size, false, sz, sizeof(sz)),
+			 (unsigned long long)m->search_top);
+	} else {
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s free below the search top "
+			 "%#llx, the largest run %s", hr_format_size(a->free.total, false, sz, sizeof(sz)),
+			 (unsigned long long)m->search_top,
+			 hr_format_range_size(a->free.largest, false, big, sizeof(big)));
+	}
+	if (v->possible == HR_NO && strcmp(v->possible_code, "no-free-space") == 0)
+		add_finding(a, "no-free-space", HR_ERROR, "%s: request_free_mem_region() fails with "
+			    "-ERANGE for any size", v->possible_why);
+}
+
+/* The verdict: each request as a subject, and the fixes that unblock them (the advice adds its
+ * own before this runs). */
+static void judge_verdict(struct hr_audit *a, const struct hr_facts *facts)
+{
+	const struct hr_model *m = &a->model;
+	const char *unknown_why, *unknown_code = unknown_placement(a, facts, &unknown_why);
+	size_t n[HR_VERDICT_UNKNOWN + 1] = {0}, above = 0, max_pfn = 0, both = 0, config_alone = 0;
+	enum hr_rule_id clamp = m->arm64 ? HR_RULE_ARM64_LINEAR_MAP_END : HR_RULE_PHYSMEM_END_CLAMP;
+	bool max_pfn_fix_clamps = rule_carries(HR_RULE_NO_MAX_PFN_BUMP, clamp);
+	char versions[128];
+
+	judge_possible(a, facts);
+	for (size_t i = 0; i < a->n_requests; i++) {
+		const struct hr_request_result *r = &a->requests[i];
+
+		add_request_subject(a, r, unknown_code, unknown_why);
+		n[r->legacy]++;
+		above += r->hazards == HR_HAZARD_ABOVE_DIRECT_MAP;
+		max_pfn += r->hazards == HR_HAZARD_MAX_PFN_BUMP;
+		both += r->hazards == (HR_HAZARD_ABOVE_DIRECT_MAP | HR_HAZARD_MAX_PFN_BUMP);
+		/* Where placements are known, turning the config on alone gives these a range. */
+		config_alone += r->legacy == HR_UNSUPPORTED && (!m->can_place ||
+							       (r->placed && !r->hazards));
+	}
+	/* Fixes the advice does not give, ahead of it: they are needed whatever else changes. */
+	if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		hr_verdict_add_fix(&a->verdict, "device-private-off", config_alone,
+				   "a kernel built with CONFIG_ZONE_DEVICE=y and CONFIG_DEVICE_PRIVATE=y");
+	if (!m->can_place && strcmp(unknown_code, "iomem-hidden") == 0)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "run as root: /proc/iomem shows its addresses only to CAP_SYS_ADMIN");
+	else if (!m->can_place && m->map_ok)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "give --phys-bits N, the machine's physical address width");
+	else if (!m->can_place)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "a readable /proc/iomem: capture it as root");
+	if (above)
+		hr_verdict_add_fix(&a->verdict, "hazard", above, "a kernel that clamps the search at the "
+				   "direct-map end, %s: %s", hr_rule_get(clamp)->commit,
+				   rule_versions(clamp, versions, sizeof(versions)));
+	if (max_pfn || (both && max_pfn_fix_clamps))
+		hr_verdict_add_fix(&a->verdict, "hazard", max_pfn + (max_pfn_fix_clamps ? both : 0),
+				   "a kernel whose device-private add_pages() keeps max_pfn, %s%s: %s",
+				   hr_rule_get(HR_RULE_NO_MAX_PFN_BUMP)->commit,
+				   both && max_pfn_fix_clamps ? ", which also clamps the search" : "",
+				   rule_versions(HR_RULE_NO_MAX_PFN_BUMP, versions, sizeof(versions)));
 }
 
 enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
@@ -402,13 +646,17 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 	explain_kernel(a, facts);
 	st = judge_requests(a, facts, sizes, n_sizes);
 	a->n_requests = n_sizes;
+	if (!st) {
+		explain_unknowns(a);
+		judge_verdict(a, facts);
+	}
 	if (!st && a->model.can_place)
 		advise(a, facts);
-	if (st || a->nomem) {
+	if (st || a->nomem || a->verdict.nomem) {
 		hr_audit_free(a);
 		return HR_E_NOMEM;
 	}
-	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
+	a->inconclusive = a->model.inconclusive || a->model.device_private == HR_UNKNOWN;
 	return HR_OK;
 }
 
@@ -418,6 +666,7 @@ void hr_audit_free(struct hr_audit *a)
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
+	hr_verdict_free(&a->verdict);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -426,12 +675,28 @@ int hr_audit_exit_code(const struct hr_audit *a)
 	bool fails = false;
 
 	/* A failure that holds whatever the missing facts are (CONFIG_DEVICE_PRIVATE off) is certain. */
-	for (size_t i = 0; i < a->n_requests; i++) {
-		if (a->requests[i].legacy == HR_UNSUPPORTED)
-			return 1;
-		fails |= a->requests[i].legacy != HR_FITS;
-	}
+	if (a->model.zone_device == HR_NO || a->model.device_private == HR_NO)
+		return 1;
 	if (a->inconclusive)
 		return 2;
+	if (!a->n_requests)
+		return a->verdict.possible == HR_YES ? 0 : a->verdict.possible == HR_NO ? 1 : 2;
+	for (size_t i = 0; i < a->n_requests; i++)
+		fails |= a->requests[i].legacy != HR_FITS;
 	return fails ? 1 : 0;
+}
+
+size_t hr_audit_inconclusive_codes(const struct hr_audit *a, const char **codes, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n_findings && n < max; i++) {
+		size_t j = 0;
+
+		while (j < n && strcmp(codes[j], a->findings[i].code) != 0)
+			j++;
+		if (a->findings[i].inconclusive && j == n)
+			codes[n++] = a->findings[i].code;
+	}
+	return n;
 }

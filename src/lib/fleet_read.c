@@ -171,7 +171,9 @@ static int on_start_map(void *ctx)
 		snprintf(w->host.source, sizeof(w->host.source), "%s:%u", w->file, w->line);
 		w->record_line = w->line;
 	}
-	w->code[0] = w->message[0] = w->gpu[0] = '\0';
+	/* a finding or a GPU starts afresh; maps nested in them (a GPU's vram) do not */
+	if (at(w, "findings[]") || at(w, "gpus[]"))
+		w->code[0] = w->message[0] = w->gpu[0] = '\0';
 	return open_container(w, "");
 }
 

@@ -141,6 +141,21 @@ static void gather_measured(struct hr_facts *f)
 	}
 }
 
+/* The GPUs and their VRAM. A capture from before the PCI files were taken has no /sys/bus at all,
+ * which is not worth a word; a live machine or a capture with /sys/bus but no PCI devices is. */
+static void gather_gpus(struct hr_facts *f)
+{
+	struct hr_error err;
+
+	f->gpus_status = hr_gpus_read(&f->root, &f->gpus, &f->diags, &err);
+	if (f->gpus_status == HR_E_NOENT && !f->root.live && !hr_root_exists(&f->root, "/sys/bus"))
+		return;
+	if (f->gpus_status)
+		hr_diag_add_error(&f->diags, &err);
+	else
+		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
+}
+
 void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
 	struct hr_error err;
@@ -187,6 +202,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	hr_symbols_read(&f->root, &f->symbols, &f->diags);
 	gather_direct_map_reading(f);
 	gather_measured(f);
+	gather_gpus(f);
 }
 
 void hr_facts_free(struct hr_facts *f)
@@ -198,5 +214,6 @@ void hr_facts_free(struct hr_facts *f)
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);
+	hr_gpus_free(&f->gpus);
 	hr_diags_free(&f->diags);
 }

@@ -75,7 +75,7 @@ static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overri
 		pa_bits = va_bits = 48;
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN,
 			"assumed 48-bit PA and VA, 4K pages: no CONFIG_ARM64_PA_BITS/VA_BITS");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	} else {
 		/* Each level resolves page_shift - 3 bits: ceil((va - page_shift) / (page_shift - 3)). */
 		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%llu with %llu KiB pages",
@@ -117,7 +117,7 @@ static void model_x86_cpu(const struct hr_facts *facts, const struct hr_override
 		set_int(&m->paging_levels, facts->cpuinfo.la57 ? 5 : 4, HR_SRC_MEASURED, basis);
 	} else {
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN, "assumed 4-level: no /proc/cpuinfo");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	}
 	m->max_physmem_bits = m->paging_levels.value == 5 ? 52 : 46;
 }
@@ -138,11 +138,11 @@ static void model_version(const struct hr_facts *facts, const struct hr_override
 			if (hr_rule_has_backport(hr_rule_get(id), m->version))
 				m->sublevel_matters = true;
 		if (m->sublevel_matters)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_SUBLEVEL;
 	} else {
 		m->version_source = HR_SRC_UNKNOWN;
 		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_VERSION;
 	}
 }
 
@@ -232,7 +232,7 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING%s)", (unsigned long long)padding,
 		 have_config ? "" : " unknown: no kernel config, the default assumed");
 	if (!have_config)
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_KCONFIG;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -299,6 +299,7 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	m->search_top = m->iomem_end.value;
 	if (m->has_clamp ? m->direct_map_end.value < m->search_top : full < m->search_top)
 		m->search_top = m->has_clamp ? m->direct_map_end.value : full;
+	m->search_top_known = m->iomem_end.source != HR_SRC_UNKNOWN;
 	m->mapped_end = m->direct_map_end.source == HR_SRC_MODELLED ? kaslr_end : m->direct_map_end.value;
 	m->map_end_bug = !m->has_clamp;
 	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
@@ -336,7 +337,7 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 				      "RAM + 2^52 - 2^47 - 1" : "");
 		set_direct_map_end(facts, ov, m, linear_end, why);
 		if ((m->kaslr.value || va_unknown) && m->direct_map_end.source == HR_SRC_MODELLED)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 	} else {
 		snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (CONFIG_ARM64_PA_BITS=%u)",
 			 m->max_physmem_bits);
@@ -345,6 +346,7 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 		m->map_end_bug = true;
 	}
 	m->search_top = m->direct_map_end.value;
+	m->search_top_known = true;
 	m->mapped_end = linear_end;
 	snprintf(m->max_pfn_basis, sizeof(m->max_pfn_basis), "x86 only");
 }
@@ -374,15 +376,21 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 		m->device_private_source = m->device_private == HR_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MEASURED;
 	}
 	/* The series is in no release, so another kernel version cannot promise it. */
-	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
-			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	m->new_scheme = m->version_source == HR_SRC_OVERRIDE ? HR_NO
+			: facts->symbols.present[HR_SYM_NEW_SCHEME];
 	if (m->arm64)
 		model_arm64_limits(facts, ov, m);
 	else
 		model_x86_limits(facts, ov, m);
 	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
 	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
-	m->can_place = m->map_ok && (m->arm64 || m->phys_bits.source != HR_SRC_UNKNOWN);
-	if (!m->can_place || !m->arch_supported)
+	m->can_place = m->map_ok && m->search_top_known;
+	if (!m->map_ok)
+		m->unknowns |= HR_UNKNOWN_MAP;
+	if (!m->search_top_known)
+		m->unknowns |= HR_UNKNOWN_PHYS_BITS;
+	if (!m->arch_supported)
+		m->unknowns |= HR_UNKNOWN_ARCH;
+	if (m->unknowns)
 		m->inconclusive = true;
 }

@@ -36,6 +36,16 @@ const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_
 	return hr_format_size(hr_range_size(r), bytes, buf, len);
 }
 
+enum hr_tristate hr_guest(const struct hr_facts *facts)
+{
+	/* arm64's /proc/cpuinfo has no hypervisor flag: it cannot say either way. */
+	if (facts->have_cpuid)
+		return facts->cpuid.hypervisor ? HR_YES : HR_NO;
+	if (facts->have_cpuinfo && !facts->cpuinfo.arm64)
+		return facts->cpuinfo.hypervisor ? HR_YES : HR_NO;
+	return HR_UNKNOWN;
+}
+
 const char *hr_hypervisor_name(const struct hr_facts *facts)
 {
 	static const struct {
@@ -52,8 +62,5 @@ const char *hr_hypervisor_name(const struct hr_facts *facts)
 				return known[i].name;
 		return facts->cpuid.hypervisor_vendor;
 	}
-	if ((facts->have_cpuinfo && facts->cpuinfo.hypervisor) ||
-	    (facts->have_cpuid && facts->cpuid.hypervisor))
-		return "unknown";
 	return NULL;
 }

@@ -37,6 +37,12 @@ static bool append(json_t *array, json_t *item)
 	return array && json_array_append_new(array, item) == 0;
 }
 
+/* A limit that may be unknown: null then, never 0x0. */
+static json_t *fact_addr(const struct hr_fact_addr *fact)
+{
+	return fact->source == HR_SRC_UNKNOWN ? json_null() : addr(fact->value);
+}
+
 static json_t *tristate(enum hr_tristate t)
 {
 	return t == HR_UNKNOWN ? json_null() : json_boolean(t == HR_YES);
@@ -55,7 +61,7 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 	char version[32];
 
 	hr_kver_format(m->version, version, sizeof(version));
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "arch", m->arch ? m->arch : "unknown",
 			 "kernel_release", f->release[0] ? text(f->release) : json_null(),
 			 "kernel_version", m->version_source != HR_SRC_UNKNOWN
@@ -64,6 +70,7 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 			 ? json_integer(m->phys_bits.value) : json_null(),
 			 "paging_levels", m->paging_levels.source != HR_SRC_UNKNOWN
 			 ? json_integer(m->paging_levels.value) : json_null(),
+			 "guest", tristate(hr_guest(f)),
 			 "hypervisor", hv ? text(hv) : json_null(),
 			 "sources", json_pack("{s:s, s:s, s:s}", "phys_bits", m->phys_bits.basis,
 					      "paging_levels", m->paging_levels.basis,
@@ -72,20 +79,21 @@ static json_t *machine(const struct hr_facts *f, const struct hr_model *m)
 
 static json_t *kernel(const struct hr_model *m)
 {
-	return json_pack("{s:o, s:b, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:b, s:s, s:s}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:o, s:s, s:s}",
 			 "device_private", tristate(m->device_private),
-			 "new_scheme", m->new_scheme,
-			 "iomem_end", addr(m->iomem_end.value),
-			 "direct_map_end", addr(m->direct_map_end.value),
+			 "new_scheme", tristate(m->new_scheme),
+			 "iomem_end", fact_addr(&m->iomem_end),
+			 "direct_map_end", fact_addr(&m->direct_map_end),
 			 "direct_map_end_source", hr_source_name(m->direct_map_end.source),
 			 "direct_map_end_basis", m->direct_map_end.basis,
-			 "search_top", addr(m->search_top),
+			 "search_top", m->search_top_known ? addr(m->search_top) : json_null(),
 			 "section_size", size(m->section_size),
 			 "search_step", m->step_by_section ? "section" : "size",
 			 "search_step_basis", m->step_basis,
 			 "direct_map_clamp", m->has_clamp,
 			 "direct_map_clamp_basis", m->clamp_basis,
-			 "kaslr", m->kaslr.value != 0,
+			 "kaslr", m->kaslr.source == HR_SRC_UNKNOWN ? json_null()
+			 : json_boolean(m->kaslr.value != 0),
 			 "kaslr_basis", m->kaslr.basis,
 			 "max_pfn_basis", m->max_pfn_basis);
 }
@@ -142,6 +150,128 @@ static json_t *top_level_map(const struct hr_facts *f)
 	return map;
 }
 
+/* PCI ids as lspci -n writes them, with 0x: "0x10de", class "0x030200". */
+static json_t *hex_id(unsigned id, int digits)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%0*x", digits, id);
+	return json_string(buf);
+}
+
+static json_t *gpu_bars(const struct hr_gpu *g)
+{
+	json_t *bars = json_array();
+
+	for (unsigned i = 0; i < HR_PCI_BARS; i++) {
+		const struct hr_pci_bar *b = &g->bars[i];
+
+		if (b->size)
+			json_array_append_new(bars, json_pack("{s:i, s:o, s:o, s:b, s:b, s:b}",
+							      "index", (int)b->index,
+							      "start", addr(b->start),
+							      "size", size(b->size),
+							      "prefetchable", b->prefetchable,
+							      "is_64bit", b->is_64bit, "io", b->io));
+	}
+	return bars;
+}
+
+static json_t *gpu_rebar(const struct hr_gpu *g)
+{
+	json_t *supported = json_array();
+
+	if (!g->have_config)
+		return json_null();
+	if (!g->rebar.present)
+		return json_false();
+	for (unsigned n = 0; n < 64; n++)
+		if (g->rebar.supported >> n & 1)
+			json_array_append_new(supported, size((1ull << 20) << n));
+	return json_pack("{s:i, s:o, s:o}", "bar", (int)g->rebar.bar, "current",
+			 size(g->rebar.current), "supported", supported);
+}
+
+/* One GPU as the inventory read it; the driver profile adds its carves here. */
+static json_t *gpu(const struct hr_gpu *g)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:s, s:o}, s:o, s:o, s:o, "
+			 "s:o}",
+			 "bdf", g->bdf,
+			 "vendor", hex_id(g->vendor, 4),
+			 "device", hex_id(g->device, 4),
+			 "subsystem_vendor", hex_id(g->subsys_vendor, 4),
+			 "subsystem_device", hex_id(g->subsys_device, 4),
+			 "class", hex_id(g->class_code, 6),
+			 "name", g->name[0] ? text(g->name) : json_null(),
+			 "driver", g->driver[0] ? text(g->driver) : json_null(),
+			 "vram",
+			 "bytes", g->vram ? size(g->vram) : json_null(),
+			 "source", hr_vram_source_name(g->vram_source),
+			 "basis", text(g->vram_basis),
+			 "numa_node", g->numa_node >= 0 ? json_integer(g->numa_node) : json_null(),
+			 "bars", gpu_bars(g),
+			 "rebar", gpu_rebar(g),
+			 "missing", g->missing[0] ? text(g->missing) : json_null());
+}
+
+/* Null when the inputs hold no PCI devices at all (a capture without them). */
+static json_t *gpus(const struct hr_facts *f)
+{
+	json_t *list;
+
+	if (f->gpus_status)
+		return json_null();
+	list = json_array();
+	for (size_t i = 0; i < f->gpus.count; i++)
+		if (!append(list, gpu(&f->gpus.items[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
+/* The answer in short: who gets a range, what blocks the rest, the best fix. */
+static json_t *verdict(const struct hr_verdict *v)
+{
+	const struct hr_fix *fix = hr_verdict_best_fix(v);
+	json_t *subjects = json_array();
+
+	for (size_t i = 0; i < v->n_subjects; i++) {
+		const struct hr_subject *s = &v->subjects[i];
+
+		if (!append(subjects, json_pack("{s:s, s:o, s:s, s:o}", "kind", s->kind, "label",
+						text(s->label), "outcome", hr_outcome_name(s->outcome),
+						"blocker", s->blocker ? json_string(s->blocker)
+						: json_null()))) {
+			json_decref(subjects);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+			 "possible", tristate(v->possible),
+			 "possible_blocker", v->possible_code ? json_string(v->possible_code) : json_null(),
+			 "possible_basis", text(v->possible_why),
+			 "subjects", subjects,
+			 "fix", fix ? json_pack("{s:s, s:o, s:I}", "code", fix->code, "change",
+						 text(fix->change), "fixes", (json_int_t)fix->fixes)
+			 : json_null());
+}
+
+static json_t *inconclusive_because(const struct hr_audit *a)
+{
+	const char *codes[32];
+	size_t n = hr_audit_inconclusive_codes(a, codes, 32);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (!append(list, json_string(codes[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
 	json_t *requests = json_array(), *findings = json_array(), *existing = json_array();
@@ -162,10 +292,12 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 		json_decref(existing);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
 			 "schema", HR_REPORT_SCHEMA,
+			 "verdict", verdict(&a->verdict),
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
+			 "gpus", gpus(f),
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free.total ? range(a->free.largest)
 							 : json_null(), "total", size(a->free.total))
@@ -174,5 +306,6 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 "existing_device_private", existing,
 			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
 			 "findings", findings,
-			 "inconclusive", a->inconclusive);
+			 "inconclusive", a->inconclusive,
+			 "inconclusive_because", inconclusive_because(a));
 }
