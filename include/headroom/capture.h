@@ -21,14 +21,17 @@ struct hr_capture_summary {
 	size_t unreadable;	/* inputs the manifest lists as not captured */
 };
 
-/* Capture the live machine into a gzip-compressed tar at path ("-": stdout). Fails only when the
- * bundle cannot be written; inputs that cannot be read go to the manifest. */
-enum hr_status hr_capture_write(const char *path, const char *tool_version, time_t now,
-				struct hr_capture_summary *summary, struct hr_error *err);
+/* Capture the machine at root_dir ("/": the live one; a directory: a captured root, which it
+ * turns into a bundle) into a gzip-compressed tar at path ("-": stdout). Fails only when the root
+ * is not a directory or the bundle cannot be written; inputs that cannot be read go to the
+ * manifest. */
+enum hr_status hr_capture_write(const char *root_dir, const char *path, const char *tool_version,
+				time_t now, struct hr_capture_summary *summary, struct hr_error *err);
 
 /* Unpack the bundle at path into a new private directory under $TMPDIR (or /tmp), whose path goes
- * to dir. Only regular files and directories at relative paths without ".." are unpacked; any
- * other entry is skipped with a diagnostic naming it. On failure nothing is left behind. */
+ * to dir. Only regular files, directories and GPUs' driver links (.../driver), at relative paths
+ * without "..", are unpacked; any other entry is skipped with a diagnostic naming it. On failure
+ * nothing is left behind. */
 enum hr_status hr_capture_unpack(const char *path, char *dir, size_t dir_len,
 				 struct hr_diags *diags, struct hr_error *err);
 

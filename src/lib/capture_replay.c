@@ -24,8 +24,12 @@ static const char *refused(struct archive_entry *e)
 	for (const char *p = name; (p = strstr(p, "..")) != NULL; p += 2)
 		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
 			return "a path through \"..\"";
+	/* A GPU's driver link: headroom reads the last part of its target, never through it. */
+	if (type == AE_IFLNK && (strcmp(name, "driver") == 0 ||
+				 (strlen(name) > 7 && strcmp(name + strlen(name) - 7, "/driver") == 0)))
+		return NULL;
 	if (type != AE_IFREG && type != AE_IFDIR)
-		return "neither a regular file nor a directory";
+		return "neither a regular file, a directory nor a GPU's driver link";
 	if (archive_entry_hardlink(e))
 		return "a hard link";
 	return NULL;
@@ -62,7 +66,8 @@ static enum hr_status unpack(struct archive *in, struct archive *out, const char
 		}
 		archive_entry_set_pathname(e, full);
 		/* Readable and removable by whoever unpacks it, whatever the bundle says. */
-		archive_entry_set_perm(e, archive_entry_filetype(e) == AE_IFDIR ? 0700 : 0600);
+		if (archive_entry_filetype(e) != AE_IFLNK)
+			archive_entry_set_perm(e, archive_entry_filetype(e) == AE_IFDIR ? 0700 : 0600);
 		if (archive_write_header(out, e) != ARCHIVE_OK)
 			return hr_fail(err, HR_E_IO, path, 0, "cannot unpack \"%s\": %s",
 				       archive_entry_pathname(e), archive_error_string(out));
