@@ -13,6 +13,7 @@
 
 #define GUEST_ROOT FIXTURE("../cases/gpu-q35-bochs-qxl-virtio/root")
 #define FIJI_ROOT FIXTURE("pci/amd-fiji-rebar/root")
+#define H100_ROOT FIXTURE("pci/nvidia-h100-sysfs/root")
 #define QXL "/sys/bus/pci/devices/0000:01:00.0"
 
 static char scratch[] = "/tmp/headroom-test-pci-XXXXXX";
@@ -146,6 +147,36 @@ static void test_rebar(void)
 	hr_diags_free(&diags);
 }
 
+/* A real H100's first 96 bytes of config space and its NVIDIA information file, as published:
+ * ids and class from the config space, capabilities and BARs unknown and said so, VRAM from the
+ * table (the information file holds no memory size). */
+static void test_h100_page(void)
+{
+	struct hr_diags diags = {0};
+	struct hr_gpus gpus;
+	const struct hr_gpu *g;
+
+	CHECK(read_root(H100_ROOT, &gpus, &diags));
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count != 1)
+		return;
+	g = &gpus.items[0];
+	CHECK(strcmp(g->bdf, "0000:62:00.0") == 0);
+	CHECK_U64(g->vendor, 0x10de);
+	CHECK_U64(g->device, 0x2330);
+	CHECK_U64(g->subsys_device, 0x16c1);
+	CHECK_U64(g->class_code, 0x030200);
+	CHECK(!g->have_config && g->driver[0] == '\0');
+	CHECK_STR_CONTAINS(g->missing, "config (96 bytes");
+	CHECK_STR_CONTAINS(g->missing, "resource");
+	CHECK(has_diag(&diags, "0000:62:00.0/config", "96 bytes, not 64, 256 or 4096"));
+	CHECK(g->vram_source == HR_VRAM_TABLE);
+	CHECK_U64(g->vram, 80ull << 30);
+	CHECK_STR_CONTAINS(g->vram_basis, "H100 SXM5 80GB");
+	hr_gpus_free(&gpus);
+	hr_diags_free(&diags);
+}
+
 /* The guest's qxl relabelled as an H100 SXM5 (10de:2330), then given VRAM sources one by one. */
 static void test_vram_precedence(void)
 {
@@ -267,6 +298,7 @@ int main(void)
 	}
 	test_guest_inventory();
 	test_rebar();
+	test_h100_page();
 	test_vram_precedence();
 	test_bad_input();
 	test_no_pci();
