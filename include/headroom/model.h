@@ -9,6 +9,7 @@
 #include "headroom/cpu.h"
 #include "headroom/error.h"
 #include "headroom/fdt.h"
+#include "headroom/firmware.h"
 #include "headroom/firmware_map.h"
 #include "headroom/gpu.h"
 #include "headroom/iomem.h"
@@ -33,6 +34,8 @@ struct hr_facts {
 	struct hr_memmap memmap, e820;
 	enum hr_status dt_status;	/* HR_E_NOENT: no device tree (x86, ACPI-only arm64) */
 	struct hr_dt dt;
+	enum hr_status acpi_status;	/* HR_E_NOENT: no ACPI tables (a device-tree machine) */
+	struct hr_firmware firmware;	/* what ACPI (or a device tree) declared */
 	bool have_cpuinfo, have_cpuid;
 	struct hr_cpuinfo cpuinfo;
 	struct hr_cpuid cpuid;
@@ -55,6 +58,9 @@ struct hr_facts {
 void hr_facts_gather(const char *root_dir, struct hr_facts *facts);
 void hr_facts_free(struct hr_facts *facts);
 
+/* Take the ACPI tables from acpidump's text in the file at path (not under the root) instead. */
+void hr_facts_use_acpidump(struct hr_facts *facts, const char *path);
+
 struct hr_overrides {
 	int phys_bits;			/* -1: none */
 	bool have_direct_map_end;
@@ -63,9 +69,17 @@ struct hr_overrides {
 	struct hr_kver version;
 	int la57, kaslr;		/* -1: none, else 0/1 */
 	int device_private;		/* -1: none, else 0/1: CONFIG_ZONE_DEVICE and DEVICE_PRIVATE */
+	/* What-ifs that edit the machine itself: the modelled map and GPUs that are not there. */
+	uint64_t ram;			/* 0: none; --ram: the guest's RAM size */
+	bool have_hole64;
+	uint64_t hole64_start, hole64_size;	/* --hole64: the 64-bit PCI window moved or resized */
+	int scheme;			/* -1: none (legacy), 0 legacy, 1 new: the scheme verdicts follow */
+	const struct hr_gpu *add_gpus;	/* --add-gpu, after the machine's own */
+	size_t n_add_gpus;
 };
 
-#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1}
+#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1, \
+			   .scheme = -1}
 
 struct hr_fact_int {
 	int value;
@@ -76,7 +90,7 @@ struct hr_fact_int {
 struct hr_fact_addr {
 	uint64_t value;
 	enum hr_source source;
-	char basis[256];
+	char basis[512];
 };
 
 /* Why a model is inconclusive: each bit is reported as a finding that says how to supply the fact. */
@@ -105,8 +119,10 @@ struct hr_model {
 	enum hr_tristate new_scheme;	/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
-	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
+	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS, 48 on LPA2 kernels without LPA2 */
 	unsigned va_bits;		/* arm64: CONFIG_ARM64_VA_BITS */
+	struct hr_fact_int vabits_actual;	/* arm64: the virtual width the kernel runs with */
+	struct hr_fact_addr dram_start;	/* arm64: memblock_start_of_DRAM(), no-map memory included */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
 	uint64_t page_size;
 	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */

@@ -36,9 +36,25 @@ int hr_column_find(const char *name);
 /* The report as a JSON object (new reference), NULL on allocation failure. */
 json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audit);
 
+/* The firmware's declarations (tables, host bridges and windows, hotplug and CXL ranges). */
+json_t *hr_report_firmware_json(const struct hr_firmware *fw);
+
+/* The same for people: a "Firmware" section of its own, printed after the address map. */
+void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes);
+
 /* Write the human report; false when the stream failed. */
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);
+
+/* The GPU section (verdicts, losses, verified fixes, details); nothing when there are no GPUs. */
+void hr_report_text_gpus(FILE *out, const struct hr_audit *audit,
+			 const struct hr_report_options *opts);
+
+/* text after prefix, broken at spaces to fit 100 columns, continuation lines indented by hang. */
+void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text);
+
+/* The verified fixes alone. */
+void hr_report_text_advice(FILE *out, const struct hr_audit *audit);
 
 /* One line of JSON Lines for fleets: the report, compact, led by the host, when it was made
  * (generated_at, RFC 3339 UTC), which headroom made it and from what input (live or captured). */
@@ -48,10 +64,10 @@ bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *fac
 /* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
 bool hr_report_prometheus(FILE *out, const json_t *report);
 
-/* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
+/* "1 GiB", "1.50 TiB", "4 KiB"; with bytes the exact count, "1073741824 B". */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 
-/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
+/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" ("18446744073709551616 B"). */
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
 
 /* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */

@@ -9,6 +9,7 @@
 #include "headroom/audit.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
+#include "headroom/what_if_map.h"
 
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
@@ -36,11 +37,15 @@ const char *hr_severity_name(enum hr_severity s)
 
 const char *hr_hazard_name(enum hr_hazard h)
 {
-	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : "max-pfn-bump";
+	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : h == HR_HAZARD_MAX_PFN_BUMP
+	       ? "max-pfn-bump" : "hotplug-range";
 }
 
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 {
+	if (h == HR_HAZARD_HOTPLUG_RANGE)
+		return "the firmware keeps this range for memory hotplug or CXL (SRAT hot-pluggable, "
+		       "CEDT window): a later hot-add there finds the space taken";
 	if (h == HR_HAZARD_MAX_PFN_BUMP)
 		return "max_pfn rises to the carve's end, so devices with a narrower DMA mask bounce "
 		       "through swiotlb (fixed by 7170130e4c72)";
@@ -74,6 +79,12 @@ static struct hr_finding *add_finding(struct hr_audit *a, const char *code, enum
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	return f;
+}
+
+bool hr_audit_add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			  const char *message)
+{
+	return add_finding(a, code, sev, "%s", message) != NULL;
 }
 
 /* Mark a finding as one that leaves the answer inconclusive. */
@@ -188,10 +199,14 @@ static int phys_bits_needed(const struct hr_model *m, const struct hr_space *spa
 	return 0;
 }
 
-static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
+static unsigned hazards_of(const struct hr_model *m, const struct hr_firmware *fw,
+			   struct hr_range placed)
 {
+	struct hr_range hit;
 	unsigned h = 0;
 
+	if (hr_firmware_reserved_overlap(fw, placed, &hit))
+		h |= HR_HAZARD_HOTPLUG_RANGE;
 	if (m->map_end_bug && placed.end > m->mapped_end)
 		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
 	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
@@ -199,69 +214,75 @@ static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
 	return h;
 }
 
-static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *facts,
-				     const uint64_t *sizes, size_t n)
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+			       struct hr_request_result *r)
+{
+	const struct hr_model *m = c->model;
+	uint64_t pages = (size + m->page_size - 1) / m->page_size,
+		 offset_space = 1ull << m->max_physmem_bits;
+
+	memset(r, 0, sizeof(*r));
+	r->size = size;
+	if (!hr_align_up(size, m->section_size, &r->aligned_size))
+		r->aligned_size = 0;
+	r->placed = m->can_place && r->aligned_size != c->unplaceable &&
+		    hr_carve(&c->space, &c->rule, size, &r->placement);
+	if (r->placed) {
+		r->hazards = hazards_of(m, c->firmware, r->placement);
+		if (hr_space_add(&c->space, r->placement))
+			return HR_E_NOMEM;
+	} else {
+		c->unplaceable = r->aligned_size;
+	}
+	if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		r->legacy = HR_UNSUPPORTED;
+	else if (!m->can_place)
+		r->legacy = HR_VERDICT_UNKNOWN;
+	else if (!r->placed)
+		r->legacy = HR_NO_SPACE;
+	else
+		r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
+	if (m->can_place && !r->placed && explain && m->phys_bits.source != HR_SRC_UNKNOWN)
+		r->phys_bits_needed = phys_bits_needed(m, &c->space, size);
+
+	/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
+	 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
+	r->ram_cost = pages * STRUCT_PAGE_SIZE;
+	if (m->device_private == HR_NO)
+		r->new_scheme = HR_NEW_UNSUPPORTED;
+	else if (r->ram_cost > KVMALLOC_MAX)
+		r->new_scheme = HR_NEW_TOO_LARGE;
+	else if (pages * m->page_size > offset_space - c->offset_used)
+		r->new_scheme = HR_NEW_NO_SPACE;
+	else
+		c->offset_used += pages * m->page_size;
+	return HR_OK;
+}
+
+bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r)
+{
+	return a->scheme_new ? r->new_scheme != HR_NEW_FITS : r->legacy != HR_FITS;
+}
+
+/* The GPUs first, in probe order, then the requests: each carve stays for the next. */
+static enum hr_status judge_carves(struct hr_audit *a, const struct hr_facts *facts,
+				   const struct hr_overrides *ov, const uint64_t *sizes, size_t n)
 {
 	const struct hr_model *m = &a->model;
-	struct hr_carve_rule rule = carve_rule(m, m->search_top);
-	uint64_t offset_used = 0, offset_space = 1ull << m->max_physmem_bits;
-	struct hr_space space;
+	struct hr_carver c = {.model = m, .firmware = &facts->firmware,
+			       .rule = carve_rule(m, m->search_top)};
+	enum hr_status st;
 
 	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
-	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
+	if (!a->requests || hr_space_what_if(&facts->iomem, ov, &c.space))
 		return HR_E_NOMEM;
-	if (m->can_place && hr_free_space(&space, m->search_top, m->section_size, &a->free)) {
-		hr_space_free(&space);
-		return HR_E_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct hr_request_result *r = &a->requests[i];
-		uint64_t pages = (sizes[i] + m->page_size - 1) / m->page_size;
-
-		r->size = sizes[i];
-		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
-			r->aligned_size = 0;
-		r->placed = m->can_place && hr_carve(&space, &rule, sizes[i], &r->placement);
-		if (r->placed) {
-			r->hazards = hazards_of(m, r->placement);
-			if (hr_space_add(&space, r->placement)) {
-				hr_space_free(&space);
-				return HR_E_NOMEM;
-			}
-		}
-		if (m->zone_device == HR_NO || m->device_private == HR_NO)
-			r->legacy = HR_UNSUPPORTED;
-		else if (!m->can_place)
-			r->legacy = HR_VERDICT_UNKNOWN;
-		else if (!r->placed)
-			r->legacy = HR_NO_SPACE;
-		else
-			r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
-		if (m->can_place && !r->placed) {
-			struct hr_carve_rule by_section = rule;
-			struct hr_range unused;
-
-			if (m->phys_bits.source != HR_SRC_UNKNOWN)
-				r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
-			by_section.step_by_align = true;
-			r->fits_stepping_by_section = !rule.step_by_align &&
-						      hr_carve(&space, &by_section, sizes[i], &unused);
-		}
-
-		/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
-		 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
-		r->ram_cost = pages * STRUCT_PAGE_SIZE;
-		if (m->device_private == HR_NO)
-			r->new_scheme = HR_NEW_UNSUPPORTED;
-		else if (r->ram_cost > KVMALLOC_MAX)
-			r->new_scheme = HR_NEW_TOO_LARGE;
-		else if (pages * m->page_size > offset_space - offset_used)
-			r->new_scheme = HR_NEW_NO_SPACE;
-		else
-			offset_used += pages * m->page_size;
-	}
-	hr_space_free(&space);
-	return HR_OK;
+	st = m->can_place ? hr_free_space(&c.space, m->search_top, m->section_size, &a->free) : HR_OK;
+	if (!st)
+		st = hr_audit_gpus(a, facts, ov, &c);
+	for (size_t i = 0; i < n && !st; i++)
+		st = hr_carver_judge(&c, sizes[i], true, &a->requests[i]);
+	hr_space_free(&c.space);
+	return st;
 }
 
 /* What the kernel is, and what about it could not be read, each with how to supply it. */
@@ -349,104 +370,11 @@ static void explain_unknowns(struct hr_audit *a)
 				  true);
 	if (m->unknowns & HR_UNKNOWN_DIRECT_MAP_END)
 		mark_inconclusive(add_finding(a, "direct-map-end-unknown", HR_WARNING,
-					      "on arm64 from 6.12 the search stops at the end of the linear "
-					      "map, which %s can move and no input shows: %#llx is assumed, "
-					      "the start of RAM + 2^%u - 1; give --direct-map-end ADDR with "
-					      "the kernel's value, which headroom validate reads on the live "
-					      "machine", m->kaslr.value && m->va_bits > 48
-					      ? "KASLR or a CPU with 52-bit virtual addresses"
-					      : m->kaslr.value ? "KASLR" : "a CPU with 52-bit virtual addresses",
+					      "on arm64 the search stops at %#llx as modelled, which no input "
+					      "confirms: %s. Give --direct-map-end ADDR with the kernel's "
+					      "value, which headroom validate reads on the live machine",
 					      (unsigned long long)m->direct_map_end.value,
-					      (m->va_bits > 48 ? 48 : m->va_bits) - 1), true);
-}
-
-/* What the new scheme would need for the requests the legacy carve cannot place. */
-static void advise_new_scheme(struct hr_audit *a, bool unplaceable)
-{
-	const struct hr_model *m = &a->model;
-	uint64_t ram = 0;
-	size_t failed = 0, too_large = 0;
-	char sz[32];
-
-	for (size_t i = 0; i < a->n_requests; i++) {
-		if (a->requests[i].placed)
-			continue;
-		failed++;
-		ram += a->requests[i].ram_cost;
-		too_large += a->requests[i].new_scheme == HR_NEW_TOO_LARGE;
-	}
-	if (!failed)
-		return;
-	add_finding(a, "advice-new-scheme", HR_INFO,
-		    "%zu request%s no physical address space%s; the new scheme, "
-		    "memremap_device_private_pagemap(), needs none but %s of RAM for their struct "
-		    "pages, CONFIG_DEVICE_PRIVATE=y (this kernel: %s), a kernel with the series (this "
-		    "kernel: %s), and each pagemap below 128 GiB%s", failed, failed == 1 ? " gets" : "s get",
-		    unplaceable ? ", some at any phys-bits" : "",
-		    hr_format_size(ram, false, sz, sizeof(sz)),
-		    m->device_private == HR_YES ? "on" : m->device_private == HR_NO ? "off" : "unknown",
-		    m->new_scheme == HR_YES ? "present" : m->new_scheme == HR_NO ? "absent" : "unknown",
-		    too_large ? ": split the larger ones" : "");
-	hr_verdict_add_fix(&a->verdict, "advice-new-scheme", failed - too_large,
-			   "a kernel with the series' memremap_device_private_pagemap() and "
-			   "CONFIG_DEVICE_PRIVATE=y: no physical address space, %s of RAM for struct pages",
-			   hr_format_size(ram, false, sz, sizeof(sz)));
-}
-
-/* Advice for failed requests: which VM or firmware setting would make room. */
-static void advise(struct hr_audit *a, const struct hr_facts *facts)
-{
-	const struct hr_model *m = &a->model;
-	int worst_bits = 0;
-	bool unplaceable = false;
-	size_t wider_helps = 0, newer_step_helps = 0;
-
-	for (size_t i = 0; i < a->n_requests; i++) {
-		const struct hr_request_result *r = &a->requests[i];
-
-		if (r->placed)
-			continue;
-		newer_step_helps += r->fits_stepping_by_section;
-		wider_helps += r->phys_bits_needed > 0;
-		if (!r->phys_bits_needed && m->phys_bits.source != HR_SRC_UNKNOWN)
-			unplaceable = true;
-		else if (r->phys_bits_needed > worst_bits)
-			worst_bits = r->phys_bits_needed;
-	}
-	if (worst_bits) {
-		add_finding(a, "advice-phys-bits", HR_INFO,
-			    "with the same layout, phys-bits %d would place every request: in QEMU add "
-			    "phys-bits=%d to -cpu, or host-phys-bits=on; in libvirt <maxphysaddr "
-			    "mode='emulate' bits='%d'/>; elsewhere the guest's physical address width",
-			    worst_bits, worst_bits, worst_bits);
-		hr_verdict_add_fix(&a->verdict, "advice-phys-bits", wider_helps,
-				   "phys-bits %d: in QEMU add phys-bits=%d to -cpu, or host-phys-bits=on",
-				   worst_bits, worst_bits);
-	}
-	if (newer_step_helps) {
-		add_finding(a, "advice-kernel", HR_INFO,
-			    "a kernel that steps by the section, 659aa050a538 in 6.7 and 6.6.11, would "
-			    "place requests that this one cannot: it tries every 128 MiB slot, not only "
-			    "multiples of the request size");
-		hr_verdict_add_fix(&a->verdict, "advice-kernel", newer_step_helps,
-				   "a kernel that steps by the section: 6.7 or later, or 6.6.11 or later");
-	}
-	advise_new_scheme(a, unplaceable);
-	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
-		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
-		uint64_t size = hr_range_size((struct hr_range){e->start, e->end}),
-			 searched = hr_range_size((struct hr_range){0, m->search_top});
-
-		/* A 64-bit PCI window holding most of the space is the usual culprit. */
-		if (e->depth == 0 && strncmp(e->name, "PCI Bus", 7) == 0 && e->start <= m->search_top &&
-		    size > searched / 4)
-			add_finding(a, "advice-pci-window", HR_INFO,
-				    "%s %#llx-%#llx takes %llu GiB of the %llu GiB searched: a smaller "
-				    "64-bit PCI window (QEMU: -global q35-pcihost.pci-hole64-size=..., "
-				    "OVMF: opt/ovmf/X-PciMmio64Mb) leaves room",
-				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
-				    (unsigned long long)(size >> 30), (unsigned long long)(searched >> 30));
-	}
+					      m->direct_map_end.basis), true);
 }
 
 /* "6.11, or 6.1.110, 6.6.51 and 6.10.10 on their branches" */
@@ -516,7 +444,9 @@ static void add_request_subject(struct hr_audit *a, const struct hr_request_resu
 		snprintf(s.why, sizeof(s.why), "%s",
 			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
 			 ? "placed past the direct map, a hazard on this kernel"
-			 : "placed above RAM, which raises max_pfn on this kernel");
+			 : r->hazards & HR_HAZARD_MAX_PFN_BUMP
+			 ? "placed above RAM, which raises max_pfn on this kernel"
+			 : "placed in a range the firmware keeps for memory hotplug or CXL");
 		break;
 	case HR_VERDICT_UNKNOWN:
 		s.outcome = HR_OUTCOME_UNKNOWN;
@@ -594,6 +524,7 @@ static void judge_verdict(struct hr_audit *a, const struct hr_facts *facts)
 		config_alone += r->legacy == HR_UNSUPPORTED && (!m->can_place ||
 							       (r->placed && !r->hazards));
 	}
+	hr_audit_gpu_subjects(a);
 	/* Fixes the advice does not give, ahead of it: they are needed whatever else changes. */
 	if (m->zone_device == HR_NO || m->device_private == HR_NO)
 		hr_verdict_add_fix(&a->verdict, "device-private-off", config_alone,
@@ -627,8 +558,8 @@ enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
 	return HR_OK;
 }
 
-enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
-			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
+			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
 {
 	enum hr_status st;
 
@@ -640,18 +571,20 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 			return HR_E_RANGE;
 	report_input_problems(facts, a);
 	hr_model_build(facts, ov, &a->model);
+	a->scheme_new = ov->scheme == 1;
 	report_memmap_mismatches(facts, a);
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
-	st = judge_requests(a, facts, sizes, n_sizes);
+	st = judge_carves(a, facts, ov, sizes, n_sizes);
 	a->n_requests = n_sizes;
 	if (!st) {
 		explain_unknowns(a);
 		judge_verdict(a, facts);
+		st = hr_merged_map_build(facts, &a->merged);
 	}
-	if (!st && a->model.can_place)
-		advise(a, facts);
+	if (!st)
+		hr_merged_map_check(facts, &a->model, a);
 	if (st || a->nomem || a->verdict.nomem) {
 		hr_audit_free(a);
 		return HR_E_NOMEM;
@@ -660,13 +593,30 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 	return HR_OK;
 }
 
+enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+{
+	enum hr_status st = hr_audit_judge(facts, ov, sizes, n_sizes, a);
+
+	if (!st && a->model.can_place)
+		st = hr_audit_advise(a, facts, ov, sizes, n_sizes);
+	if (!st && (a->nomem || a->verdict.nomem))
+		st = HR_E_NOMEM;
+	if (st)
+		hr_audit_free(a);
+	return st;
+}
+
 void hr_audit_free(struct hr_audit *a)
 {
 	free(a->requests);
+	free(a->gpus);
+	free(a->advice);
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
 	hr_verdict_free(&a->verdict);
+	hr_merged_map_free(&a->merged);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -679,10 +629,12 @@ int hr_audit_exit_code(const struct hr_audit *a)
 		return 1;
 	if (a->inconclusive)
 		return 2;
-	if (!a->n_requests)
+	for (size_t i = 0; i < a->n_gpus; i++)
+		fails |= a->gpus[i].fails;
+	if (!a->n_requests && !fails)
 		return a->verdict.possible == HR_YES ? 0 : a->verdict.possible == HR_NO ? 1 : 2;
 	for (size_t i = 0; i < a->n_requests; i++)
-		fails |= a->requests[i].legacy != HR_FITS;
+		fails |= hr_audit_carve_fails(a, &a->requests[i]);
 	return fails ? 1 : 0;
 }
 

@@ -148,6 +148,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
+	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
@@ -174,6 +175,7 @@ void hr_facts_free(struct hr_facts *f)
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
 	hr_dt_free(&f->dt);
+	hr_firmware_free(&f->firmware);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);

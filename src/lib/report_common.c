@@ -10,7 +10,7 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 	unsigned u = 0;
 
 	if (bytes) {
-		snprintf(buf, len, "%llu", (unsigned long long)size);
+		snprintf(buf, len, "%llu B", (unsigned long long)size);
 		return buf;
 	}
 	while (u + 1 < sizeof(units) / sizeof(units[0]) && size >> (10 * (u + 1)))
@@ -30,7 +30,7 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len)
 {
 	if (hr_range_is_everything(r)) {
-		snprintf(buf, len, "%s", bytes ? "18446744073709551616" : "16 EiB");
+		snprintf(buf, len, "%s", bytes ? "18446744073709551616 B" : "16 EiB");
 		return buf;
 	}
 	return hr_format_size(hr_range_size(r), bytes, buf, len);

@@ -98,28 +98,35 @@ static json_t *kernel(const struct hr_model *m)
 			 "max_pfn_basis", m->max_pfn_basis);
 }
 
-static json_t *request(const struct hr_request_result *r)
+/* A carve's legacy verdict and placement, as in requests[] and gpus[].carves[]. */
+static json_t *legacy(const struct hr_request_result *r)
 {
 	json_t *hazards = json_array();
 
-	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
+	for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1)
 		if ((r->hazards & h) && !append(hazards, json_string(hr_hazard_name(h)))) {
 			json_decref(hazards);
 			return NULL;
 		}
-	return json_pack("{s:o, s:o, s:{s:s, s:o, s:o, s:o, s:o}, s:{s:s, s:o}}",
-			 "size", size(r->size),
-			 "aligned_size", size(r->aligned_size),
-			 "legacy",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}",
 			 "verdict", hr_legacy_verdict_name(r->legacy),
 			 "start", r->placed ? addr(r->placement.start) : json_null(),
 			 "end", r->placed ? addr(r->placement.end) : json_null(),
 			 "hazards", hazards,
 			 "phys_bits_needed", r->placed || !r->phys_bits_needed ? json_null()
-			 : json_integer(r->phys_bits_needed),
-			 "new_scheme",
-			 "verdict", hr_new_verdict_name(r->new_scheme),
+			 : json_integer(r->phys_bits_needed));
+}
+
+static json_t *new_scheme(const struct hr_request_result *r)
+{
+	return json_pack("{s:s, s:o}", "verdict", hr_new_verdict_name(r->new_scheme),
 			 "ram_cost", size(r->ram_cost));
+}
+
+static json_t *request(const struct hr_request_result *r)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "size", size(r->size), "aligned_size",
+			 size(r->aligned_size), "legacy", legacy(r), "new_scheme", new_scheme(r));
 }
 
 /* A range with a name: a map entry or an earlier carve. */
@@ -134,15 +141,22 @@ static json_t *named_range(struct hr_range r, const char *name)
 	return o;
 }
 
-static json_t *top_level_map(const struct hr_facts *f)
+/* The merged map: each range with the sources that name it. */
+static json_t *merged_map(const struct hr_merged_map *merged)
 {
 	json_t *map = json_array();
 
-	for (size_t i = 0; i < f->iomem.count; i++) {
-		const struct hr_iomem_entry *e = &f->iomem.entries[i];
+	for (size_t i = 0; i < merged->count; i++) {
+		const struct hr_merged_range *r = &merged->ranges[i];
+		json_t *o = named_range((struct hr_range){r->start, r->end}, r->name);
+		json_t *sources = json_array();
 
-		if (e->depth == 0 &&
-		    !append(map, named_range((struct hr_range){e->start, e->end}, e->name))) {
+		for (unsigned s = HR_MS_IOMEM; s <= HR_MS_LAST; s <<= 1)
+			if ((r->sources & s) && !append(sources, json_string(hr_map_source_name(s))))
+				break;
+		if (!o || !sources || json_object_set_new(o, "sources", sources) != 0 ||
+		    !append(map, o)) {
+			json_decref(o);
 			json_decref(map);
 			return NULL;
 		}
@@ -179,12 +193,13 @@ static json_t *gpu_bars(const struct hr_gpu *g)
 
 static json_t *gpu_rebar(const struct hr_gpu *g)
 {
-	json_t *supported = json_array();
+	json_t *supported;
 
 	if (!g->have_config)
 		return json_null();
 	if (!g->rebar.present)
 		return json_false();
+	supported = json_array();
 	for (unsigned n = 0; n < 64; n++)
 		if (g->rebar.supported >> n & 1)
 			json_array_append_new(supported, size((1ull << 20) << n));
@@ -213,22 +228,6 @@ static json_t *gpu(const struct hr_gpu *g)
 			 "bars", gpu_bars(g),
 			 "rebar", gpu_rebar(g),
 			 "missing", g->missing[0] ? text(g->missing) : json_null());
-}
-
-/* Null when the inputs hold no PCI devices at all (a capture without them). */
-static json_t *gpus(const struct hr_facts *f)
-{
-	json_t *list;
-
-	if (f->gpus_status)
-		return json_null();
-	list = json_array();
-	for (size_t i = 0; i < f->gpus.count; i++)
-		if (!append(list, gpu(&f->gpus.items[i]))) {
-			json_decref(list);
-			return NULL;
-		}
-	return list;
 }
 
 /* The answer in short: who gets a range, what blocks the rest, the best fix. */
@@ -272,9 +271,102 @@ static json_t *inconclusive_because(const struct hr_audit *a)
 	return list;
 }
 
+/* The driver rule applied to a GPU, with what held and what was assumed. */
+static json_t *gpu_profile(const struct hr_gpu_profile *p)
+{
+	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
+			 "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
+			 "rule", p->rule, "conditions", p->conditions, "source", p->source,
+			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+}
+
+static json_t *gpu_carves(const struct hr_gpu_result *g)
+{
+	json_t *carves = json_array();
+
+	for (size_t c = 0; c < g->n_carves; c++) {
+		const struct hr_gpu_carve_result *cr = &g->carves[c];
+
+		if (!append(carves, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+					      "size", size(cr->r.size),
+					      "aligned_size", size(cr->r.aligned_size),
+					      "count", size(cr->count), "placed", size(cr->n_placed),
+					      "legacy", legacy(&cr->r),
+					      "new_scheme", new_scheme(&cr->r)))) {
+			json_decref(carves);
+			return NULL;
+		}
+	}
+	return carves;
+}
+
+/* The GPU's verdict in a word: its first failing carve's, under the scheme judged; "fits"; or
+ * "none" when its driver carves nothing. */
+static const char *gpu_verdict(const struct hr_audit *a, const struct hr_gpu_result *r)
+{
+	for (size_t c = 0; c < r->n_carves; c++)
+		if (hr_audit_carve_fails(a, &r->carves[c].r))
+			return a->scheme_new ? hr_new_verdict_name(r->carves[c].r.new_scheme)
+					     : hr_legacy_verdict_name(r->carves[c].r.legacy);
+	return r->n_carves ? "fits" : "none";
+}
+
+/* A GPU with its driver profile and the verdicts on its carves. */
+static json_t *gpu_result(const struct hr_audit *a, const struct hr_gpu_result *r)
+{
+	json_t *o = gpu(&r->gpu);
+
+	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s?}",
+						     "profile", gpu_profile(&r->profile),
+						     "carves", gpu_carves(r),
+						     "existing", r->existing ? text(r->existing)
+						     : json_null(),
+						     "verdict", gpu_verdict(a, r),
+						     "fails", r->fails,
+						     "loses", r->profile.loses[0] ? r->profile.loses
+						     : NULL)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The machine's GPUs and the what-if ones; null when the inputs hold no PCI devices at all (a
+ * capture without them) and none was added. */
+static json_t *gpus(const struct hr_facts *f, const struct hr_audit *a)
+{
+	json_t *list;
+
+	if (f->gpus_status && !a->n_gpus)
+		return json_null();
+	list = json_array();
+	for (size_t i = 0; i < a->n_gpus; i++)
+		if (!append(list, gpu_result(a, &a->gpus[i]))) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
+static json_t *advice(const struct hr_advice *adv)
+{
+	json_t *fixes = json_array();
+
+	for (size_t k = 0; k < adv->n_fixes; k++)
+		if (!append(fixes, json_string(adv->fixes[k]))) {
+			json_decref(fixes);
+			return NULL;
+		}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b}",
+			 "kind", adv->kind, "change", adv->change, "knob", adv->knob,
+			 "value", adv->value, "what_if", adv->what_if, "fixes", fixes,
+			 "fixes_all", adv->fixes_all, "verified", adv->verified);
+}
+
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
-	json_t *requests = json_array(), *findings = json_array(), *existing = json_array();
+	json_t *requests = json_array(), *findings = json_array(), *existing = json_array(),
+	       *advices = json_array();
 	bool ok = true;
 
 	/* Every part or nothing: a report must not silently lack a finding. */
@@ -286,26 +378,32 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 						"message", text(a->findings[i].message)));
 	for (size_t i = 0; i < a->n_existing && ok; i++)
 		ok = append(existing, named_range(a->existing[i].range, a->existing[i].name));
+	for (size_t i = 0; i < a->n_advice && ok; i++)
+		ok = append(advices, advice(&a->advice[i]));
 	if (!ok) {
 		json_decref(requests);
 		json_decref(findings);
 		json_decref(existing);
+		json_decref(advices);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
 			 "schema", HR_REPORT_SCHEMA,
 			 "verdict", verdict(&a->verdict),
 			 "machine", machine(f, &a->model),
 			 "kernel", kernel(&a->model),
-			 "gpus", gpus(f),
+			 "gpus", gpus(f, a),
+			 "scheme", a->scheme_new ? "new" : "legacy",
 			 "free", a->model.can_place ? json_pack("{s:o, s:o}", "largest",
 							 a->free.total ? range(a->free.largest)
 							 : json_null(), "total", size(a->free.total))
 			 : json_null(),
 			 "requests", requests,
 			 "existing_device_private", existing,
-			 "map", a->model.map_ok ? top_level_map(f) : json_array(),
+			 "map", a->model.map_ok ? merged_map(&a->merged) : json_array(),
 			 "findings", findings,
+			 "advice", advices,
 			 "inconclusive", a->inconclusive,
-			 "inconclusive_because", inconclusive_because(a));
+			 "inconclusive_because", inconclusive_because(a),
+			 "firmware", hr_report_firmware_json(&f->firmware));
 }

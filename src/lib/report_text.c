@@ -39,6 +39,11 @@ static void print_wrapped(FILE *out, const char *prefix, size_t hang, const char
 	fputc('\n', out);
 }
 
+void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text)
+{
+	print_wrapped(out, prefix, hang, text);
+}
+
 /* "  label           " followed by the wrapped text. */
 static void print_item(FILE *out, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -204,17 +209,26 @@ int hr_column_find(const char *name)
 	return -1;
 }
 
+/* A size cell; --raw --bytes wants the plain number, as lsblk -rb gives it. */
+static void size_cell(char *buf, size_t len, uint64_t size, const struct hr_report_options *o)
+{
+	if (o->raw && o->bytes)
+		snprintf(buf, len, "%llu", (unsigned long long)size);
+	else
+		hr_format_size(size, o->bytes, buf, len);
+}
+
 static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit *a,
-		 const struct hr_request_result *r, bool bytes)
+		 const struct hr_request_result *r, const struct hr_report_options *o)
 {
 	const char *none = "-";
 
 	switch (c) {
 	case HR_COL_SIZE:
-		hr_format_size(r->size, bytes, buf, len);
+		size_cell(buf, len, r->size, o);
 		return;
 	case HR_COL_ALIGNED:
-		hr_format_size(r->aligned_size, bytes, buf, len);
+		size_cell(buf, len, r->aligned_size, o);
 		return;
 	case HR_COL_LEGACY:
 		snprintf(buf, len, "%s", hr_legacy_verdict_name(r->legacy));
@@ -237,11 +251,11 @@ static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit 
 			snprintf(buf, len, "%s", none);
 		return;
 	case HR_COL_HAZARDS:
-		snprintf(buf, len, "%s%s%s", r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
-			 ? hr_hazard_name(HR_HAZARD_ABOVE_DIRECT_MAP) : "",
-			 r->hazards == (HR_HAZARD_ABOVE_DIRECT_MAP | HR_HAZARD_MAX_PFN_BUMP) ? "," : "",
-			 r->hazards & HR_HAZARD_MAX_PFN_BUMP ? hr_hazard_name(HR_HAZARD_MAX_PFN_BUMP)
-			 : r->hazards ? "" : none);
+		snprintf(buf, len, "%s", r->hazards ? "" : none);
+		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1)
+			if (r->hazards & h)
+				snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "," : "",
+					 hr_hazard_name(h));
 		return;
 	case HR_COL_PHYS_BITS:
 		if (r->phys_bits_needed)
@@ -253,7 +267,7 @@ static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit 
 		snprintf(buf, len, "%s", hr_new_verdict_name(r->new_scheme));
 		return;
 	case HR_COL_RAM_COST:
-		hr_format_size(r->ram_cost, bytes, buf, len);
+		size_cell(buf, len, r->ram_cost, o);
 		return;
 	case HR_COL_COUNT:
 		break;
@@ -304,7 +318,7 @@ static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_
 		widths[c] = o->noheadings ? 0 : strlen(columns[cols[c]].name);
 	for (size_t i = 0; i < a->n_requests; i++)
 		for (size_t c = 0; c < n; c++) {
-			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o->bytes);
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
 			if (strlen(cells[c]) > widths[c])
 				widths[c] = strlen(cells[c]);
 		}
@@ -317,7 +331,7 @@ static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_
 	}
 	for (size_t i = 0; i < a->n_requests; i++) {
 		for (size_t c = 0; c < n; c++)
-			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o->bytes);
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
 		if (!o->raw)
 			fputs("  ", out);
 		print_row(out, cols, n, cells, widths, o->raw);
@@ -326,7 +340,7 @@ static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_
 		const struct hr_request_result *r = &a->requests[i];
 		char sz[32], prefix[64];
 
-		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1) {
+		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1) {
 			if (!(r->hazards & h))
 				continue;
 			snprintf(prefix, sizeof(prefix), "  request %zu, %s: %s:", i + 1,
@@ -425,13 +439,13 @@ struct map_row {
 	const char *name;
 };
 
-/* digits: enough hex digits for the map's highest address, at least 12. */
-static void map_line(FILE *out, const struct map_row *row, int digits, bool bytes)
+/* digits: enough hex digits for the map's highest address, at least 12; width: for the sizes. */
+static void map_line(FILE *out, const struct map_row *row, int digits, int width, bool bytes)
 {
 	char sz[32];
 
-	fprintf(out, "  0x%0*llx-0x%0*llx %12s  %s\n", digits, (unsigned long long)row->start, digits,
-		(unsigned long long)row->end, hr_format_range_size((struct hr_range){row->start, row->end},
+	fprintf(out, "  0x%0*llx-0x%0*llx %*s  %s\n", digits, (unsigned long long)row->start, digits,
+		(unsigned long long)row->end, width, hr_format_range_size((struct hr_range){row->start, row->end},
 							    bytes, sz, sizeof(sz)),
 		row->name ? row->name : "free");
 }
@@ -456,7 +470,7 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	const struct hr_free *gaps = &a->free;
 	struct map_row *rows = calloc(f->iomem.count + gaps->count + 1, sizeof(*rows));
 	size_t n = 0, g = 0, hidden = 0, top_row = 0;
-	int digits = 12;
+	int digits = 12, width = 12;
 	char sz[32], sz2[32];
 
 	if (!rows)
@@ -476,6 +490,10 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 		top_row++;
 	while (n && digits < 16 && rows[n - 1].end >> (4 * digits))
 		digits++;
+	for (size_t i = 0; i < n && o->bytes; i++)
+		if ((int)strlen(hr_format_range_size((struct hr_range){rows[i].start, rows[i].end}, true,
+						     sz, sizeof(sz))) > width)
+			width = (int)strlen(sz);
 
 	fprintf(out, "\nAddress map: top level of /proc/iomem%s, free runs of whole %s sections\n",
 		o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
@@ -488,7 +506,7 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 		if (hidden)
 			fprintf(out, "  ... %zu more, -v shows them\n", hidden);
 		hidden = 0;
-		map_line(out, &rows[i], digits, o->bytes);
+		map_line(out, &rows[i], digits, width, o->bytes);
 	}
 	if (hidden)
 		fprintf(out, "  ... %zu more, -v shows them\n", hidden);
@@ -523,11 +541,15 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 		return !ferror(out);
 	}
 	print_verdict(out, a);
+	hr_report_text_gpus(out, a, opts);
 	print_requests(out, a, opts);
+	if (!a->n_gpus)
+		hr_report_text_advice(out, a);
 	print_machine(out, f, &a->model);
 	print_limits(out, &a->model, opts);
 	if (a->model.can_place)
 		print_map(out, f, a, opts);
+	hr_report_firmware_text(out, &f->firmware, opts->bytes);
 	print_findings(out, a);
 	return !ferror(out);
 }

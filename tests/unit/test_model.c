@@ -239,7 +239,7 @@ static void test_verdict_subjects_and_fix(void)
 	      strcmp(a.verdict.subjects[1].blocker, "no-space") == 0);
 	fix = hr_verdict_best_fix(&a.verdict);
 	CHECK(fix && strcmp(fix->code, "advice-phys-bits") == 0 && fix->fixes == 1);
-	CHECK(fix && strstr(fix->change, "phys-bits 37") != NULL);
+	CHECK(fix && strstr(fix->change, "phys-bits=37") != NULL);
 	CHECK(hr_audit_exit_code(&a) == 1 && !a.inconclusive);
 	hr_audit_free(&a);
 	hr_facts_free(&f);
