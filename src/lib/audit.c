@@ -444,7 +444,9 @@ static void add_request_subject(struct hr_audit *a, const struct hr_request_resu
 		snprintf(s.why, sizeof(s.why), "%s",
 			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
 			 ? "placed past the direct map, a hazard on this kernel"
-			 : "placed above RAM, which raises max_pfn on this kernel");
+			 : r->hazards & HR_HAZARD_MAX_PFN_BUMP
+			 ? "placed above RAM, which raises max_pfn on this kernel"
+			 : "placed in a range the firmware keeps for memory hotplug or CXL");
 		break;
 	case HR_VERDICT_UNKNOWN:
 		s.outcome = HR_OUTCOME_UNKNOWN;
