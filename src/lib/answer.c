@@ -7,8 +7,9 @@
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
-#define ANSWER_MAGIC "# headroom kernel answer v1"
+#define ANSWER_MAGIC "# headroom kernel answer v"
 #define ANSWER_MAX_REQUESTS 4096
+#define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): sizes above INT_MAX are refused */
 
 /* "0x1000-0x1fff" */
 static bool parse_range(const char *s, struct hr_range *r)
@@ -37,13 +38,78 @@ static bool parse_request(char *rest, struct hr_answer_request *r)
 	return !code && parse_range(what, &r->range);
 }
 
+static bool parse_signed(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return false;
+	v = strtoll(s, &end, 10);
+	*out = v;
+	return *end == '\0';
+}
+
+/* "0x<size> offset 0x<a>-0x<b> | error -N, alloc 0x.. memavail N vmalloc N slab N warn yes|no|unknown" */
+static bool parse_pagemap(char *rest, struct hr_answer_pagemap *p)
+{
+	char *size = strtok(rest, " "), *what = strtok(NULL, " "), *where = strtok(NULL, " ");
+	char *key, *val;
+	unsigned seen = 0;
+
+	if (!size || !what || !where || !hr_parse_u64(size, &p->size) || p->size == 0)
+		return false;
+	if (strcmp(what, "offset") == 0) {
+		p->ok = true;
+		if (!parse_range(where, &p->offsets))
+			return false;
+	} else if (strcmp(what, "error") == 0) {
+		int64_t e;
+
+		if (!parse_signed(where, &e) || e >= 0 || e < -4095)
+			return false;
+		p->error = (int)e;
+	} else {
+		return false;
+	}
+	while ((key = strtok(NULL, " ")) && (val = strtok(NULL, " "))) {
+		if (strcmp(key, "alloc") == 0 && hr_parse_u64(val, &p->alloc))
+			seen |= 1;
+		else if (strcmp(key, "memavail") == 0 && parse_signed(val, &p->memavail))
+			seen |= 2;
+		else if (strcmp(key, "vmalloc") == 0 && parse_signed(val, &p->vmalloc))
+			seen |= 4;
+		else if (strcmp(key, "slab") == 0 && parse_signed(val, &p->slab))
+			seen |= 8;
+		else if (strcmp(key, "warn") == 0 && strcmp(val, "yes") == 0)
+			p->warn = HR_WARN_YES, seen |= 16;
+		else if (strcmp(key, "warn") == 0 && strcmp(val, "no") == 0)
+			p->warn = HR_WARN_NO, seen |= 16;
+		else if (strcmp(key, "warn") == 0 && strcmp(val, "unknown") == 0)
+			p->warn = HR_WARN_UNKNOWN, seen |= 16;
+		else
+			return false;
+	}
+	return seen == 31 && !key;
+}
+
+/* Grow *array of *count elements of size each by one zeroed element. */
+static void *grow(void *array, size_t *count, size_t size)
+{
+	char *grown = realloc(array, (*count + 1) * size);
+
+	if (grown)
+		memset(grown + *count * size, 0, size);
+	return grown;
+}
+
 enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 			       struct hr_answer *out, struct hr_error *err)
 {
 	struct hr_answer a = {0};
 	char *text = strndup(buf, len), *save = NULL;
 	unsigned lineno = 0;
-	bool magic = false, have_iomem = false;
+	bool magic = false, have_iomem = false, have_new_scheme = false;
 	enum hr_status st = HR_OK;
 
 	if (!text)
@@ -53,10 +119,11 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 
 		lineno++;
 		if (lineno == 1) {
-			magic = strcmp(line, ANSWER_MAGIC) == 0;
+			magic = strcmp(line, ANSWER_MAGIC "1") == 0 || strcmp(line, ANSWER_MAGIC "2") == 0;
 			if (!magic)
-				st = hr_fail(err, HR_E_PARSE, path, 1, "not a kernel answer: expected \"%s\"",
-					     ANSWER_MAGIC);
+				st = hr_fail(err, HR_E_PARSE, path, 1, "not a kernel answer: expected "
+					     "\"%s1\" or \"%s2\"", ANSWER_MAGIC, ANSWER_MAGIC);
+			a.version = line[strlen(ANSWER_MAGIC)] - '0';
 			continue;
 		}
 		if (sp)
@@ -77,17 +144,40 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 					     ANSWER_MAX_REQUESTS);
 				break;
 			}
-			grown = realloc(a.requests, (a.count + 1) * sizeof(*grown));
+			grown = grow(a.requests, &a.count, sizeof(*grown));
 			if (!grown) {
 				st = hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
 				break;
 			}
 			a.requests = grown;
-			memset(&a.requests[a.count], 0, sizeof(*grown));
 			if (!parse_request(rest, &a.requests[a.count]))
 				st = hr_fail(err, HR_E_PARSE, path, lineno,
 					     "expected \"request SIZE START-END\" or \"request SIZE error -ERRNO\"");
 			a.count++;
+		} else if (a.version == 2 && strcmp(line, "new_scheme") == 0 && rest) {
+			have_new_scheme = strcmp(rest, "present") == 0 || strcmp(rest, "absent") == 0;
+			a.new_scheme = strcmp(rest, "present") == 0;
+			if (!have_new_scheme)
+				st = hr_fail(err, HR_E_PARSE, path, lineno, "bad new_scheme \"%s\"", rest);
+		} else if (a.version == 2 && strcmp(line, "pagemap") == 0 && rest) {
+			struct hr_answer_pagemap *grown;
+
+			if (a.n_pagemaps == ANSWER_MAX_REQUESTS) {
+				st = hr_fail(err, HR_E_RANGE, path, lineno, "more than %d pagemaps",
+					     ANSWER_MAX_REQUESTS);
+				break;
+			}
+			grown = grow(a.pagemaps, &a.n_pagemaps, sizeof(*grown));
+			if (!grown) {
+				st = hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
+				break;
+			}
+			a.pagemaps = grown;
+			if (!parse_pagemap(rest, &a.pagemaps[a.n_pagemaps]))
+				st = hr_fail(err, HR_E_PARSE, path, lineno,
+					     "expected \"pagemap SIZE offset START-END|error -ERRNO alloc BYTES "
+					     "memavail N vmalloc N slab N warn yes|no|unknown\"");
+			a.n_pagemaps++;
 		} else if (strcmp(line, "error") == 0 || strcmp(line, "truncated") == 0) {
 			/* The probe could not answer everything: a partial answer proves nothing. */
 			st = hr_fail(err, HR_E_PARSE, path, lineno, "the probe reported: %s%s%s", line,
@@ -100,6 +190,10 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 		st = hr_fail(err, HR_E_PARSE, path, 0, "empty kernel answer");
 	if (!st && (!have_iomem || !a.count))
 		st = hr_fail(err, HR_E_PARSE, path, 0, "no %s line", have_iomem ? "request" : "iomem_end");
+	if (!st && a.version == 2 && !have_new_scheme)
+		st = hr_fail(err, HR_E_PARSE, path, 0, "no new_scheme line in a v2 answer");
+	if (!st && a.n_pagemaps && !a.new_scheme)
+		st = hr_fail(err, HR_E_PARSE, path, 0, "pagemap lines, but new_scheme absent");
 	if (st) {
 		hr_answer_free(&a);
 		return st;
@@ -111,6 +205,7 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 void hr_answer_free(struct hr_answer *answer)
 {
 	free(answer->requests);
+	free(answer->pagemaps);
 	memset(answer, 0, sizeof(*answer));
 }
 
@@ -153,6 +248,83 @@ static bool compare_value(struct hr_comparison *cmp, const char *what, uint64_t 
 	return true;
 }
 
+/* What the kernel's return says, in the prediction's words: -ENOMEM for an allocation above
+ * INT_MAX is kvzalloc() refusing the struct pages (too-large), -EBUSY the maple tree out of
+ * offsets (no-space); anything else is reported as the errno. */
+static void pagemap_verdict(const struct hr_answer_pagemap *k, char *buf, size_t len)
+{
+	if (k->ok)
+		snprintf(buf, len, "fits");
+	else if (k->error == -12 && k->alloc > KVMALLOC_MAX)
+		snprintf(buf, len, "too-large");
+	else if (k->error == -16)
+		snprintf(buf, len, "no-space");
+	else
+		snprintf(buf, len, "error %d", k->error);
+}
+
+static enum hr_status compare_pagemaps(const struct hr_answer *answer, const struct hr_audit *audit,
+				       struct hr_comparison *out)
+{
+	bool warn_seen = false;	/* kvmalloc's WARN_ON_ONCE: only the first refusal can show it */
+	char what[64], size[32];
+	struct hr_check *c;
+
+	c = add_check(out, "new scheme present");
+	if (!c)
+		return HR_E_NOMEM;
+	snprintf(c->predicted, sizeof(c->predicted), "%s", audit->model.new_scheme ? "yes" : "no");
+	snprintf(c->kernel, sizeof(c->kernel), "%s", answer->new_scheme ? "yes" : "no");
+	c->agrees = audit->model.new_scheme == answer->new_scheme;
+	for (size_t i = 0; i < answer->n_pagemaps; i++) {
+		const struct hr_answer_pagemap *k = &answer->pagemaps[i];
+		const struct hr_request_result *p = i < audit->n_requests && audit->requests[i].size == k->size
+							    ? &audit->requests[i] : NULL;
+		uint64_t diff;
+
+		hr_format_size(k->size, false, size, sizeof(size));
+		snprintf(what, sizeof(what), "pagemap %zu (%s)", i + 1, size);
+		c = add_check(out, what);
+		if (!c)
+			return HR_E_NOMEM;
+		pagemap_verdict(k, c->kernel, sizeof(c->kernel));
+		if (!p) {
+			snprintf(c->predicted, sizeof(c->predicted), "not predicted");
+			continue;
+		}
+		snprintf(c->predicted, sizeof(c->predicted), "%s", hr_new_verdict_name(p->new_scheme));
+		c->agrees = strcmp(c->predicted, c->kernel) == 0;
+
+		snprintf(what, sizeof(what), "pagemap %zu struct pages", i + 1);
+		if (!compare_value(out, what, p->ram_cost, k->alloc))
+			return HR_E_NOMEM;
+		if (k->ok) {
+			snprintf(what, sizeof(what), "pagemap %zu RAM taken", i + 1);
+			c = add_check(out, what);
+			if (!c)
+				return HR_E_NOMEM;
+			snprintf(c->predicted, sizeof(c->predicted), "%#llx (1%% + %llu MiB)",
+				 (unsigned long long)p->ram_cost, HR_PAGEMAP_RAM_SLACK >> 20);
+			snprintf(c->kernel, sizeof(c->kernel), "%lld", (long long)k->memavail);
+			diff = k->memavail > (int64_t)p->ram_cost ? (uint64_t)k->memavail - p->ram_cost
+								   : p->ram_cost - (uint64_t)k->memavail;
+			c->agrees = k->memavail >= 0 && diff <= p->ram_cost / 100 + HR_PAGEMAP_RAM_SLACK;
+		}
+		if (p->new_scheme == HR_NEW_TOO_LARGE && !warn_seen) {
+			warn_seen = true;
+			snprintf(what, sizeof(what), "pagemap %zu kvmalloc WARN", i + 1);
+			c = add_check(out, what);
+			if (!c)
+				return HR_E_NOMEM;
+			snprintf(c->predicted, sizeof(c->predicted), "yes");
+			snprintf(c->kernel, sizeof(c->kernel), "%s",
+				 k->warn == HR_WARN_YES ? "yes" : k->warn == HR_WARN_NO ? "no" : "unknown");
+			c->agrees = k->warn == HR_WARN_YES;
+		}
+	}
+	return HR_OK;
+}
+
 enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr_audit *audit,
 				 struct hr_comparison *out)
 {
@@ -186,6 +358,8 @@ enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr
 			    (!k->placed || (p->placement.start == k->range.start &&
 					    p->placement.end == k->range.end));
 	}
+	if (answer->version == 2 && compare_pagemaps(answer, audit, out))
+		goto nomem;
 	for (size_t i = 0; i < out->count; i++)
 		out->agreements += out->checks[i].agrees;
 	return HR_OK;

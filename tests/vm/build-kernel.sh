@@ -29,7 +29,9 @@
 # KALLSYMS_ALL for the probe, IKCONFIG_PROC (the capture takes
 # /proc/config.gz), virtio-pci, 9p and the serial console built in, no debug
 # info; bzImage, modules and modules_prepare under nice with -j$(nproc)
-# (HVM_JOBS overrides). Installs what the build needs when it is missing.
+# (HVM_JOBS overrides); with --source also the static hmm-tests selftest
+# (tools/testing/selftests/mm/hmm-tests in the tree). Installs what the
+# build needs when it is missing.
 set -eu
 HVM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC= SERIES=$HVM_DIR/../../../shared/kernel-series/device-private-v6 STOCK=
@@ -170,5 +172,15 @@ if [ ! -f "$T/.headroom-built" ]; then
 	touch .headroom-built
 fi
 cd "$T"
+# the kernel's own selftest of device-private memory, static (the guest has
+# busybox only), from this same tree, with its exported headers
+HMMT=tools/testing/selftests/mm
+if [ ! -x $HMMT/hmm-tests ]; then
+	nice -n 10 make -s headers
+	nice -n 10 gcc -static -O2 -Wall -U_FORTIFY_SOURCE -no-pie -I . -I tools/testing/selftests \
+		-isystem usr/include -I tools/include $HMMT/hmm-tests.c $HMMT/vm_util.c \
+		$HMMT/hugepage_settings.c -lrt -lpthread -lm -o $HMMT/hmm-tests 2>&1 | grep -v 'statically linked' || true
+	[ -x $HMMT/hmm-tests ] || { echo "build-kernel: hmm-tests did not build" >&2; exit 1; }
+fi
 echo "$T" > "$D/last-$KIND"
 echo "built $(cat include/config/kernel.release) ($(head -1 .headroom-source)) in $T"
