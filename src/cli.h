@@ -17,6 +17,7 @@ struct cli {
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
+	const char *test_hmm;		/* validate: what loading lib/test_hmm did */
 	uint64_t sizes[MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;

@@ -32,6 +32,7 @@ static void usage(FILE *out)
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
+		"      --test-hmm FILE       validate: also check what loading lib/test_hmm did\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
 		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
@@ -68,7 +69,7 @@ static bool parse_on_off(const char *s, int *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_TEST_HMM };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, 'r'},
 		{"request", required_argument, NULL, 'q'},
@@ -82,6 +83,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"test-hmm", required_argument, NULL, OPT_TEST_HMM},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -149,6 +151,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (!cli->validate)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
+			break;
+		case OPT_TEST_HMM:
+			if (!cli->validate)
+				return usage_error("--test-hmm belongs to 'headroom validate'");
+			cli->test_hmm = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -73,4 +73,25 @@ enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr
 				 struct hr_comparison *out);
 void hr_comparison_free(struct hr_comparison *cmp);
 
+/* What loading lib/test_hmm did ("# headroom test_hmm v1", tests/vm/init.sh): it registers two
+ * device-private chunks of HR_TEST_HMM_CHUNK at load, carved from physical address space by a
+ * kernel without the series. */
+#define HR_TEST_HMM_CHUNK (256ull << 20)
+#define HR_TEST_HMM_CHUNKS 2
+
+struct hr_test_hmm {
+	bool loaded;			/* insmod returned 0 */
+	struct hr_range carves[8];	/* its "hmm_dmirror" ranges in /proc/iomem, in address order */
+	size_t n_carves;
+};
+
+enum hr_status hr_test_hmm_parse(const char *buf, size_t len, const char *path,
+				 struct hr_test_hmm *out, struct hr_error *err);
+
+/* Append to cmp whether test_hmm loads and where its chunks went, against an audit of
+ * HR_TEST_HMM_CHUNKS requests of HR_TEST_HMM_CHUNK: the new scheme's verdicts where the kernel
+ * has it (no carve at all), the legacy placements otherwise. */
+enum hr_status hr_test_hmm_compare(const struct hr_test_hmm *th, const struct hr_audit *audit,
+				   struct hr_comparison *cmp);
+
 #endif

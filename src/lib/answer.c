@@ -368,6 +368,112 @@ nomem:
 	return HR_E_NOMEM;
 }
 
+enum hr_status hr_test_hmm_parse(const char *buf, size_t len, const char *path,
+				 struct hr_test_hmm *out, struct hr_error *err)
+{
+	char *text = strndup(buf, len), *save = NULL;
+	unsigned lineno = 0;
+	bool have_insmod = false;
+	enum hr_status st = HR_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (!text)
+		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
+	for (char *line = strtok_r(text, "\n", &save); line && !st; line = strtok_r(NULL, "\n", &save)) {
+		struct hr_range r;
+		int64_t rc;
+
+		if (++lineno == 1) {
+			if (strcmp(line, "# headroom test_hmm v1") != 0)
+				st = hr_fail(err, HR_E_PARSE, path, 1,
+					     "not a test_hmm record: expected \"# headroom test_hmm v1\"");
+		} else if (strncmp(line, "insmod ", 7) == 0 && parse_signed(line + 7, &rc)) {
+			have_insmod = true;
+			out->loaded = rc == 0;
+		} else if (strncmp(line, "iomem ", 6) == 0 && parse_range(line + 6, &r)) {
+			size_t i = out->n_carves;
+
+			if (i == sizeof(out->carves) / sizeof(out->carves[0])) {
+				st = hr_fail(err, HR_E_RANGE, path, lineno, "too many hmm_dmirror ranges");
+				break;
+			}
+			for (; i > 0 && out->carves[i - 1].start > r.start; i--)
+				out->carves[i] = out->carves[i - 1];
+			out->carves[i] = r;
+			out->n_carves++;
+		} else if (strncmp(line, "chunk ", 6) != 0) {
+			st = hr_fail(err, HR_E_PARSE, path, lineno, "unexpected line \"%s\"", line);
+		}
+	}
+	free(text);
+	if (!st && !have_insmod)
+		st = hr_fail(err, HR_E_PARSE, path, 0, "no insmod line");
+	return st;
+}
+
+static enum hr_status test_hmm_checks(const struct hr_test_hmm *th, const struct hr_audit *audit,
+				      struct hr_comparison *cmp)
+{
+	bool new_scheme = audit->model.new_scheme, loads = audit->n_requests == HR_TEST_HMM_CHUNKS;
+	struct hr_range predicted[HR_TEST_HMM_CHUNKS];
+	size_t n_predicted = 0;
+	struct hr_check *c;
+
+	for (size_t i = 0; i < audit->n_requests; i++) {
+		const struct hr_request_result *r = &audit->requests[i];
+
+		loads &= new_scheme ? r->new_scheme == HR_NEW_FITS : r->placed;
+		if (!new_scheme && r->placed && n_predicted < HR_TEST_HMM_CHUNKS)
+			predicted[n_predicted++] = r->placement;
+	}
+	/* each carve goes below the one before: address order is the reverse */
+	if (n_predicted == 2 && predicted[0].start > predicted[1].start) {
+		struct hr_range t = predicted[0];
+
+		predicted[0] = predicted[1];
+		predicted[1] = t;
+	}
+	c = add_check(cmp, "test_hmm loads");
+	if (!c)
+		return HR_E_NOMEM;
+	snprintf(c->predicted, sizeof(c->predicted), "%s", loads ? "yes" : "no");
+	snprintf(c->kernel, sizeof(c->kernel), "%s", th->loaded ? "yes" : "no");
+	c->agrees = loads == th->loaded;
+	if (!th->loaded)
+		return HR_OK;
+	if (!loads)
+		n_predicted = 0;	/* a failed load releases what it carved */
+	c = add_check(cmp, "test_hmm physical carves");
+	if (!c)
+		return HR_E_NOMEM;
+	snprintf(c->predicted, sizeof(c->predicted), "%zu", n_predicted);
+	snprintf(c->kernel, sizeof(c->kernel), "%zu", th->n_carves);
+	c->agrees = n_predicted == th->n_carves;
+	for (size_t i = 0; c->agrees && i < n_predicted; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "test_hmm chunk %zu", i + 1);
+		c = add_check(cmp, what);
+		if (!c)
+			return HR_E_NOMEM;
+		range_text(c->predicted, sizeof(c->predicted), true, predicted[i], 0);
+		range_text(c->kernel, sizeof(c->kernel), true, th->carves[i], 0);
+		c->agrees = predicted[i].start == th->carves[i].start && predicted[i].end == th->carves[i].end;
+	}
+	return HR_OK;
+}
+
+enum hr_status hr_test_hmm_compare(const struct hr_test_hmm *th, const struct hr_audit *audit,
+				   struct hr_comparison *cmp)
+{
+	size_t first = cmp->count;
+	enum hr_status st = test_hmm_checks(th, audit, cmp);
+
+	for (size_t i = first; i < cmp->count; i++)
+		cmp->agreements += cmp->checks[i].agrees;
+	return st;
+}
+
 void hr_comparison_free(struct hr_comparison *cmp)
 {
 	free(cmp->checks);

@@ -73,6 +73,10 @@ for f in test-hmm hmm-tests.txt; do
 	rm -f "$C/$f"
 	[ ! -f "$S/$f" ] || cp "$S/$f" "$C/$f"
 done
+# a kernel tree from build-kernel.sh --source: which Debian source, which series
+if [ -n "$HVM_TREE" ] && [ -f "$HVM_TREE/.headroom-source" ]; then
+	cp "$HVM_TREE/.headroom-source" "$C/kernel-source"
+fi
 # args: our --request pairs first, then any other options already there
 # (e.g. "--device-private on" added by hand) in their old order
 {
