@@ -77,7 +77,8 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 			return cannot("cannot ask the kernel", &err);
 		len = strlen(text);
 	}
-	if (hr_answer_parse(text, len, cli->answer ? cli->answer : HR_PROBE_ANSWER, answer, &err)) {
+	if (hr_answer_parse(text, len, cli->answer ? cli->answer : HR_PROBE_ANSWER, answer, NULL,
+			    &err)) {
 		free(text);
 		return cannot("unusable answer", &err);
 	}
@@ -131,7 +132,7 @@ static int check_test_hmm(const struct cli *cli, const struct hr_facts *facts, s
 
 	if (hr_read_path(cli->test_hmm, 1 << 16, &text, &len, &err))
 		return cannot("cannot read the test_hmm record", &err);
-	st = hr_test_hmm_parse(text, len, cli->test_hmm, &th, &err);
+	st = hr_test_hmm_parse(text, len, cli->test_hmm, &th, NULL, &err);
 	free(text);
 	if (st)
 		return cannot("unusable test_hmm record", &err);
@@ -154,7 +155,7 @@ int validate_main(const struct cli *cli)
 	struct hr_audit audit;
 	struct hr_answer answer = {0};
 	struct hr_comparison cmp;
-	uint64_t sizes[MAX_REQUESTS];
+	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n = cli->n_sizes ? cli->n_sizes : sizeof(default_sizes) / sizeof(default_sizes[0]);
 	int rc;
 
@@ -167,13 +168,7 @@ int validate_main(const struct cli *cli)
 		return rc;
 	}
 	if (cli->answer) {
-		if (answer.count > MAX_REQUESTS) {
-			fprintf(stderr, "headroom validate: more than %d requests in the answer\n",
-				MAX_REQUESTS);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		n = answer.count;
+		n = answer.count;	/* at most HR_MAX_REQUESTS: the parser refuses more */
 		hr_answer_sizes(&answer, sizes);
 		if (cli->n_sizes &&
 		    (cli->n_sizes != n || memcmp(cli->sizes, sizes, n * sizeof(*sizes)) != 0)) {
@@ -193,7 +188,7 @@ int validate_main(const struct cli *cli)
 		hr_audit_free(&audit);
 		goto out;
 	}
-	if (cli->json)
+	if (cli->format == FORMAT_JSON)
 		print_json(&cmp, &answer);
 	else
 		print_text(&cmp);

@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include "headroom/audit.h"
 
+#define HR_ANSWER_MAGIC "# headroom kernel answer v1"
+#define HR_ANSWER_MAGIC_V2 "# headroom kernel answer v2"	/* the probe's mode=new */
+
 struct hr_answer_request {
 	uint64_t size;
 	bool placed;
@@ -25,7 +28,7 @@ struct hr_answer_pagemap {
 	struct hr_range offsets;	/* from the maple tree, when ok */
 	int error;			/* the errno when not ok, e.g. -12 */
 	uint64_t alloc;			/* nr_pages * sizeof(struct page): what the series kvzalloc()s */
-	int64_t memavail, vmalloc, slab; /* bytes MemAvailable fell, vmalloc and slab rose; vmalloc -1: no counter */
+	int64_t memavail, vmalloc, slab; /* bytes MemAvailable fell, vmalloc and slab rose (vmalloc -1: no counter) */
 	enum hr_answer_warn warn;	/* whether the call set TAINT_WARN */
 };
 
@@ -42,9 +45,11 @@ struct hr_answer {
 	size_t n_pagemaps;
 };
 
-/* Parse "# headroom kernel answer v1" or "v2" text. path only names the source in errors. */
+/* Parse "# headroom kernel answer v1" (or v2) text (the parser contract, error.h). A partial
+ * answer proves nothing, so every bad line is fatal: HR_E_PARSE naming the line, HR_E_RANGE past
+ * HR_MAX_REQUESTS requests or pagemaps; sizes must pass hr_request_check(). */
 enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
-			       struct hr_answer *out, struct hr_error *err);
+			       struct hr_answer *out, struct hr_diags *diags, struct hr_error *err);
 void hr_answer_free(struct hr_answer *answer);
 
 /* The request sizes in order, for replaying them (points into answer). */
@@ -67,8 +72,8 @@ struct hr_comparison {
 #define HR_PAGEMAP_RAM_SLACK (4ull << 20)
 
 /* Compare limits, every placement and, for a v2 answer, whether the series is present and every
- * pagemap's verdict, allocation and measured RAM against the new-scheme prediction; the audit
- * must have replayed the answer's sizes. */
+ * pagemap's verdict, allocation, measured RAM and WARN against the new-scheme prediction; the
+ * audit must have replayed the answer's sizes. */
 enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr_audit *audit,
 				 struct hr_comparison *out);
 void hr_comparison_free(struct hr_comparison *cmp);
@@ -85,8 +90,9 @@ struct hr_test_hmm {
 	size_t n_carves;
 };
 
+/* The parser contract (error.h): every bad line is fatal (HR_E_PARSE naming it). */
 enum hr_status hr_test_hmm_parse(const char *buf, size_t len, const char *path,
-				 struct hr_test_hmm *out, struct hr_error *err);
+				 struct hr_test_hmm *out, struct hr_diags *diags, struct hr_error *err);
 
 /* Append to cmp whether test_hmm loads and where its chunks went, against an audit of
  * HR_TEST_HMM_CHUNKS requests of HR_TEST_HMM_CHUNK: the new scheme's verdicts where the kernel

@@ -13,6 +13,11 @@ struct hr_range {
 	uint64_t start, end;	/* inclusive */
 };
 
+/* Bytes in r (start <= end): end - start + 1, saturated at UINT64_MAX for the one range that holds
+ * 2^64 bytes, [0, 2^64 - 1] (hr_range_is_everything() tells it apart). */
+uint64_t hr_range_size(struct hr_range r);
+bool hr_range_is_everything(struct hr_range r);
+
 /* The occupied space: every top-level entry, plus the carves made so far. */
 struct hr_space {
 	struct hr_range *busy;		/* sorted by start */
@@ -39,7 +44,7 @@ bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, ui
 /* Section-aligned free space at or below top that no busy range covers. */
 struct hr_free {
 	struct hr_range *gaps;		/* runs of whole free sections, in address order */
-	size_t count;
+	size_t count, cap;
 	uint64_t total;
 	struct hr_range largest;	/* the first of the largest runs; {0, 0} when none */
 };

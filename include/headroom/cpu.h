@@ -12,13 +12,15 @@ struct hr_cpuinfo {
 	bool la57;			/* "la57" flag: the kernel runs 5-level paging */
 	bool hypervisor;		/* "hypervisor" flag */
 	char vendor[16];		/* vendor_id, "" when absent */
+	char model_name[64];		/* "model name", "" when absent */
 	bool arm64;			/* "CPU implementer": an arm64 kernel's cpuinfo */
 };
 
-/* Parse the first processor block of /proc/cpuinfo. HR_E_PARSE when it holds neither address
- * sizes nor flags (x86) nor "CPU implementer" (arm64). path only names the source in errors. */
+/* Parse the first processor block of /proc/cpuinfo (the parser contract, error.h). A malformed
+ * "address sizes" or vendor_id is skipped with a diagnostic; HR_E_PARSE when the block holds
+ * neither address sizes nor flags (x86) nor "CPU implementer" (arm64). */
 enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
-				struct hr_cpuinfo *out, struct hr_error *err);
+				struct hr_cpuinfo *out, struct hr_diags *diags, struct hr_error *err);
 
 struct hr_cpuid {
 	int phys_bits, virt_bits;	/* leaf 0x80000008 EAX[7:0], EAX[15:8] */

@@ -42,25 +42,34 @@ struct hr_map_mismatch {
 const char *hr_e820_type_name(uint32_t type);
 
 /* Read /sys/firmware/memmap/N/{start,end,type}, sorted by start. A broken entry goes to diags
- * and is skipped. HR_E_NOENT when the directory is missing. */
+ * and is skipped; entries past HR_MEMMAP_MAX_ENTRIES too. HR_E_NOENT when the directory is
+ * missing. */
+#define HR_MEMMAP_MAX_ENTRIES 8192	/* the kernel registers at most E820_MAX_ENTRIES (~3200) */
 enum hr_status hr_sysfs_memmap_read(const struct hr_root *root, struct hr_memmap *out,
 				    struct hr_diags *diags, struct hr_error *err);
 
 /* Parse the E820 table inside a struct boot_params image (count at 0x1e8, entries of 20 bytes
- * at 0x2d0, at most 128). path only names the source in errors. */
+ * at 0x2d0, at most 128). An entry whose end passes 2^64 - 1 is skipped with a diagnostic. */
 enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const char *path,
-					 struct hr_memmap *out, struct hr_error *err);
+					 struct hr_memmap *out, struct hr_diags *diags,
+					 struct hr_error *err);
 
 /* Read /sys/kernel/boot_params/data: its E820 table into out, and into *kaslr whether the
  * decompressor set KASLR_FLAG in loadflags (what kaslr_enabled() reads; -1 when the file is too
  * short to say, which it can be even when the table is damaged). */
 enum hr_status hr_boot_params_read(const struct hr_root *root, struct hr_memmap *out, int *kaslr,
-				   struct hr_error *err);
+				   struct hr_diags *diags, struct hr_error *err);
 
-/* Compare the two maps by coverage (adjacent entries of one type merged first). Returns the
- * number of mismatches and a malloc'd array in *out (NULL when none), or -1 on allocation failure. */
-long hr_memmap_reconcile(const struct hr_memmap *sysfs, const struct hr_memmap *e820,
-			 struct hr_map_mismatch **out);
+struct hr_map_mismatches {
+	struct hr_map_mismatch *items;	/* in address order, NULL when none */
+	size_t count;
+};
+
+/* Compare the two maps by coverage (adjacent entries of one type merged first). HR_E_NOMEM (with
+ * *out empty) is the only failure. */
+enum hr_status hr_memmap_reconcile(const struct hr_memmap *sysfs, const struct hr_memmap *e820,
+				   struct hr_map_mismatches *out, struct hr_error *err);
+void hr_map_mismatches_free(struct hr_map_mismatches *mm);
 
 void hr_memmap_free(struct hr_memmap *map);
 

@@ -63,7 +63,9 @@ struct hr_cmdline {
 	unsigned memmap_count;	/* memmap= options */
 };
 
-void hr_cmdline_parse(const char *text, struct hr_cmdline *out);
+/* /proc/cmdline (the parser contract, error.h): nokaslr, mem= and memmap= before any "--". */
+enum hr_status hr_cmdline_parse(const char *buf, size_t len, const char *path,
+				struct hr_cmdline *out, struct hr_diags *diags, struct hr_error *err);
 
 /* Names headroom looks for in the kernel's symbol tables. */
 enum hr_symbol {
@@ -83,8 +85,27 @@ struct hr_symbols {
 
 const char *hr_symbol_name(enum hr_symbol sym);
 
-/* Functions from BTF when present (fast), variables and addresses from /proc/kallsyms. A symbol
- * stays HR_UNKNOWN when no table that could hold it was readable. */
+/* Which of the symbols one table names, and at what address (kallsyms; 0 when hidden). */
+struct hr_symbol_set {
+	bool found[HR_SYM_COUNT];
+	uint64_t address[HR_SYM_COUNT];
+};
+
+/* A raw BTF blob (/sys/kernel/btf/vmlinux): which of the functions it has as BTF_KIND_FUNC. One
+ * walk over the type records, every offset checked; no type graph is built. A blob that cannot be
+ * walked to its end is invalid as a whole (HR_E_PARSE, HR_E_TRUNCATED). */
+enum hr_status hr_btf_parse(const char *buf, size_t len, const char *path,
+			    struct hr_symbol_set *out, struct hr_diags *diags, struct hr_error *err);
+
+/* /proc/kallsyms text: the core kernel's symbols among ours (module symbols are not ours), until
+ * all are found. A line longer than the kernel prints is skipped with a diagnostic. */
+enum hr_status hr_kallsyms_parse(const char *buf, size_t len, const char *path,
+				 struct hr_symbol_set *out, struct hr_diags *diags,
+				 struct hr_error *err);
+
+/* Functions from BTF when present, variables and addresses from /proc/kallsyms; on the live
+ * machine kallsyms is read only when its addresses can be used (root and /proc/kcore) or BTF is
+ * missing. A symbol stays HR_UNKNOWN when no table that could hold it was read. */
 void hr_symbols_read(const struct hr_root *root, struct hr_symbols *out, struct hr_diags *diags);
 
 /* Read 8 bytes at a kernel virtual address through /proc/kcore (live machine, root). */

@@ -18,6 +18,11 @@ enum hr_status hr_root_init(struct hr_root *root, const char *dir, struct hr_err
 enum hr_status hr_root_path(const struct hr_root *root, const char *path, char *out, size_t len,
 			    struct hr_error *err);
 
+/* Open a file under the root for reading: a regular file only (HR_E_TYPE otherwise, found
+ * without blocking on a FIFO). The caller closes *fd. */
+enum hr_status hr_open_file(const struct hr_root *root, const char *path, int *fd,
+			    struct hr_error *err);
+
 /* Read a whole file (at most max bytes, else HR_E_RANGE) into a NUL-terminated malloc'd buffer.
  * Errors name the real path, not the prefixed one. */
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,

@@ -7,198 +7,243 @@
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
-#define ANSWER_MAGIC "# headroom kernel answer v"
-#define ANSWER_MAX_REQUESTS 4096
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): sizes above INT_MAX are refused */
+#define WORDS_MAX 14			/* the longest line: a v2 "pagemap" line */
+
+/* The space-separated words of one line, without copying it. */
+struct words {
+	const char *w[WORDS_MAX];
+	size_t len[WORDS_MAX];
+	size_t n;		/* more than WORDS_MAX counts as WORDS_MAX + 1 */
+};
+
+static void split_words(const char *p, const char *eol, struct words *out)
+{
+	out->n = 0;
+	while (p < eol) {
+		const char *w = p;
+
+		while (p < eol && *p != ' ')
+			p++;
+		if (p > w) {
+			if (out->n == WORDS_MAX) {
+				out->n = WORDS_MAX + 1;
+				return;
+			}
+			out->w[out->n] = w;
+			out->len[out->n++] = (size_t)(p - w);
+		}
+		while (p < eol && *p == ' ')
+			p++;
+	}
+}
+
+static bool word_is(const struct words *ws, size_t i, const char *text)
+{
+	return i < ws->n && ws->len[i] == strlen(text) && memcmp(ws->w[i], text, ws->len[i]) == 0;
+}
+
+static bool word_number(const struct words *ws, size_t i, uint64_t *out)
+{
+	char text[24];
+
+	if (i >= ws->n || ws->len[i] >= sizeof(text))
+		return false;
+	memcpy(text, ws->w[i], ws->len[i]);
+	text[ws->len[i]] = '\0';
+	return hr_parse_u64(text, out);
+}
 
 /* "0x1000-0x1fff" */
-static bool parse_range(const char *s, struct hr_range *r)
+static bool word_range(const struct words *ws, size_t i, struct hr_range *r)
 {
-	const char *dash = strchr(s, '-');
+	const char *dash = i < ws->n ? memchr(ws->w[i], '-', ws->len[i]) : NULL;
 
-	return dash && hr_parse_hex(s, dash, &r->start) &&
-	       hr_parse_hex(dash + 1, dash + 1 + strlen(dash + 1), &r->end) && r->start <= r->end;
+	return dash && hr_parse_hex(ws->w[i], dash, &r->start) &&
+	       hr_parse_hex(dash + 1, ws->w[i] + ws->len[i], &r->end) && r->start <= r->end;
 }
 
-static bool parse_request(char *rest, struct hr_answer_request *r)
+/* "-34": a negative errno. */
+static bool word_errno(const struct words *ws, size_t i, int *out)
 {
-	char *size = strtok(rest, " "), *what = strtok(NULL, " "), *code = strtok(NULL, " ");
+	uint64_t v;
+	struct words rest = *ws;
 
-	if (!size || !what || !hr_parse_u64(size, &r->size) || r->size == 0)
+	if (i >= ws->n || ws->len[i] < 2 || ws->w[i][0] != '-')
 		return false;
-	if (strcmp(what, "error") == 0) {
-		char *end;
-		long e = code ? strtol(code, &end, 10) : 0;
+	rest.w[i]++;
+	rest.len[i]--;
+	if (!word_number(&rest, i, &v) || v == 0 || v > 4095)	/* MAX_ERRNO */
+		return false;
+	*out = -(int)v;
+	return true;
+}
 
-		r->placed = false;
-		r->error = (int)e;
-		return code && *end == '\0' && e < 0 && !strtok(NULL, " ");
+/* A signed decimal: "-4096", "123". */
+static bool word_signed(const struct words *ws, size_t i, int64_t *out)
+{
+	struct words rest = *ws;
+	bool negative = i < ws->n && ws->len[i] > 1 && ws->w[i][0] == '-';
+	uint64_t v;
+
+	if (negative) {
+		rest.w[i]++;
+		rest.len[i]--;
 	}
+	if (!word_number(&rest, i, &v) || v > INT64_MAX || (rest.len[i] > 1 && rest.w[i][0] == '0'
+							     && rest.w[i][1] == 'x'))
+		return false;
+	*out = negative ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+/* "pagemap SIZE offset START-END|error -ERRNO alloc BYTES memavail N vmalloc N slab N warn W" */
+static bool parse_pagemap(const struct words *ws, struct hr_answer_pagemap *p)
+{
+	if (ws->n != 14 || !word_number(ws, 1, &p->size) || hr_request_check(p->size, NULL))
+		return false;
+	if (word_is(ws, 2, "offset"))
+		p->ok = word_range(ws, 3, &p->offsets);
+	else if (!word_is(ws, 2, "error") || !word_errno(ws, 3, &p->error))
+		return false;
+	if (word_is(ws, 13, "yes"))
+		p->warn = HR_WARN_YES;
+	else if (word_is(ws, 13, "unknown"))
+		p->warn = HR_WARN_UNKNOWN;
+	else if (!word_is(ws, 13, "no"))
+		return false;
+	return (p->ok || p->error) && word_is(ws, 4, "alloc") && word_number(ws, 5, &p->alloc) &&
+	       word_is(ws, 6, "memavail") && word_signed(ws, 7, &p->memavail) &&
+	       word_is(ws, 8, "vmalloc") && word_signed(ws, 9, &p->vmalloc) &&
+	       word_is(ws, 10, "slab") && word_signed(ws, 11, &p->slab) && word_is(ws, 12, "warn");
+}
+
+/* "request SIZE START-END" or "request SIZE error -ERRNO" */
+static bool parse_request(const struct words *ws, struct hr_answer_request *r)
+{
+	if (!word_number(ws, 1, &r->size) || hr_request_check(r->size, NULL))
+		return false;
+	if (word_is(ws, 2, "error"))
+		return ws->n == 4 && word_errno(ws, 3, &r->error);
 	r->placed = true;
-	return !code && parse_range(what, &r->range);
+	return ws->n == 3 && word_range(ws, 2, &r->range);
 }
 
-static bool parse_signed(const char *s, int64_t *out)
+/* Room for one more request or pagemap line, or the reason there is none. */
+static enum hr_status grow_line(void *items, size_t *cap, size_t count, size_t size, const char *what,
+				const char *path, unsigned lineno, struct hr_error *err)
 {
-	char *end;
-	long long v;
+	enum hr_status grown = hr_grow(items, cap, count, size, HR_MAX_REQUESTS);
 
-	if (!s || !*s)
-		return false;
-	v = strtoll(s, &end, 10);
-	*out = v;
-	return *end == '\0';
-}
-
-/* "0x<size> offset 0x<a>-0x<b> | error -N, alloc 0x.. memavail N vmalloc N slab N warn yes|no|unknown" */
-static bool parse_pagemap(char *rest, struct hr_answer_pagemap *p)
-{
-	char *size = strtok(rest, " "), *what = strtok(NULL, " "), *where = strtok(NULL, " ");
-	char *key, *val;
-	unsigned seen = 0;
-
-	if (!size || !what || !where || !hr_parse_u64(size, &p->size) || p->size == 0)
-		return false;
-	if (strcmp(what, "offset") == 0) {
-		p->ok = true;
-		if (!parse_range(where, &p->offsets))
-			return false;
-	} else if (strcmp(what, "error") == 0) {
-		int64_t e;
-
-		if (!parse_signed(where, &e) || e >= 0 || e < -4095)
-			return false;
-		p->error = (int)e;
-	} else {
-		return false;
-	}
-	while ((key = strtok(NULL, " ")) && (val = strtok(NULL, " "))) {
-		if (strcmp(key, "alloc") == 0 && hr_parse_u64(val, &p->alloc))
-			seen |= 1;
-		else if (strcmp(key, "memavail") == 0 && parse_signed(val, &p->memavail))
-			seen |= 2;
-		else if (strcmp(key, "vmalloc") == 0 && parse_signed(val, &p->vmalloc))
-			seen |= 4;
-		else if (strcmp(key, "slab") == 0 && parse_signed(val, &p->slab))
-			seen |= 8;
-		else if (strcmp(key, "warn") == 0 && strcmp(val, "yes") == 0)
-			p->warn = HR_WARN_YES, seen |= 16;
-		else if (strcmp(key, "warn") == 0 && strcmp(val, "no") == 0)
-			p->warn = HR_WARN_NO, seen |= 16;
-		else if (strcmp(key, "warn") == 0 && strcmp(val, "unknown") == 0)
-			p->warn = HR_WARN_UNKNOWN, seen |= 16;
-		else
-			return false;
-	}
-	return seen == 31 && !key;
-}
-
-/* Grow *array of *count elements of size each by one zeroed element. */
-static void *grow(void *array, size_t *count, size_t size)
-{
-	char *grown = realloc(array, (*count + 1) * size);
-
+	if (grown == HR_E_RANGE)
+		return hr_fail(err, HR_E_RANGE, path, lineno, "more than %d %s", HR_MAX_REQUESTS, what);
 	if (grown)
-		memset(grown + *count * size, 0, size);
-	return grown;
+		return hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
+	return HR_OK;
 }
 
 enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
-			       struct hr_answer *out, struct hr_error *err)
+			       struct hr_answer *out, struct hr_diags *diags, struct hr_error *err)
 {
-	struct hr_answer a = {0};
-	char *text = strndup(buf, len), *save = NULL;
+	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
-	bool magic = false, have_iomem = false, have_new_scheme = false;
-	enum hr_status st = HR_OK;
+	size_t cap = 0, pagemap_cap = 0;
+	bool have_iomem = false, have_new_scheme = false;
+	char quoted[200];
 
-	if (!text)
-		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-	for (char *line = strtok_r(text, "\n", &save); line && !st; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' '), *rest = sp ? sp + 1 : NULL;
+	(void)diags;	/* a partial answer proves nothing: every problem is fatal */
+	*out = (struct hr_answer){0};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
+	for (; p < end; p = p < end ? p + 1 : end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *line = p;
+		struct words ws;
+		const char *problem = NULL;
 
+		if (!eol)
+			eol = end;
+		p = eol;
 		lineno++;
+		if (memchr(line, '\0', (size_t)(eol - line)))
+			return hr_fail(err, HR_E_PARSE, path, lineno, "NUL byte in the line");
 		if (lineno == 1) {
-			magic = strcmp(line, ANSWER_MAGIC "1") == 0 || strcmp(line, ANSWER_MAGIC "2") == 0;
-			if (!magic)
-				st = hr_fail(err, HR_E_PARSE, path, 1, "not a kernel answer: expected "
-					     "\"%s1\" or \"%s2\"", ANSWER_MAGIC, ANSWER_MAGIC);
-			a.version = line[strlen(ANSWER_MAGIC)] - '0';
+			if ((size_t)(eol - line) == strlen(HR_ANSWER_MAGIC) &&
+			    memcmp(line, HR_ANSWER_MAGIC, (size_t)(eol - line)) == 0)
+				out->version = 1;
+			else if ((size_t)(eol - line) == strlen(HR_ANSWER_MAGIC_V2) &&
+				 memcmp(line, HR_ANSWER_MAGIC_V2, (size_t)(eol - line)) == 0)
+				out->version = 2;
+			else
+				return hr_fail(err, HR_E_PARSE, path, 1,
+					       "not a kernel answer: expected \"%s\" or v2", HR_ANSWER_MAGIC);
 			continue;
 		}
-		if (sp)
-			*sp = '\0';
-		if (strcmp(line, "release") == 0 && rest) {
-			snprintf(a.release, sizeof(a.release), "%s", rest);
-		} else if (strcmp(line, "iomem_end") == 0 && rest && hr_parse_u64(rest, &a.iomem_end)) {
+		split_words(line, eol, &ws);
+		if (word_is(&ws, 0, "release") && eol - line > 8) {
+			hr_quote(line + 8, (size_t)(eol - line - 8), sizeof(out->release),
+				 out->release, sizeof(out->release));
+		} else if (word_is(&ws, 0, "iomem_end")) {
+			if (ws.n != 2 || !word_number(&ws, 1, &out->iomem_end))
+				problem = "bad iomem_end";
 			have_iomem = true;
-		} else if (strcmp(line, "direct_map_end") == 0 && rest) {
-			a.have_direct_map_end = strcmp(rest, "absent") != 0;
-			if (a.have_direct_map_end && !hr_parse_u64(rest, &a.direct_map_end))
-				st = hr_fail(err, HR_E_PARSE, path, lineno, "bad direct_map_end \"%s\"", rest);
-		} else if (strcmp(line, "request") == 0 && rest) {
-			struct hr_answer_request *grown;
+		} else if (word_is(&ws, 0, "direct_map_end")) {
+			out->have_direct_map_end = !word_is(&ws, 1, "absent");
+			if (ws.n != 2 || (out->have_direct_map_end &&
+					  !word_number(&ws, 1, &out->direct_map_end)))
+				problem = "bad direct_map_end";
+		} else if (word_is(&ws, 0, "request")) {
+			enum hr_status grown = grow_line(&out->requests, &cap, out->count,
+							 sizeof(*out->requests), "requests", path,
+							 lineno, err);
 
-			if (a.count == ANSWER_MAX_REQUESTS) {
-				st = hr_fail(err, HR_E_RANGE, path, lineno, "more than %d requests",
-					     ANSWER_MAX_REQUESTS);
-				break;
+			if (grown) {
+				hr_answer_free(out);
+				return grown;
 			}
-			grown = grow(a.requests, &a.count, sizeof(*grown));
-			if (!grown) {
-				st = hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
-				break;
-			}
-			a.requests = grown;
-			if (!parse_request(rest, &a.requests[a.count]))
-				st = hr_fail(err, HR_E_PARSE, path, lineno,
-					     "expected \"request SIZE START-END\" or \"request SIZE error -ERRNO\"");
-			a.count++;
-		} else if (a.version == 2 && strcmp(line, "new_scheme") == 0 && rest) {
-			have_new_scheme = strcmp(rest, "present") == 0 || strcmp(rest, "absent") == 0;
-			a.new_scheme = strcmp(rest, "present") == 0;
-			if (!have_new_scheme)
-				st = hr_fail(err, HR_E_PARSE, path, lineno, "bad new_scheme \"%s\"", rest);
-		} else if (a.version == 2 && strcmp(line, "pagemap") == 0 && rest) {
-			struct hr_answer_pagemap *grown;
-
-			if (a.n_pagemaps == ANSWER_MAX_REQUESTS) {
-				st = hr_fail(err, HR_E_RANGE, path, lineno, "more than %d pagemaps",
-					     ANSWER_MAX_REQUESTS);
-				break;
-			}
-			grown = grow(a.pagemaps, &a.n_pagemaps, sizeof(*grown));
-			if (!grown) {
-				st = hr_fail(err, HR_E_NOMEM, path, lineno, "out of memory");
-				break;
-			}
-			a.pagemaps = grown;
-			if (!parse_pagemap(rest, &a.pagemaps[a.n_pagemaps]))
-				st = hr_fail(err, HR_E_PARSE, path, lineno,
-					     "expected \"pagemap SIZE offset START-END|error -ERRNO alloc BYTES "
-					     "memavail N vmalloc N slab N warn yes|no|unknown\"");
-			a.n_pagemaps++;
-		} else if (strcmp(line, "error") == 0 || strcmp(line, "truncated") == 0) {
+			out->requests[out->count] = (struct hr_answer_request){0};
+			if (!parse_request(&ws, &out->requests[out->count++]))
+				problem = "expected \"request SIZE START-END\" or \"request SIZE error "
+					  "-ERRNO\" with SIZE from 1 to 2^62 - 1";
+		} else if (word_is(&ws, 0, "error") || word_is(&ws, 0, "truncated")) {
 			/* The probe could not answer everything: a partial answer proves nothing. */
-			st = hr_fail(err, HR_E_PARSE, path, lineno, "the probe reported: %s%s%s", line,
-				     rest ? " " : "", rest ? rest : "");
+			problem = "the probe reported";
+		} else if (out->version == 2 && word_is(&ws, 0, "new_scheme")) {
+			out->new_scheme = word_is(&ws, 1, "present");
+			if (ws.n != 2 || (!out->new_scheme && !word_is(&ws, 1, "absent")))
+				problem = "expected \"new_scheme present\" or \"new_scheme absent\"";
+			have_new_scheme = true;
+		} else if (out->version == 2 && word_is(&ws, 0, "pagemap")) {
+			enum hr_status grown = grow_line(&out->pagemaps, &pagemap_cap, out->n_pagemaps,
+							 sizeof(*out->pagemaps), "pagemaps", path,
+							 lineno, err);
+
+			if (grown) {
+				hr_answer_free(out);
+				return grown;
+			}
+			out->pagemaps[out->n_pagemaps] = (struct hr_answer_pagemap){0};
+			if (!parse_pagemap(&ws, &out->pagemaps[out->n_pagemaps++]))
+				problem = "expected \"pagemap SIZE offset START-END|error -ERRNO alloc BYTES "
+					  "memavail N vmalloc N slab N warn yes|no|unknown\"";
 		}
-		/* Other lines (extra limits the probe prints for people) are not part of v1. */
+		/* Other lines (extra limits the probe prints for people) are not part of the answer. */
+		if (problem) {
+			hr_answer_free(out);
+			return hr_fail(err, HR_E_PARSE, path, lineno, "%s: \"%s\"", problem,
+				       hr_quote(line, (size_t)(eol - line), 120, quoted, sizeof(quoted)));
+		}
 	}
-	free(text);
-	if (!st && !magic)
-		st = hr_fail(err, HR_E_PARSE, path, 0, "empty kernel answer");
-	if (!st && (!have_iomem || !a.count))
-		st = hr_fail(err, HR_E_PARSE, path, 0, "no %s line", have_iomem ? "request" : "iomem_end");
-	if (!st && a.version == 2 && !have_new_scheme)
-		st = hr_fail(err, HR_E_PARSE, path, 0, "no new_scheme line in a v2 answer");
-	if (!st && a.n_pagemaps && !a.new_scheme)
-		st = hr_fail(err, HR_E_PARSE, path, 0, "pagemap lines, but new_scheme absent");
-	if (st) {
-		hr_answer_free(&a);
-		return st;
+	if (lineno == 0)
+		return hr_fail(err, HR_E_PARSE, path, 0, "empty kernel answer");
+	if (out->version == 2 && (!have_new_scheme || (out->n_pagemaps && !out->new_scheme))) {
+		hr_answer_free(out);
+		return hr_fail(err, HR_E_PARSE, path, 0, "%s", have_new_scheme
+			       ? "pagemap lines, but new_scheme absent" : "no new_scheme line in a v2 answer");
 	}
-	*out = a;
+	if (!have_iomem || !out->count) {
+		hr_answer_free(out);
+		return hr_fail(err, HR_E_PARSE, path, 0, "no %s line", have_iomem ? "request" : "iomem_end");
+	}
 	return HR_OK;
 }
 
@@ -282,8 +327,8 @@ static enum hr_status compare_pagemaps(const struct hr_answer *answer, const str
 							    ? &audit->requests[i] : NULL;
 		uint64_t diff;
 
-		hr_format_size(k->size, false, size, sizeof(size));
-		snprintf(what, sizeof(what), "pagemap %zu (%s)", i + 1, size);
+		snprintf(what, sizeof(what), "pagemap %zu (%s)", i + 1,
+			 hr_format_size(k->size, false, size, sizeof(size)));
 		c = add_check(out, what);
 		if (!c)
 			return HR_E_NOMEM;
@@ -303,7 +348,7 @@ static enum hr_status compare_pagemaps(const struct hr_answer *answer, const str
 			c = add_check(out, what);
 			if (!c)
 				return HR_E_NOMEM;
-			snprintf(c->predicted, sizeof(c->predicted), "%#llx (1%% + %llu MiB)",
+			snprintf(c->predicted, sizeof(c->predicted), "%llu (1%% + %llu MiB)",
 				 (unsigned long long)p->ram_cost, HR_PAGEMAP_RAM_SLACK >> 20);
 			snprintf(c->kernel, sizeof(c->kernel), "%lld", (long long)k->memavail);
 			diff = k->memavail > (int64_t)p->ram_cost ? (uint64_t)k->memavail - p->ram_cost
@@ -369,46 +414,60 @@ nomem:
 }
 
 enum hr_status hr_test_hmm_parse(const char *buf, size_t len, const char *path,
-				 struct hr_test_hmm *out, struct hr_error *err)
+				 struct hr_test_hmm *out, struct hr_diags *diags, struct hr_error *err)
 {
-	char *text = strndup(buf, len), *save = NULL;
+	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
 	bool have_insmod = false;
-	enum hr_status st = HR_OK;
+	char quoted[200];
 
-	memset(out, 0, sizeof(*out));
-	if (!text)
-		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-	for (char *line = strtok_r(text, "\n", &save); line && !st; line = strtok_r(NULL, "\n", &save)) {
+	(void)diags;	/* a partial record proves nothing: every problem is fatal */
+	*out = (struct hr_test_hmm){0};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
+	for (; p < end; p = p < end ? p + 1 : end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *line = p;
+		struct words ws;
 		struct hr_range r;
 		int64_t rc;
+		bool ok;
 
+		if (!eol)
+			eol = end;
+		p = eol;
 		if (++lineno == 1) {
-			if (strcmp(line, "# headroom test_hmm v1") != 0)
-				st = hr_fail(err, HR_E_PARSE, path, 1,
-					     "not a test_hmm record: expected \"# headroom test_hmm v1\"");
-		} else if (strncmp(line, "insmod ", 7) == 0 && parse_signed(line + 7, &rc)) {
+			if ((size_t)(eol - line) != strlen("# headroom test_hmm v1") ||
+			    memcmp(line, "# headroom test_hmm v1", (size_t)(eol - line)) != 0)
+				return hr_fail(err, HR_E_PARSE, path, 1,
+					       "not a test_hmm record: expected \"# headroom test_hmm v1\"");
+			continue;
+		}
+		split_words(line, eol, &ws);
+		if (word_is(&ws, 0, "insmod")) {
+			ok = ws.n == 2 && word_signed(&ws, 1, &rc);
+			out->loaded = ok && rc == 0;
 			have_insmod = true;
-			out->loaded = rc == 0;
-		} else if (strncmp(line, "iomem ", 6) == 0 && parse_range(line + 6, &r)) {
+		} else if (word_is(&ws, 0, "iomem")) {
 			size_t i = out->n_carves;
 
-			if (i == sizeof(out->carves) / sizeof(out->carves[0])) {
-				st = hr_fail(err, HR_E_RANGE, path, lineno, "too many hmm_dmirror ranges");
-				break;
-			}
-			for (; i > 0 && out->carves[i - 1].start > r.start; i--)
+			ok = ws.n == 2 && word_range(&ws, 1, &r) &&
+			     i < sizeof(out->carves) / sizeof(out->carves[0]);
+			for (; ok && i > 0 && out->carves[i - 1].start > r.start; i--)
 				out->carves[i] = out->carves[i - 1];
-			out->carves[i] = r;
-			out->n_carves++;
-		} else if (strncmp(line, "chunk ", 6) != 0) {
-			st = hr_fail(err, HR_E_PARSE, path, lineno, "unexpected line \"%s\"", line);
+			if (ok) {
+				out->carves[i] = r;
+				out->n_carves++;
+			}
+		} else {
+			ok = word_is(&ws, 0, "chunk");	/* test_hmm's own dmesg line, for people */
 		}
+		if (!ok)
+			return hr_fail(err, HR_E_PARSE, path, lineno, "unexpected line \"%s\"",
+				       hr_quote(line, (size_t)(eol - line), 120, quoted, sizeof(quoted)));
 	}
-	free(text);
-	if (!st && !have_insmod)
-		st = hr_fail(err, HR_E_PARSE, path, 0, "no insmod line");
-	return st;
+	if (!have_insmod)
+		return hr_fail(err, HR_E_PARSE, path, 0, "no insmod line");
+	return HR_OK;
 }
 
 static enum hr_status test_hmm_checks(const struct hr_test_hmm *th, const struct hr_audit *audit,

@@ -1,7 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "headroom/carve.h"
+#include "headroom/parse.h"
+
+uint64_t hr_range_size(struct hr_range r)
+{
+	return hr_range_is_everything(r) ? UINT64_MAX : r.end - r.start + 1;
+}
+
+bool hr_range_is_everything(struct hr_range r)
+{
+	return r.start == 0 && r.end == UINT64_MAX;
+}
 
 static int range_cmp(const void *a, const void *b)
 {
@@ -40,8 +53,37 @@ static enum hr_status reserve(struct hr_space *space, size_t cap)
 
 enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
 {
-	size_t i;
+	size_t i, lo = 0, hi = space->count;
 
+	/* Binary search: lo becomes the number of ranges starting at or below range.start. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (space->busy[mid].start <= range.start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* A range touching its neighbour joins it: the same space, and thousands of chunk carves
+	 * (nouveau) stay one entry instead of an ever longer array. */
+	if (lo > 0 && space->busy[lo - 1].end < range.start && space->busy[lo - 1].end + 1 == range.start) {
+		space->busy[lo - 1].end = range.end;
+		/* Filling a hole between two ranges joins all three. */
+		if (lo < space->count && range.end < space->busy[lo].start &&
+		    range.end + 1 == space->busy[lo].start) {
+			space->busy[lo - 1].end = space->busy[lo].end;
+			memmove(&space->busy[lo], &space->busy[lo + 1],
+				(space->count - lo - 1) * sizeof(*space->busy));
+			space->count--;
+		}
+		update_max_end(space, lo - 1);
+		return HR_OK;
+	}
+	if (lo < space->count && range.end < space->busy[lo].start &&
+	    range.end + 1 == space->busy[lo].start) {
+		space->busy[lo].start = range.start;
+		return HR_OK;
+	}
 	if (space->count == space->cap && reserve(space, space->cap ? space->cap * 2 : 64))
 		return HR_E_NOMEM;
 	/* Keep the array sorted by start. */
@@ -141,21 +183,18 @@ bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, ui
 static enum hr_status add_gap(struct hr_free *f, uint64_t lo, uint64_t hi, uint64_t align)
 {
 	uint64_t first, end_excl, size;
-	struct hr_range *grown;
 
 	if (!hr_align_up(lo, align, &first) || hi == UINT64_MAX)
 		return HR_OK;
 	end_excl = (hi + 1) / align * align;
 	if (end_excl <= first)
 		return HR_OK;
-	grown = realloc(f->gaps, (f->count + 1) * sizeof(*grown));
-	if (!grown)
+	if (hr_grow(&f->gaps, &f->cap, f->count, sizeof(*f->gaps), SIZE_MAX))
 		return HR_E_NOMEM;
-	f->gaps = grown;
 	f->gaps[f->count++] = (struct hr_range){first, end_excl - 1};
 	size = end_excl - first;
 	f->total += size;
-	if (!f->largest.end || size > f->largest.end - f->largest.start + 1)
+	if (!f->largest.end || size > hr_range_size(f->largest))
 		f->largest = (struct hr_range){first, end_excl - 1};
 	return HR_OK;
 }

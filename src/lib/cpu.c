@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Address widths as the CPU reports them: the first block of /proc/cpuinfo, and CPUID. */
+#include <stdio.h>
 #include <string.h>
 
 #include "headroom/cpu.h"
@@ -99,15 +100,18 @@ static bool parse_address_sizes(const struct field *f, struct hr_cpuinfo *out)
 }
 
 enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
-				struct hr_cpuinfo *out, struct hr_error *err)
+				struct hr_cpuinfo *out, struct hr_diags *diags, struct hr_error *err)
 {
 	const char *p = buf, *end = buf + len;
 	bool seen_sizes = false, seen_flags = false, in_block = false;
 	unsigned line = 0;
+	char quoted[256];
 
-	if (!out || (!buf && len))
-		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer or no output");
+	if (!out)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no output");
 	*out = (struct hr_cpuinfo){.phys_bits = -1, .virt_bits = -1};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -120,12 +124,12 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 		} else if (split_field(p, n, &f)) {
 			in_block = true;
 			if (key_is(&f, "address sizes") && !seen_sizes) {
-				if (!parse_address_sizes(&f, out))
-					return hr_fail(err, HR_E_PARSE, path, line,
-						       "address sizes: expected \"N bits physical, "
-						       "N bits virtual\" with N in 1..64, got \"%.*s\"",
-						       (int)(f.value_len > 80 ? 80 : f.value_len), f.value);
-				seen_sizes = true;
+				seen_sizes = parse_address_sizes(&f, out);
+				if (!seen_sizes)
+					hr_diag_add(diags, HR_E_PARSE, path, line,
+						    "address sizes: expected \"N bits physical, N bits "
+						    "virtual\" with N in 1..64, got \"%s\", skipped",
+						    hr_quote(f.value, f.value_len, 80, quoted, sizeof(quoted)));
 			} else if (key_is(&f, "flags") && !seen_flags) {
 				out->la57 = has_word(&f, "la57");
 				out->hypervisor = has_word(&f, "hypervisor");
@@ -133,12 +137,18 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 			} else if (key_is(&f, "CPU implementer")) {
 				out->arm64 = true;
 			} else if (key_is(&f, "vendor_id") && !out->vendor[0]) {
-				if (f.value_len >= sizeof(out->vendor))
-					return hr_fail(err, HR_E_PARSE, path, line,
-						       "vendor_id longer than %zu characters",
-						       sizeof(out->vendor) - 1);
-				memcpy(out->vendor, f.value, f.value_len);
-				out->vendor[f.value_len] = '\0';
+				/* CPUID leaf 0 names the vendor in 12 bytes */
+				hr_quote(f.value, f.value_len, sizeof(out->vendor), quoted, sizeof(quoted));
+				if (strlen(quoted) >= sizeof(out->vendor))
+					hr_diag_add(diags, HR_E_PARSE, path, line,
+						    "vendor_id \"%s\" is longer than %zu characters, "
+						    "skipped", quoted, sizeof(out->vendor) - 1);
+				else
+					memcpy(out->vendor, quoted, strlen(quoted) + 1);
+			} else if (key_is(&f, "model name") && !out->model_name[0]) {
+				/* Only advice reads it (which -cpu model a guest runs): cut, not refused. */
+				snprintf(out->model_name, sizeof(out->model_name), "%.*s",
+					 (int)f.value_len, f.value);
 			}
 		} else {
 			in_block = true;

@@ -162,13 +162,16 @@ enum hr_status hr_sysfs_memmap_read(const struct hr_root *root, struct hr_memmap
 	if (n < 0) {
 		int e = errno;
 
-		return hr_fail(err, e == ENOENT || e == ENOTDIR ? HR_E_NOENT :
-				    e == EACCES || e == EPERM ? HR_E_ACCESS : HR_E_IO,
-			       MEMMAP_DIR, 0, "cannot list: %s", strerror(e));
+		return hr_fail(err, hr_status_from_errno(e), MEMMAP_DIR, 0, "cannot list: %s",
+			       strerror(e));
 	}
+	if (n > HR_MEMMAP_MAX_ENTRIES)
+		hr_diag_add(diags, HR_E_RANGE, MEMMAP_DIR, 0, "%d entries, only the first %d are read",
+			    n, HR_MEMMAP_MAX_ENTRIES);
 	out->entries = calloc((size_t)n + 1, sizeof(*out->entries));
 	for (int i = 0; i < n; i++) {
-		if (out->entries && read_entry(root, names[i]->d_name, &out->entries[out->count], diags))
+		if (out->entries && i < HR_MEMMAP_MAX_ENTRIES &&
+		    read_entry(root, names[i]->d_name, &out->entries[out->count], diags))
 			out->count++;
 		free(names[i]);
 	}
@@ -196,7 +199,8 @@ static uint32_t le32(const uint8_t *p)
 }
 
 enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const char *path,
-					 struct hr_memmap *out, struct hr_error *err)
+					 struct hr_memmap *out, struct hr_diags *diags,
+					 struct hr_error *err)
 {
 	size_t count;
 
@@ -227,10 +231,11 @@ enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const c
 			continue;
 		/* The inclusive end addr + size - 1 must fit; a range up to 2^64 is fine. */
 		if (size - 1 > UINT64_MAX - addr) {
-			hr_memmap_free(out);
-			return hr_fail(err, HR_E_RANGE, path, 0,
-				       "e820 entry %zu: addr %#llx + size %#llx overflows", i,
-				       (unsigned long long)addr, (unsigned long long)size);
+			hr_diag_add(diags, HR_E_RANGE, path, 0,
+				    "e820 entry %zu at offset %#zx: addr %#llx + size %#llx passes 2^64, "
+				    "skipped", i, (size_t)(p - buf), (unsigned long long)addr,
+				    (unsigned long long)size);
+			continue;
 		}
 		out->entries[out->count++] = (struct hr_map_entry){
 			.start = addr, .end = addr + (size - 1), .type = le32(p + 16)};
@@ -239,7 +244,7 @@ enum hr_status hr_boot_params_e820_parse(const uint8_t *buf, size_t len, const c
 }
 
 enum hr_status hr_boot_params_read(const struct hr_root *root, struct hr_memmap *out, int *kaslr,
-				   struct hr_error *err)
+				   struct hr_diags *diags, struct hr_error *err)
 {
 	char *buf;
 	size_t len;
@@ -252,7 +257,7 @@ enum hr_status hr_boot_params_read(const struct hr_root *root, struct hr_memmap 
 		return st;
 	if (len > BP_LOADFLAGS)
 		*kaslr = (buf[BP_LOADFLAGS] & BP_KASLR_FLAG) != 0;
-	st = hr_boot_params_e820_parse((const uint8_t *)buf, len, BOOT_PARAMS_PATH, out, err);
+	st = hr_boot_params_e820_parse((const uint8_t *)buf, len, BOOT_PARAMS_PATH, out, diags, err);
 	free(buf);
 	return st;
 }
@@ -312,22 +317,20 @@ static size_t boundaries(const struct hr_memmap *a, const struct hr_memmap *b, u
 	return n;
 }
 
-long hr_memmap_reconcile(const struct hr_memmap *sysfs, const struct hr_memmap *e820,
-			 struct hr_map_mismatch **out)
+enum hr_status hr_memmap_reconcile(const struct hr_memmap *sysfs, const struct hr_memmap *e820,
+				   struct hr_map_mismatches *out, struct hr_error *err)
 {
 	uint64_t *pts;
 	size_t npts = boundaries(sysfs, e820, &pts);
-	struct hr_map_mismatch *list = NULL;
-	long count = 0;
 
-	*out = NULL;
+	*out = (struct hr_map_mismatches){0};
 	if (!pts)
-		return -1;
+		return hr_fail(err, HR_E_NOMEM, "", 0, "out of memory");
 	for (size_t i = 0; i < npts; i++) {
 		uint64_t lo = pts[i], hi;
 		uint32_t s, e;
 		bool s_covered, e_covered;
-		struct hr_map_mismatch *last = count ? &list[count - 1] : NULL;
+		struct hr_map_mismatch *last = out->count ? &out->items[out->count - 1] : NULL;
 
 		if (i + 1 < npts && pts[i + 1] == lo)
 			continue;	/* duplicate point */
@@ -340,17 +343,22 @@ long hr_memmap_reconcile(const struct hr_memmap *sysfs, const struct hr_memmap *
 			last->end = hi;
 			continue;
 		}
-		if (!list) {
+		if (!out->items) {
 			/* At most one mismatch per interval between points. */
-			list = malloc(npts * sizeof(*list));
-			if (!list) {
+			out->items = malloc(npts * sizeof(*out->items));
+			if (!out->items) {
 				free(pts);
-				return -1;
+				return hr_fail(err, HR_E_NOMEM, "", 0, "out of memory");
 			}
 		}
-		list[count++] = (struct hr_map_mismatch){lo, hi, s, e};
+		out->items[out->count++] = (struct hr_map_mismatch){lo, hi, s, e};
 	}
 	free(pts);
-	*out = list;
-	return count;
+	return HR_OK;
+}
+
+void hr_map_mismatches_free(struct hr_map_mismatches *mm)
+{
+	free(mm->items);
+	*mm = (struct hr_map_mismatches){0};
 }

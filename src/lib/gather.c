@@ -7,26 +7,58 @@
 
 #define SMALL_FILE_MAX (64u << 10)
 
-/* A file that should hold one short line; missing is recorded, not fatal. */
+/* A file that should hold one short line of text; missing is recorded (unless optional), not
+ * fatal. An empty line is reported and read as absent; bytes that are not UTF-8 text are reported
+ * and kept escaped. */
 static char *read_text(struct hr_facts *f, const char *path, bool optional)
 {
 	struct hr_error err;
-	char *buf;
+	char *buf, *text, *nl;
+	size_t len;
+	bool escaped;
 
-	if (hr_read_file(&f->root, path, SMALL_FILE_MAX, &buf, NULL, &err) != HR_OK) {
+	if (hr_read_file(&f->root, path, SMALL_FILE_MAX, &buf, &len, &err) != HR_OK) {
 		if (!(optional && err.status == HR_E_NOENT))
 			hr_diag_add_error(&f->diags, &err);
 		return NULL;
 	}
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
+	nl = memchr(buf, '\n', len);
+	if (nl)
+		len = (size_t)(nl - buf);
+	text = len ? hr_quote_dup(buf, len, &escaped) : NULL;
+	free(buf);
+	if (!len)
+		hr_diag_add(&f->diags, HR_E_PARSE, path, 0, "empty: no text on its first line");
+	else if (!text)
+		hr_diag_add(&f->diags, HR_E_NOMEM, path, 0, "out of memory");
+	else if (escaped)
+		hr_diag_add(&f->diags, HR_E_PARSE, path, 1, "holds bytes that are not UTF-8 text, "
+			    "read escaped: \"%s\"", text);
+	return text;
+}
+
+static void gather_cmdline(struct hr_facts *f)
+{
+	static const char path[] = "/proc/cmdline";
+	struct hr_error err;
+	char *buf, *nl;
+	size_t len;
+
+	if (hr_read_file(&f->root, path, SMALL_FILE_MAX, &buf, &len, &err) != HR_OK) {
+		hr_diag_add_error(&f->diags, &err);
+		return;
+	}
+	nl = memchr(buf, '\n', len);
+	if (hr_cmdline_parse(buf, nl ? (size_t)(nl - buf) : len, path, &f->cmdline, &f->diags, &err))
+		hr_diag_add_error(&f->diags, &err);
+	free(buf);
 }
 
 static void gather_boot_params(struct hr_facts *f)
 {
 	struct hr_error err;
 
-	f->e820_status = hr_boot_params_read(&f->root, &f->e820, &f->boot_kaslr, &err);
+	f->e820_status = hr_boot_params_read(&f->root, &f->e820, &f->boot_kaslr, &f->diags, &err);
 	if (f->e820_status)
 		hr_diag_add_error(&f->diags, &err);
 }
@@ -38,7 +70,8 @@ static void gather_cpu(struct hr_facts *f)
 	size_t len;
 
 	if (hr_read_file(&f->root, "/proc/cpuinfo", 4u << 20, &buf, &len, &err) == HR_OK) {
-		f->have_cpuinfo = hr_cpuinfo_parse(buf, len, "/proc/cpuinfo", &f->cpuinfo, &err) == HR_OK;
+		f->have_cpuinfo = hr_cpuinfo_parse(buf, len, "/proc/cpuinfo", &f->cpuinfo, &f->diags,
+						     &err) == HR_OK;
 		free(buf);
 	}
 	if (!f->have_cpuinfo)
@@ -72,6 +105,21 @@ static void gather_direct_map_reading(struct hr_facts *f)
 	}
 }
 
+/* The GPUs and their VRAM. A capture from before the PCI files were taken has no /sys/bus at all,
+ * which is not worth a word; a live machine or a capture with /sys/bus but no PCI devices is. */
+static void gather_gpus(struct hr_facts *f)
+{
+	struct hr_error err;
+
+	f->gpus_status = hr_gpus_read(&f->root, &f->gpus, &f->diags, &err);
+	if (f->gpus_status == HR_E_NOENT && !f->root.live && !hr_root_exists(&f->root, "/sys/bus"))
+		return;
+	if (f->gpus_status)
+		hr_diag_add_error(&f->diags, &err);
+	else
+		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
+}
+
 void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
 	struct hr_error err;
@@ -97,20 +145,28 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 			hr_diag_add_error(&f->diags, &err);
 		gather_boot_params(f);
 	}
+	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
+	if (f->dt_status && f->dt_status != HR_E_NOENT)
+		hr_diag_add_error(&f->diags, &err);
+	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
 		snprintf(f->release, sizeof(f->release), "%s", text);
 	free(text);
+	/* Only reports for fleets name the host; captures older than this lack it. */
+	text = read_text(f, "/proc/sys/kernel/hostname", true);
+	if (text)
+		snprintf(f->hostname, sizeof(f->hostname), "%s", text);
+	free(text);
 	f->proc_version = read_text(f, "/proc/version", false);
 	f->version_signature = read_text(f, "/proc/version_signature", true);
-	text = read_text(f, "/proc/cmdline", false);
-	hr_cmdline_parse(text, &f->cmdline);
-	free(text);
+	gather_cmdline(f);
 	if (hr_kconfig_read(&f->root, f->release, &f->config, &f->diags, &err))
 		hr_diag_add_error(&f->diags, &err);
 	hr_symbols_read(&f->root, &f->symbols, &f->diags);
 	gather_direct_map_reading(f);
+	gather_gpus(f);
 }
 
 void hr_facts_free(struct hr_facts *f)
@@ -118,8 +174,11 @@ void hr_facts_free(struct hr_facts *f)
 	hr_iomem_free(&f->iomem);
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
+	hr_dt_free(&f->dt);
+	hr_firmware_free(&f->firmware);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);
+	hr_gpus_free(&f->gpus);
 	hr_diags_free(&f->diags);
 }

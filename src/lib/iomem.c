@@ -8,9 +8,12 @@
 #define IOMEM_PATH "/proc/iomem"
 #define IOMEM_MAX_BYTES (16u << 20)	/* real files are a few KiB; refuse absurd ones */
 #define IOMEM_MAX_DEPTH 32		/* the kernel nests a handful of levels */
+#define IOMEM_MAX_ENTRIES (1u << 18)	/* real files have hundreds to a few thousand lines */
 
-/* One line: "<indent>start-end : name". */
-static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry *e)
+/* One line: "<indent>start-end : name". A name that is not text is kept escaped (*escaped).
+ * HR_E_PARSE for a line of another shape. */
+static enum hr_status parse_line(const char *line, const char *eol, struct hr_iomem_entry *e,
+				 bool *escaped)
 {
 	const char *p = line, *dash, *colon, *name;
 	size_t spaces = 0;
@@ -20,21 +23,21 @@ static bool parse_line(const char *line, const char *eol, struct hr_iomem_entry 
 		spaces++;
 	}
 	if (spaces % 2)
-		return false;
+		return HR_E_PARSE;
 	dash = memchr(p, '-', (size_t)(eol - p));
 	if (!dash)
-		return false;
+		return HR_E_PARSE;
 	colon = dash;
 	while (colon < eol && *colon != ' ')
 		colon++;
 	if (eol - colon < 3 || memcmp(colon, " : ", 3) != 0)
-		return false;
+		return HR_E_PARSE;
 	if (!hr_parse_hex(p, dash, &e->start) || !hr_parse_hex(dash + 1, colon, &e->end))
-		return false;
+		return HR_E_PARSE;
 	name = colon + 3;
-	e->name = strndup(name, (size_t)(eol - name));
+	e->name = hr_quote_dup(name, (size_t)(eol - name), escaped);
 	e->depth = (unsigned)(spaces / 2);
-	return e->name != NULL;
+	return e->name ? HR_OK : HR_E_NOMEM;
 }
 
 /* The kernel keeps siblings disjoint and children inside their parent; a file that breaks this is
@@ -53,6 +56,10 @@ static void check_nesting(const struct hr_iomem *io, const size_t *last,
 	if (sibling && sibling->end >= e->start && sibling->start <= e->end)
 		hr_diag_add(diags, HR_E_PARSE, path, lineno, "%#llx-%#llx overlaps line %u",
 			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
+	else if (sibling && e->start < sibling->start)
+		hr_diag_add(diags, HR_E_PARSE, path, lineno, "%#llx-%#llx is out of order: it starts "
+			    "below line %u, which the kernel lists first",
+			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
 }
 
 enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
@@ -65,9 +72,14 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 	size_t last[IOMEM_MAX_DEPTH + 1] = {0};
 	struct hr_iomem io = {0};
 
+	*out = (struct hr_iomem){0};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		struct hr_iomem_entry e = {0};
+		bool escaped = false;
+		enum hr_status line_st;
 
 		if (!eol)
 			eol = end;
@@ -76,9 +88,19 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			p = eol + 1;
 			continue;
 		}
-		if (!parse_line(p, eol, &e)) {
-			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not an iomem line, skipped: \"%.*s\"",
-				    (int)(eol - p > 80 ? 80 : eol - p), p);
+		line_st = parse_line(p, eol, &e, &escaped);
+		if (line_st == HR_E_NOMEM) {
+			hr_iomem_free(&io);
+			return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
+		}
+		if (escaped)
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "the name holds bytes that are not "
+				    "UTF-8 text, kept escaped: \"%s\"", e.name);
+		if (line_st) {
+			char quoted[512];
+
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not an iomem line, skipped: \"%s\"",
+				    hr_quote(p, (size_t)(eol - p), 80, quoted, sizeof(quoted)));
 		} else if (e.end < e.start) {
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "end %#llx is below start %#llx, skipped",
 				    (unsigned long long)e.end, (unsigned long long)e.start);
@@ -88,19 +110,21 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "indented deeper than its parent, skipped");
 			free(e.name);
 		} else {
+			enum hr_status grown = hr_grow(&io.entries, &cap, io.count, sizeof(e),
+						       IOMEM_MAX_ENTRIES);
+
 			if (e.start || e.end)	/* zeroed lines (unprivileged reader) say nothing */
 				check_nesting(&io, last, &e, lineno, path, diags);
-			if (io.count == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				struct hr_iomem_entry *grown = realloc(io.entries, ncap * sizeof(*grown));
-
-				if (!grown) {
-					free(e.name);
-					hr_iomem_free(&io);
-					return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-				}
-				io.entries = grown;
-				cap = ncap;
+			if (grown == HR_E_RANGE) {
+				free(e.name);
+				hr_diag_add(diags, HR_E_RANGE, path, lineno,
+					    "more than %u entries, the rest is ignored", IOMEM_MAX_ENTRIES);
+				break;
+			}
+			if (grown) {
+				free(e.name);
+				hr_iomem_free(&io);
+				return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 			}
 			e.line = lineno;
 			io.entries[io.count++] = e;

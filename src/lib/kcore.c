@@ -26,8 +26,8 @@ enum hr_status hr_kcore_read_u64(const struct hr_root *root, uint64_t vaddr, uin
 		return st;
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return hr_fail(err, errno == ENOENT ? HR_E_NOENT : errno == EACCES || errno == EPERM
-			       ? HR_E_ACCESS : HR_E_IO, KCORE_PATH, 0, "cannot open: %s", strerror(errno));
+		return hr_fail(err, hr_status_from_errno(errno), KCORE_PATH, 0, "cannot open: %s",
+			       strerror(errno));
 	st = hr_fail(err, HR_E_RANGE, KCORE_PATH, 0, "no segment maps address %#llx",
 		     (unsigned long long)vaddr);
 	if (!read_exact(fd, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "headroom/parse.h"
@@ -87,4 +88,27 @@ bool hr_parse_size(const char *s, uint64_t *out)
 		return false;
 	*out = v << shift;
 	return true;
+}
+
+enum hr_status hr_grow(void *items, size_t *cap, size_t count, size_t size, size_t max)
+{
+	void *old, *grown;
+	size_t ncap, bytes;
+
+	if (count < *cap)
+		return HR_OK;
+	if (count >= max)
+		return HR_E_RANGE;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > max)
+		ncap = max;
+	if (__builtin_mul_overflow(ncap, size, &bytes))
+		return HR_E_NOMEM;
+	memcpy(&old, items, sizeof(old));
+	grown = realloc(old, bytes);
+	if (!grown)
+		return HR_E_NOMEM;
+	memcpy(items, &grown, sizeof(grown));
+	*cap = ncap;
+	return HR_OK;
 }

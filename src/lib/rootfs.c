@@ -42,22 +42,6 @@ enum hr_status hr_root_path(const struct hr_root *root, const char *path, char *
 	return HR_OK;
 }
 
-static enum hr_status errno_status(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-		return HR_E_NOENT;
-	case EACCES:
-	case EPERM:
-		return HR_E_ACCESS;
-	case ENOMEM:
-		return HR_E_NOMEM;
-	default:
-		return HR_E_IO;
-	}
-}
-
 /* A source of bytes: a plain file or a gzip stream. read returns the count, 0 at the end, or -1
  * with why filled. */
 struct source {
@@ -111,7 +95,8 @@ static enum hr_status slurp(struct source *src, const char *shown, size_t max, c
 		got = src->read(src, data + used, cap - used, why, sizeof(why));
 		if (got < 0) {
 			free(data);
-			return hr_fail(err, src->gz ? HR_E_PARSE : errno_status(errno), shown, 0, "%s", why);
+			return hr_fail(err, src->gz ? HR_E_PARSE : hr_status_from_errno(errno), shown, 0,
+				       "%s", why);
 		}
 		if (got == 0)
 			break;
@@ -136,14 +121,42 @@ static enum hr_status slurp(struct source *src, const char *shown, size_t max, c
 	return HR_OK;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "not a file";
+}
+
+/* Open full for reading, refusing anything but a regular file: O_NONBLOCK so that a FIFO cannot
+ * block the open, fstat before any read. procfs and sysfs files are regular files. */
+static enum hr_status open_regular(const char *full, const char *shown, int *fd,
+				   struct hr_error *err)
+{
+	struct stat st;
+
+	*fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (*fd < 0)
+		return hr_fail(err, hr_status_from_errno(errno), shown, 0, "cannot open: %s",
+			       strerror(errno));
+	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		enum hr_status status = hr_fail(err, HR_E_TYPE, shown, 0, "is %s, not a regular file",
+						file_kind(st.st_mode));
+
+		close(*fd);
+		*fd = -1;
+		return status;
+	}
+	return HR_OK;
+}
+
 static enum hr_status read_whole(const char *full, const char *shown, size_t max, char **buf,
 				 size_t *len, struct hr_error *err)
 {
-	struct source src = {.read = read_fd, .fd = open(full, O_RDONLY | O_CLOEXEC)};
-	enum hr_status st;
+	struct source src = {.read = read_fd};
+	enum hr_status st = open_regular(full, shown, &src.fd, err);
 
-	if (src.fd < 0)
-		return hr_fail(err, errno_status(errno), shown, 0, "cannot open: %s", strerror(errno));
+	if (st)
+		return st;
 	st = slurp(&src, shown, max, buf, len, err);
 	close(src.fd);
 	return st;
@@ -158,12 +171,27 @@ enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, siz
 
 	if (st)
 		return st;
-	src.gz = gzopen(full, "rb");
-	if (!src.gz)
-		return hr_fail(err, errno_status(errno), path, 0, "cannot open: %s", strerror(errno));
+	st = open_regular(full, path, &src.fd, err);
+	if (st)
+		return st;
+	src.gz = gzdopen(src.fd, "rb");
+	if (!src.gz) {
+		close(src.fd);
+		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
+	}
 	st = slurp(&src, path, max, buf, len, err);
 	gzclose(src.gz);
 	return st;
+}
+
+enum hr_status hr_open_file(const struct hr_root *root, const char *path, int *fd,
+			    struct hr_error *err)
+{
+	char full[1024];
+	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
+
+	*fd = -1;
+	return st ? st : open_regular(full, path, fd, err);
 }
 
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,

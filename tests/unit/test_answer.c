@@ -16,7 +16,7 @@ static struct hr_answer read_answer(void)
 	size_t len;
 
 	CHECK(hr_read_path(CASE "/kernel-answer", 1 << 20, &buf, &len, &err) == HR_OK);
-	CHECK(hr_answer_parse(buf, len, "kernel-answer", &a, &err) == HR_OK);
+	CHECK(hr_answer_parse(buf, len, "kernel-answer", &a, NULL, &err) == HR_OK);
 	free(buf);
 	return a;
 }
@@ -52,15 +52,15 @@ static void test_parse_broken(void)
 		{"# headroom kernel answer v1\niomem_end 0xfff\ndirect_map_end zz\nrequest 1 error -34\n",
 		 "bad direct_map_end"},
 		{"# headroom kernel answer v1\niomem_end 0xfff\nrequest 1 error -34\nerror too many sizes\n",
-		 "the probe reported: error too many sizes"},
+		 "the probe reported: \"error too many sizes\""},
 		{"# headroom kernel answer v1\niomem_end 0xfff\nrequest 1 error -34\ntruncated\n",
-		 "the probe reported: truncated"},
+		 "the probe reported: \"truncated\""},
 	};
 	struct hr_answer a;
 	struct hr_error err;
 
 	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
-		CHECK(hr_answer_parse(broken[i].text, strlen(broken[i].text), "answer", &a, &err) ==
+		CHECK(hr_answer_parse(broken[i].text, strlen(broken[i].text), "answer", &a, NULL, &err) ==
 		      HR_E_PARSE);
 		CHECK_STR_CONTAINS(err.message, broken[i].message);
 		CHECK(strcmp(err.path, "answer") == 0);

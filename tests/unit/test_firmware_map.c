@@ -195,19 +195,19 @@ static void test_boot_params_real(void)
 	char *buf = load("host.bin", &len);
 
 	CHECK_U64(len, 4096);
-	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "host.bin", &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "host.bin", &map, NULL, &err), HR_OK);
 	check_map(&map, host_e820, 6);
 	hr_memmap_free(&map);
 	free(buf);
 
 	buf = load("six-entries-exact.bin", &len);
-	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "six", &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "six", &map, NULL, &err), HR_OK);
 	check_map(&map, host_e820, 6);
 	hr_memmap_free(&map);
 	free(buf);
 
 	buf = load("qemu-max.bin", &len);
-	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "qemu-max.bin", &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, "qemu-max.bin", &map, NULL, &err), HR_OK);
 	check_map(&map, qemu_max, 8);
 	hr_memmap_free(&map);
 	free(buf);
@@ -224,8 +224,11 @@ static void test_boot_params_broken(void)
 		{"truncated-header.bin", HR_E_TRUNCATED, "480 bytes, too short for e820_entries"},
 		{"count-200.bin", HR_E_RANGE, "e820_entries is 200"},
 		{"count-7-short.bin", HR_E_TRUNCATED, "840 bytes, too short for 7 e820 entries"},
-		{"size-overflow.bin", HR_E_RANGE, "e820 entry 4: addr 0x100000000 + size"},
 	};
+	struct hr_diags diags = {0};
+	struct hr_memmap skipped;
+	size_t size;
+	char *image;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct hr_memmap map = {(struct hr_map_entry *)1, 99};
@@ -233,7 +236,7 @@ static void test_boot_params_broken(void)
 		size_t len;
 		char *buf = load(cases[i].file, &len);
 
-		CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, cases[i].file, &map, &err),
+		CHECK_U64(hr_boot_params_e820_parse((uint8_t *)buf, len, cases[i].file, &map, NULL, &err),
 			  cases[i].status);
 		CHECK_U64(err.status, cases[i].status);
 		CHECK(strcmp(err.path, cases[i].file) == 0);
@@ -241,6 +244,23 @@ static void test_boot_params_broken(void)
 		CHECK(map.entries == NULL && map.count == 0);
 		free(buf);
 	}
+
+	/* A bad entry is skipped with a diagnostic naming it; the others are kept. */
+	image = load("size-overflow.bin", &size);
+	CHECK_U64(hr_boot_params_e820_parse((uint8_t *)image, size, "size-overflow.bin", &skipped,
+					    &diags, NULL), HR_OK);
+	CHECK_U64(diags.count, 1);
+	if (diags.count) {
+		CHECK_U64(diags.items[0].status, HR_E_RANGE);
+		CHECK(strcmp(diags.items[0].path, "size-overflow.bin") == 0);
+		CHECK_STR_CONTAINS(diags.items[0].message, "e820 entry 4 at offset 0x320: addr 0x100000000 + size");
+	}
+	CHECK(skipped.count > 0);
+	for (size_t i = 0; i < skipped.count; i++)
+		CHECK(skipped.entries[i].start != 0x100000000);
+	hr_memmap_free(&skipped);
+	hr_diags_free(&diags);
+	free(image);
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -254,6 +274,7 @@ static void test_boot_params_edges(void)
 {
 	struct hr_memmap map;
 	struct hr_error err = {0};
+	struct hr_diags diags = {0};
 	size_t len;
 	uint8_t *buf = (uint8_t *)load("host.bin", &len);
 	uint8_t *e1 = buf + 0x2d0 + 20, *e5 = buf + 0x2d0 + 5 * 20;
@@ -262,7 +283,7 @@ static void test_boot_params_edges(void)
 	put64(e1 + 8, 0);
 	put64(e5, 0xfffffffffffff000);
 	put64(e5 + 8, 0x1000);
-	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, NULL, &err), HR_OK);
 	CHECK_U64(map.count, 5);
 	if (map.count == 5) {
 		CHECK_U64(map.entries[1].start, 0xeec00000);
@@ -271,18 +292,23 @@ static void test_boot_params_edges(void)
 	}
 	hr_memmap_free(&map);
 
-	/* One byte further overflows. */
+	/* One byte further passes 2^64: that entry alone is skipped. */
 	put64(e5 + 8, 0x1001);
-	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, &err), HR_E_RANGE);
-	CHECK_STR_CONTAINS(err.message, "e820 entry 5");
+	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, &diags, &err), HR_OK);
+	CHECK_U64(map.count, 4);
+	CHECK_U64(diags.count, 1);
+	if (diags.count)
+		CHECK_STR_CONTAINS(diags.items[0].message, "e820 entry 5");
+	hr_memmap_free(&map);
+	hr_diags_free(&diags);
 
 	/* No entries at all. */
 	buf[0x1e8] = 0;
-	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, &err), HR_OK);
+	CHECK_U64(hr_boot_params_e820_parse(buf, len, "edge", &map, NULL, &err), HR_OK);
 	CHECK(map.count == 0 && map.entries == NULL);
 
-	CHECK_U64(hr_boot_params_e820_parse(NULL, 0, "empty", &map, &err), HR_E_TRUNCATED);
-	CHECK_U64(hr_boot_params_e820_parse(NULL, 10, "null", &map, &err), HR_E_USAGE);
+	CHECK_U64(hr_boot_params_e820_parse(NULL, 0, "empty", &map, NULL, &err), HR_E_TRUNCATED);
+	CHECK_U64(hr_boot_params_e820_parse(NULL, 10, "null", &map, NULL, &err), HR_E_USAGE);
 	free(buf);
 }
 
@@ -295,19 +321,19 @@ static void test_boot_params_read(void)
 
 	/* This build machine boots without the decompressor: loadflags (0x211) is 0. */
 	root_at(&root, FIXTURE("memmap/host"));
-	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_OK);
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, NULL, &err), HR_OK);
 	check_map(&map, host_e820, 6);
 	CHECK(kaslr == 0);
 	hr_memmap_free(&map);
 
 	/* The QEMU guest booted its bzImage through the decompressor, KASLR on: 0x211 has bit 1. */
 	root_at(&root, FIXTURE("memmap/qemu-max"));
-	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_OK);
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, NULL, &err), HR_OK);
 	CHECK(kaslr == 1);
 	hr_memmap_free(&map);
 
 	root_at(&root, FIXTURE("memmap/bad-start"));	/* no boot_params there */
-	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, &err), HR_E_NOENT);
+	CHECK_U64(hr_boot_params_read(&root, &map, &kaslr, NULL, &err), HR_E_NOENT);
 	CHECK(kaslr == -1);
 	CHECK(strcmp(err.path, BP_PATH) == 0);
 	CHECK(map.entries == NULL && map.count == 0);
@@ -323,14 +349,14 @@ static void test_reconcile_real(void)
 		struct hr_memmap sysfs, e820;
 		struct hr_diags diags = {0};
 		struct hr_error err = {0};
-		struct hr_map_mismatch *mm = (struct hr_map_mismatch *)1;
+		struct hr_map_mismatches mm = {(struct hr_map_mismatch *)1, 1};
 		int kaslr;
 
 		root_at(&root, roots[i]);
 		CHECK_U64(hr_sysfs_memmap_read(&root, &sysfs, &diags, &err), HR_OK);
-		CHECK_U64(hr_boot_params_read(&root, &e820, &kaslr, &err), HR_OK);
-		CHECK_U64(hr_memmap_reconcile(&sysfs, &e820, &mm), 0);
-		CHECK(mm == NULL);
+		CHECK_U64(hr_boot_params_read(&root, &e820, &kaslr, NULL, &err), HR_OK);
+		CHECK_U64(hr_memmap_reconcile(&sysfs, &e820, &mm, &err), HR_OK);
+		CHECK(mm.items == NULL && mm.count == 0);
 		hr_memmap_free(&sysfs);
 		hr_memmap_free(&e820);
 	}
@@ -370,26 +396,26 @@ static void test_reconcile_made_up(void)
 	};
 	struct hr_memmap sysfs = {s, sizeof(s) / sizeof(s[0])}, e820 = {e, sizeof(e) / sizeof(e[0])};
 	struct hr_memmap empty = {0};
-	struct hr_map_mismatch *mm;
-	long n = hr_memmap_reconcile(&sysfs, &e820, &mm);
+	struct hr_map_mismatches mm;
 
-	CHECK_U64(n, 5);
-	for (long i = 0; i < n && i < 5; i++) {
-		CHECK_U64(mm[i].start, want[i].start);
-		CHECK_U64(mm[i].end, want[i].end);
-		CHECK_U64(mm[i].sysfs_type, want[i].sysfs_type);
-		CHECK_U64(mm[i].e820_type, want[i].e820_type);
+	CHECK_U64(hr_memmap_reconcile(&sysfs, &e820, &mm, NULL), HR_OK);
+	CHECK_U64(mm.count, 5);
+	for (size_t i = 0; i < mm.count && i < 5; i++) {
+		CHECK_U64(mm.items[i].start, want[i].start);
+		CHECK_U64(mm.items[i].end, want[i].end);
+		CHECK_U64(mm.items[i].sysfs_type, want[i].sysfs_type);
+		CHECK_U64(mm.items[i].e820_type, want[i].e820_type);
 	}
-	free(mm);
+	hr_map_mismatches_free(&mm);
 
-	n = hr_memmap_reconcile(&sysfs, &empty, &mm);
-	CHECK_U64(n, 7);
-	if (n == 7)
-		CHECK(mm[6].start == 0xfffffffffffff000 && mm[6].end == UINT64_MAX &&
-		      mm[6].sysfs_type == 2 && mm[6].e820_type == 0);
-	free(mm);
-	CHECK_U64(hr_memmap_reconcile(&empty, &empty, &mm), 0);
-	CHECK(mm == NULL);
+	CHECK_U64(hr_memmap_reconcile(&sysfs, &empty, &mm, NULL), HR_OK);
+	CHECK_U64(mm.count, 7);
+	if (mm.count == 7)
+		CHECK(mm.items[6].start == 0xfffffffffffff000 && mm.items[6].end == UINT64_MAX &&
+		      mm.items[6].sysfs_type == 2 && mm.items[6].e820_type == 0);
+	hr_map_mismatches_free(&mm);
+	CHECK_U64(hr_memmap_reconcile(&empty, &empty, &mm, NULL), HR_OK);
+	CHECK(mm.items == NULL && mm.count == 0);
 }
 
 int main(void)

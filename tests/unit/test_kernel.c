@@ -90,19 +90,34 @@ static void test_version_guess(void)
 	CHECK(!hr_kver_parse("6", &v));
 }
 
+static void parse_cmdline(const char *text, struct hr_cmdline *c, struct hr_diags *diags)
+{
+	CHECK_U64(hr_cmdline_parse(text, strlen(text), "/proc/cmdline", c, diags, NULL), HR_OK);
+}
+
 static void test_cmdline(void)
 {
+	static const char with_nul[] = "quiet\0nokaslr mem=123456789012345678901234567890123G";
 	struct hr_cmdline c;
+	struct hr_diags d = {0};
 
-	hr_cmdline_parse("BOOT_IMAGE=/vmlinuz nokaslr mem=8G memmap=1G!4G quiet -- nokaslr", &c);
+	parse_cmdline("BOOT_IMAGE=/vmlinuz nokaslr mem=8G memmap=1G!4G quiet -- nokaslr", &c, NULL);
 	CHECK(c.present && c.nokaslr);
 	CHECK(strcmp(c.mem, "8G") == 0);
 	CHECK_U64(c.memmap_count, 1);
 	/* Words after "--" go to init. */
-	hr_cmdline_parse("quiet -- nokaslr", &c);
+	parse_cmdline("quiet -- nokaslr", &c, NULL);
 	CHECK(!c.nokaslr);
-	hr_cmdline_parse(NULL, &c);
-	CHECK(!c.present);
+	/* A NUL separates words, an over-long mem= is skipped: both named. */
+	CHECK_U64(hr_cmdline_parse(with_nul, sizeof(with_nul) - 1, "/proc/cmdline", &c, &d, NULL),
+		  HR_OK);
+	CHECK(c.nokaslr && c.mem[0] == '\0');
+	CHECK_U64(d.count, 2);
+	if (d.count == 2) {
+		CHECK_STR_CONTAINS(d.items[0].message, "NUL byte at offset 5");
+		CHECK_STR_CONTAINS(d.items[1].message, "is longer than 31 characters");
+	}
+	hr_diags_free(&d);
 }
 
 /* Functions come from BTF when the kernel has it: a real BTF blob (gcc -gbtf) naming
