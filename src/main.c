@@ -458,6 +458,8 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		written = hr_report_prometheus(stdout, report);
 		break;
 	case FORMAT_SVG:
+		written = hr_report_svg(stdout, report, &audit->free);
+		break;
 	case FORMAT_TEXT:
 		break;
 	}
