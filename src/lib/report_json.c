@@ -34,7 +34,11 @@ static json_t *text(const char *s)
  * jansson runs out of memory. */
 static bool append(json_t *array, json_t *item)
 {
-	return array && json_array_append_new(array, item) == 0;
+	if (!array) {
+		json_decref(item);
+		return false;
+	}
+	return json_array_append_new(array, item) == 0;
 }
 
 static json_t *tristate(enum hr_tristate t)
