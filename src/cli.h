@@ -6,8 +6,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "headroom/audit.h"
+#include "headroom/report.h"
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
+enum { MAX_ADD_GPUS = 64 };
+enum { MAX_COLUMNS = 32 };
+
+enum { MAX_VRAM_OVERRIDES = 64 };
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };
 
@@ -15,16 +20,23 @@ struct cli {
 	const char *root;
 	bool root_given;
 	enum output_format format;
-	bool bytes;
+	bool bytes, verbose, noheadings, raw;
+	enum hr_column columns[MAX_COLUMNS];	/* -o; n_columns 0: the default ones */
+	size_t n_columns;
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
+	const char *acpidump;		/* ACPI tables from acpidump's text instead of sysfs */
 	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n_sizes;
 	struct hr_overrides ov;
+	struct hr_gpu add_gpus[MAX_ADD_GPUS];	/* ov.add_gpus points here */
+	struct hr_vram_override vram[MAX_VRAM_OVERRIDES];	/* --vram BDF=SIZE */
+	size_t n_vram;
 };
 
 int validate_main(const struct cli *cli);
+int fleet_main(int argc, char **argv);
 
 /* Late write errors (a full disk, a closed pipe) must not pass for success. */
 bool close_stdout(void);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* headroom: will GPU drivers be able to register device-private memory on this machine? */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,34 +19,54 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: headroom [options]\n"
 		"       headroom validate [--answer FILE] [options]\n"
+		"       headroom fleet [--format text|json|csv] [FILE|DIR|-]...  (see fleet --help)\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
 		"place device-private ranges, and what the new scheme would need instead.\n"
 		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
 		"probes/headroom_probe, then unloads it), or replays a recorded --answer, and compares.\n\n"
-		"  -r, --root DIR            read every input under DIR (a captured machine)\n"
-		"  -q, --request SIZE        a driver's request, in order (bytes or K/M/G/T/P), repeatable\n"
-		"  -j, --json                JSON report (schema headroom/report-v1): --format json\n"
+		"  -s, --sysroot DIR         read every input under DIR, a captured machine (also --root)\n"
+		"  -q, --request SIZE        a driver's request, in order: whole bytes or K/M/G/T/P\n"
+		"                            (binary units), repeatable\n"
+		"  -J, --json                JSON report (schema headroom/report-v1): --format json\n"
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
-		"  -b, --bytes               sizes in bytes in the human report\n"
+		"  -b, --bytes               sizes as exact byte counts in the human report\n"
+		"  -v, --verbose             the whole address map and the basis of every limit\n"
+		"  -o, --output LIST         the requests table's columns, comma-separated; +LIST adds\n"
+		"                            to the default ones\n"
+		"      --list-columns        the columns -o takes, and exit\n"
+		"  -n, --noheadings          no header line over the requests table\n"
+		"  -r, --raw                 only the requests table, unaligned, for scripts\n"
 		"      --phys-bits N         override the physical address width\n"
 		"      --direct-map-end ADDR override the kernel's direct-map end\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
 		"      --device-private on|off  override CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE\n"
+		"      --acpidump FILE       ACPI tables from acpidump's output instead of sysfs\n"
+		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
+		"                            (01:00.0=80G), repeatable\n"
+		"      --add-gpu COUNTxSIZE[@DRIVER]  what if COUNT GPUs with SIZE of VRAM were there,\n"
+		"                            after the machine's own (DRIVER: nvidia-uvm (default),\n"
+		"                            amdgpu, xe, nouveau, test_hmm, uvmem)\n"
+		"      --hole64 START:SIZE   what if the 64-bit PCI window were moved or resized\n"
+		"      --ram SIZE            what if the guest had SIZE of RAM (above 4 GiB resized)\n"
+		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
-		"Exit status: 0 every request fits (or none was asked and the map was read),\n"
-		"1 a predicted failure or hazard, 2 inconclusive (missing privileges or data),\n"
-		"3 usage or internal error. validate: 0 the kernel agrees, 1 it disagrees,\n"
-		"2 it could not be asked.\n");
+		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
+		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
+		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
+		"--request 0 when device-private memory is possible (a free section below the search\n"
+		"top, or the new scheme) and 1 when it is not; 3 a usage or internal error.\n"
+		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line: "headroom: what is wrong; try 'headroom --help'". */
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -53,8 +75,94 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'headroom --help'.\n");
+	fprintf(stderr, "; try 'headroom --help'\n");
 	return EXIT_USAGE;
+}
+
+/* "1.5G": a whole number of the next smaller unit, when there is one. */
+static const char *fraction_refusal(const char *arg, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	char *end;
+	double value = strtod(arg, &end);
+	const char *unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+	double smaller = value * 1024;
+
+	if (unit && *unit && smaller >= 1 && smaller < 1e15 && smaller == (double)(long long)smaller) {
+		if (unit == units)
+			snprintf(buf, len, "fractions are not taken: give %lld bytes", (long long)smaller);
+		else
+			snprintf(buf, len, "fractions are not taken: give %lld%c", (long long)smaller,
+				 unit[-1]);
+	} else
+		snprintf(buf, len, "fractions are not taken: give a whole number of a smaller unit");
+	return buf;
+}
+
+/* Why a --request argument is refused, in words; NULL when it is a good size. */
+static const char *request_refusal(const char *arg, uint64_t *size, char *buf, size_t len)
+{
+	size_t digits = strspn(arg, "0123456789");
+
+	if (!*arg)
+		return "it is empty";
+	if (arg[0] == '-')
+		return "a size cannot be negative";
+	if (strchr(arg, '.') || strchr(arg, ','))
+		return fraction_refusal(arg, buf, len);
+	if (!hr_parse_size(arg, size)) {
+		if (!digits || strncmp(arg, "0x", 2) == 0)
+			return "not a size: give whole bytes or a number with K, M, G, T or P";
+		snprintf(buf, len, "%s", arg[digits] && !strchr("KMGTPEkmgtpe", arg[digits])
+			 ? "the unit is not one of K, M, G, T, P (binary: 1K is 1024 bytes)"
+			 : "it does not fit in 64 bits");
+		return buf;
+	}
+	if (*size == 0)
+		return "a request of zero bytes asks for nothing";
+	if (hr_request_check(*size, NULL)) {
+		snprintf(buf, len, "no physical address space reaches it: the limit is below 2^62 bytes, "
+			 "4 EiB");
+		return buf;
+	}
+	return NULL;
+}
+
+/* -o LIST: comma-separated column names; a leading + keeps the default columns first. */
+static int parse_columns(const char *list, struct cli *cli)
+{
+	static const enum hr_column defaults[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
+						  HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
+	char copy[256], *save = NULL;
+
+	cli->n_columns = 0;
+	if (list[0] == '+') {
+		memcpy(cli->columns, defaults, sizeof(defaults));
+		cli->n_columns = sizeof(defaults) / sizeof(defaults[0]);
+		list++;
+	}
+	if (strlen(list) >= sizeof(copy))
+		return usage_error("--output: the list is too long");
+	strcpy(copy, list);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int c = hr_column_find(name);
+
+		if (c < 0)
+			return usage_error("--output: unknown column '%s'; --list-columns lists them", name);
+		if (cli->n_columns == MAX_COLUMNS)
+			return usage_error("--output: more than %d columns", MAX_COLUMNS);
+		cli->columns[cli->n_columns++] = (enum hr_column)c;
+	}
+	if (!cli->n_columns)
+		return usage_error("--output: no column named");
+	return 0;
+}
+
+static void list_columns(void)
+{
+	for (int c = 0; c < HR_COL_COUNT; c++)
+		printf("%-11s %s\n", hr_column_name((enum hr_column)c),
+		       hr_column_help((enum hr_column)c));
 }
 
 static bool parse_on_off(const char *s, int *out)
@@ -65,6 +173,53 @@ static bool parse_on_off(const char *s, int *out)
 		*out = 0;
 	else
 		return false;
+	return true;
+}
+
+/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. */
+static bool parse_add_gpu(const char *arg, struct cli *cli)
+{
+	enum hr_gpu_driver driver = HR_DRIVER_NVIDIA_UVM;
+	char size_text[32], *at;
+	unsigned long count;
+	uint64_t vram;
+	char *end;
+
+	count = strtoul(arg, &end, 10);
+	if (end == arg || (*end != 'x' && *end != 'X') || !count ||
+	    count > MAX_ADD_GPUS - cli->ov.n_add_gpus)
+		return false;
+	snprintf(size_text, sizeof(size_text), "%s", end + 1);
+	at = strchr(size_text, '@');
+	if (at) {
+		*at = '\0';
+		driver = hr_gpu_driver_from_name(at + 1);
+		if (driver == HR_DRIVER_NONE)
+			return false;
+	}
+	if (!hr_parse_size(size_text, &vram) || !vram || vram >= 1ull << 52)
+		return false;
+	for (unsigned long i = 0; i < count; i++, cli->ov.n_add_gpus++)
+		hr_gpu_what_if((unsigned)cli->ov.n_add_gpus, vram, driver,
+			       &cli->add_gpus[cli->ov.n_add_gpus]);
+	cli->ov.add_gpus = cli->add_gpus;
+	return true;
+}
+
+static bool parse_hole64(const char *arg, struct hr_overrides *ov)
+{
+	char start_text[32];
+	const char *colon = strchr(arg, ':');
+
+	if (!colon || (size_t)(colon - arg) >= sizeof(start_text))
+		return false;
+	memcpy(start_text, arg, (size_t)(colon - arg));
+	start_text[colon - arg] = '\0';
+	if (!hr_parse_u64(start_text, &ov->hole64_start) || !hr_parse_size(colon + 1, &ov->hole64_size) ||
+	    !ov->hole64_size || ov->hole64_start >= 1ull << 52 ||
+	    ov->hole64_size > (1ull << 52) - ov->hole64_start)
+		return false;
+	ov->have_hole64 = true;
 	return true;
 }
 
@@ -87,46 +242,77 @@ static bool parse_format(const char *s, enum output_format *out)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
-	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT };
+	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS,
+	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP };
 	static const struct option longopts[] = {
-		{"root", required_argument, NULL, 'r'},
+		{"sysroot", required_argument, NULL, 's'},
+		{"root", required_argument, NULL, 's'},
 		{"request", required_argument, NULL, 'q'},
-		{"json", no_argument, NULL, 'j'},
+		{"json", no_argument, NULL, 'J'},
+		{"output", required_argument, NULL, 'o'},
+		{"list-columns", no_argument, NULL, OPT_LIST_COLUMNS},
+		{"noheadings", no_argument, NULL, 'n'},
+		{"raw", no_argument, NULL, 'r'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
 		{"kernel-version", required_argument, NULL, OPT_KVER},
 		{"la57", required_argument, NULL, OPT_LA57},
 		{"kaslr", required_argument, NULL, OPT_KASLR},
 		{"device-private", required_argument, NULL, OPT_DEVICE_PRIVATE},
+		{"add-gpu", required_argument, NULL, OPT_ADD_GPU},
+		{"hole64", required_argument, NULL, OPT_HOLE64},
+		{"ram", required_argument, NULL, OPT_RAM},
+		{"scheme", required_argument, NULL, OPT_SCHEME},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"acpidump", required_argument, NULL, OPT_ACPIDUMP},
+		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *why;
+	char because[128];
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:q:jbhV", longopts, NULL)) != -1) {
+	/* Every message is ours, on one line: getopt's own would name argv[0] and take a second. */
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:q:Jjo:nrbvhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r':
+		case 's':
 			cli->root = optarg;
 			cli->root_given = true;
 			break;
 		case 'q':
-			if (!hr_parse_size(optarg, &v) || v == 0)
-				return usage_error("invalid request size '%s'", optarg);
-			if (hr_request_check(v, NULL))
-				return usage_error("request size '%s' is beyond any physical address space",
-						   optarg);
+			why = request_refusal(optarg, &v, because, sizeof(because));
+			if (why)
+				return usage_error("--request '%s': %s", optarg, why);
 			if (cli->n_sizes == HR_MAX_REQUESTS)
-				return usage_error("more than %d requests (at '%s')", HR_MAX_REQUESTS, optarg);
+				return usage_error("--request '%s': more than %d requests", optarg,
+						   HR_MAX_REQUESTS);
 			cli->sizes[cli->n_sizes++] = v;
 			break;
+		case 'J':
 		case 'j':
 			cli->format = FORMAT_JSON;
+			break;
+		case 'o':
+			if (parse_columns(optarg, cli))
+				return EXIT_USAGE;
+			break;
+		case OPT_LIST_COLUMNS:
+			list_columns();
+			exit(close_stdout() ? EXIT_FITS : EXIT_USAGE);
+		case 'n':
+			cli->noheadings = true;
+			break;
+		case 'r':
+			cli->raw = true;
 			break;
 		case OPT_FORMAT:
 			if (!parse_format(optarg, &cli->format))
@@ -135,6 +321,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case 'b':
 			cli->bytes = true;
+			break;
+		case 'v':
+			cli->verbose = true;
 			break;
 		case OPT_PHYS_BITS:
 			if (!hr_parse_u64(optarg, &v) || v < 32 || v > 52)
@@ -147,6 +336,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   optarg);
 			cli->ov.have_direct_map_end = true;
 			cli->ov.direct_map_end = v;
+			break;
+		case OPT_ACPIDUMP:
+			cli->acpidump = optarg;
 			break;
 		case OPT_KVER:
 			if (!hr_kver_parse(optarg, &cli->ov.version))
@@ -165,6 +357,25 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (!parse_on_off(optarg, &cli->ov.device_private))
 				return usage_error("--device-private wants on or off, not '%s'", optarg);
 			break;
+		case OPT_ADD_GPU:
+			if (!parse_add_gpu(optarg, cli))
+				return usage_error("--add-gpu wants COUNTxSIZE[@DRIVER] with at most %d GPUs "
+						   "in all and a known driver, not '%s'", MAX_ADD_GPUS, optarg);
+			break;
+		case OPT_HOLE64:
+			if (!parse_hole64(optarg, &cli->ov))
+				return usage_error("--hole64 wants START:SIZE within 2^52, not '%s'", optarg);
+			break;
+		case OPT_RAM:
+			if (!hr_parse_size(optarg, &v) || v < (1ull << 20) || v > (1ull << 52))
+				return usage_error("--ram wants a size from 1M to 4P, not '%s'", optarg);
+			cli->ov.ram = v;
+			break;
+		case OPT_SCHEME:
+			if (strcmp(optarg, "legacy") && strcmp(optarg, "new"))
+				return usage_error("--scheme wants legacy or new, not '%s'", optarg);
+			cli->ov.scheme = strcmp(optarg, "new") == 0;
+			break;
 		case OPT_ANSWER:
 			if (!cli->validate)
 				return usage_error("--answer belongs to 'headroom validate'");
@@ -175,16 +386,29 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_VRAM:
+			if (cli->n_vram == MAX_VRAM_OVERRIDES)
+				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
+			if (!hr_vram_override_parse(optarg, &cli->vram[cli->n_vram++]))
+				return usage_error("--vram wants BDF=SIZE (01:00.0=80G), not '%s'", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FITS);
 		case 'V':
 			printf("headroom %s\n", HEADROOM_VERSION);
 			exit(EXIT_FITS);
+		case ':':
+			return usage_error("%s wants an argument", argv[optind - 1]);
 		default:
-			return usage_error("%s", "invalid option");
+			if (optopt)
+				return usage_error("unknown option '-%c'", optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (optind < argc && cli->raw && !cli->root_given)
+		return usage_error("unexpected argument '%s': -r is --raw, -s DIR reads a captured root",
+				   argv[optind]);
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (cli->validate && cli->format > FORMAT_JSON)
@@ -196,7 +420,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
 {
-	struct hr_report_options opts = {.bytes = cli->bytes};
+	struct hr_report_options opts = {
+		.bytes = cli->bytes, .verbose = cli->verbose, .noheadings = cli->noheadings,
+		.raw = cli->raw, .columns = cli->n_columns ? cli->columns : NULL,
+		.n_columns = cli->n_columns,
+	};
 	json_t *report;
 	bool written = false;
 
@@ -236,11 +464,16 @@ bool close_stdout(void)
 int main(int argc, char **argv)
 {
 	struct cli cli = {.root = "/", .ov = HR_OVERRIDES_NONE};
+	struct hr_error err;
 	struct hr_facts facts;
 	struct hr_audit audit;
 	bool written;
 	int rc;
 
+	/* A closed pipe is a failed write: exit 3, not a silent death by signal. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
+		return fleet_main(argc - 1, argv + 1);
 	/* "headroom validate ...": the subcommand takes the same options. */
 	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
@@ -248,15 +481,24 @@ int main(int argc, char **argv)
 		return rc;
 	if (cli.root_given) {
 		struct hr_root root;
-		struct hr_error err;
 		char text[700];
 
 		if (hr_root_init(&root, cli.root, &err))
-			return usage_error("--root: %s", hr_error_text(&err, text, sizeof(text)));
+			return usage_error("--sysroot: %s", hr_error_text(&err, text, sizeof(text)));
+		/* A wrong directory would give a report that is nothing but missing inputs. */
+		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys"))
+			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
+					   "sys/ (tests/capture-root DIR makes one)", cli.root);
 	}
 	if (cli.validate)
 		return validate_main(&cli);
 	hr_facts_gather(cli.root, &facts);
+	if (cli.acpidump)
+		hr_facts_use_acpidump(&facts, cli.acpidump);
+	if (hr_vram_overrides_apply(&facts.gpus, cli.vram, cli.n_vram, &facts.diags, &err)) {
+		hr_facts_free(&facts);
+		return usage_error("%s", err.message);
+	}
 	if (hr_audit_run(&facts, &cli.ov, cli.sizes, cli.n_sizes, &audit) != HR_OK) {
 		fprintf(stderr, "headroom: cannot audit: out of memory\n");
 		hr_facts_free(&facts);

@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "headroom/carve.h"
+#include "headroom/gpu_profile.h"
+#include "headroom/merged_map.h"
 #include "headroom/model.h"
+#include "headroom/verdict.h"
 
 /* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
 enum hr_legacy_verdict { HR_FITS, HR_NO_SPACE, HR_UNSUPPORTED, HR_HAZARD, HR_VERDICT_UNKNOWN };
@@ -18,6 +21,8 @@ enum hr_severity { HR_INFO, HR_WARNING, HR_ERROR };
 enum hr_hazard {
 	HR_HAZARD_ABOVE_DIRECT_MAP = 1u << 0,	/* before ea72ce5da228: carve above the KASLR direct map */
 	HR_HAZARD_MAX_PFN_BUMP = 1u << 1,	/* before 7170130e: max_pfn raised to the carve's end */
+	HR_HAZARD_HOTPLUG_RANGE = 1u << 2,	/* the carve takes space memory hotplug or CXL needs */
+	HR_HAZARD_LAST = HR_HAZARD_HOTPLUG_RANGE,
 };
 
 struct hr_request_result {
@@ -29,12 +34,12 @@ struct hr_request_result {
 	enum hr_new_verdict new_scheme;
 	uint64_t ram_cost;			/* struct pages: 64 bytes per 4 KiB page */
 	int phys_bits_needed;			/* for no-space: smallest phys-bits that fits, 0 if none */
-	bool fits_stepping_by_section;		/* for no-space under step = size: 659aa050 would place it */
 };
 
 struct hr_finding {
 	const char *code;			/* stable name */
 	enum hr_severity severity;
+	bool inconclusive;			/* one of the reasons the answer is inconclusive */
 	char message[512];
 };
 
@@ -44,8 +49,44 @@ struct hr_existing_carve {
 	const char *name;			/* points into the iomem entry */
 };
 
+/* One group of a GPU's profile: count carves of one size, judged one after the other. */
+struct hr_gpu_carve_result {
+	uint64_t count, n_placed;	/* n_placed: how many the legacy carve placed */
+	struct hr_request_result r;	/* size and aligned_size of one; the worst verdicts; the span
+					 * of the placed ones; ram_cost for all of them */
+};
+
+struct hr_gpu_result {
+	struct hr_gpu gpu;
+	struct hr_gpu_profile profile;
+	struct hr_gpu_carve_result carves[HR_PROFILE_MAX_CARVES];
+	size_t n_carves;
+	const char *existing;		/* already carved: the /proc/iomem entry's name, else NULL */
+	bool fails;			/* a carve fails under the scheme judged */
+};
+
+/* A change that makes failing GPUs (or requests) fit, found by re-running the model with it. */
+#define HR_ADVICE_MAX_FIXES 32
+struct hr_advice {
+	const char *kind;		/* "phys-bits", "pci-hole64", "nokaslr", "kernel", "new-scheme" */
+	char change[480];		/* in words, with the verified effect */
+	const char *knob;		/* "qemu", "libvirt", "kernel-cmdline", "kernel" */
+	char value[240];		/* exactly what to set: no placeholders */
+	char what_if[96];		/* the headroom options that model the change */
+	char fixes[HR_ADVICE_MAX_FIXES][24];	/* GPU addresses and "request N" */
+	size_t n_fixes;
+	bool fixes_all;			/* every failing GPU and request fits with it */
+	bool verified;			/* the re-run showed every fix claimed */
+};
+
 struct hr_audit {
 	struct hr_model model;
+	bool scheme_new;		/* verdicts and the exit code follow the new scheme */
+	struct hr_gpu_result *gpus;	/* the machine's GPUs in probe order, then --add-gpu */
+	size_t n_gpus;
+	struct hr_gpu_env gpu_env;	/* what the driver rules read */
+	struct hr_advice *advice;
+	size_t n_advice;
 	struct hr_free free;		/* below the search top, before any request */
 	struct hr_request_result *requests;
 	size_t n_requests;
@@ -53,8 +94,10 @@ struct hr_audit {
 	size_t n_existing;
 	struct hr_finding *findings;
 	size_t n_findings, findings_cap;
-	bool inconclusive;
+	bool inconclusive;		/* the findings marked inconclusive say why */
 	bool nomem;			/* while running: something could not be recorded */
+	struct hr_verdict verdict;	/* the answer in a few words, with the best fix */
+	struct hr_merged_map merged;	/* iomem with every firmware source beside it */
 };
 
 /* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
@@ -63,6 +106,41 @@ struct hr_audit {
 
 /* HR_OK for a size from 1 to HR_REQUEST_LIMIT - 1, else HR_E_RANGE with err filled. */
 enum hr_status hr_request_check(uint64_t size, struct hr_error *err);
+
+/* The legacy carve and the new scheme's offset space, replayed in order. */
+struct hr_carver {
+	const struct hr_model *model;
+	const struct hr_firmware *firmware;	/* hot-pluggable and CXL ranges: a hazard to carve */
+	struct hr_space space;
+	struct hr_carve_rule rule;
+	uint64_t offset_used;
+	uint64_t unplaceable;		/* an aligned size that failed: carves only fill the space */
+};
+
+/* Judge one carve of size bytes and, when it is placed, keep it for the next. explain: for a
+ * failure, also find the phys-bits that would place it (a search). */
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+			       struct hr_request_result *r);
+
+/* The GPUs' carves, in probe order, and their subjects in the verdict (audit_gpus.c). */
+enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
+			     const struct hr_overrides *ov, struct hr_carver *carver);
+void hr_audit_gpu_subjects(struct hr_audit *a);
+
+/* Whether a carve fails under the scheme the audit judges. */
+bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r);
+
+/* Record a finding from another part of the audit (the advice); false when it could not be. */
+bool hr_audit_add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			  const char *message);
+
+/* The verdicts alone, without advice: what the advice search re-runs. */
+enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
+			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *audit);
+
+/* Search each knob for the smallest change that makes the failures fit (advice.c). */
+enum hr_status hr_audit_advise(struct hr_audit *a, const struct hr_facts *facts,
+			       const struct hr_overrides *ov, const uint64_t *sizes, size_t n_sizes);
 
 /* Judge the requests (sizes in bytes, in the order the drivers would ask) on this machine.
  * HR_E_RANGE (nothing judged) for more than HR_MAX_REQUESTS or a size hr_request_check()
@@ -76,10 +154,16 @@ const char *hr_new_verdict_name(enum hr_new_verdict v);
 const char *hr_severity_name(enum hr_severity s);
 const char *hr_hazard_name(enum hr_hazard h);
 
+/* The codes of the findings that leave the answer inconclusive, each once, in report order; at
+ * most max of them. Returns how many were stored. */
+size_t hr_audit_inconclusive_codes(const struct hr_audit *audit, const char **codes, size_t max);
+
 /* One sentence on what the hazard does on this kernel and which commit fixed it. */
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h);
 
-/* 0 all fit (or none asked and the map was read), 1 a predicted failure or hazard, 2 inconclusive. */
+/* 1 when CONFIG_DEVICE_PRIVATE is off (certain whatever else is unknown), else 2 when
+ * inconclusive, else with requests 0 when every one fits and 1 when one fails or is a hazard;
+ * without requests 0 when device-private memory is possible and 1 when it is not. */
 int hr_audit_exit_code(const struct hr_audit *audit);
 
 #endif

@@ -12,6 +12,7 @@ struct hr_cpuinfo {
 	bool la57;			/* "la57" flag: the kernel runs 5-level paging */
 	bool hypervisor;		/* "hypervisor" flag */
 	char vendor[16];		/* vendor_id, "" when absent */
+	char model_name[64];		/* "model name", "" when absent */
 	bool arm64;			/* "CPU implementer": an arm64 kernel's cpuinfo */
 };
 

@@ -59,6 +59,36 @@ struct hr_gpus {
 	size_t count;
 };
 
+/* "driver", "nvidia-proc", "nvidia-smi", "table", "override", "what-if", "unknown". */
 const char *hr_vram_source_name(enum hr_vram_source source);
+
+/* The GPUs (PCI class 0x03 display, 0x12 processing accelerator) under ROOT/sys/bus/pci, read
+ * with libpci's sysfs method, in bus order. A device whose files are missing or malformed keeps
+ * what could be read, with hr_gpu.missing and a diagnostic naming the file. HR_E_NOENT: the root
+ * has no /sys/bus/pci/devices. Fatal libpci errors become a status with err naming the file. */
+enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
+			    struct hr_diags *diags, struct hr_error *err);
+void hr_gpus_free(struct hr_gpus *gpus);
+
+/* VRAM for each GPU from the best source under the root: the bound driver's sysfs, then
+ * /proc/driver/nvidia, then captured nvidia-smi -q output (HR_NVIDIA_SMI_CAPTURE), then
+ * headroom's table by device id. */
+#define HR_NVIDIA_SMI_CAPTURE "/var/lib/headroom/nvidia-smi-q.txt"
+void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags);
+
+/* --vram BDF=SIZE: what the user knows about a GPU. */
+struct hr_vram_override {
+	char bdf[16];			/* normalised "0000:01:00.0" */
+	uint64_t bytes;
+};
+
+/* "01:00.0=80G" or "0000:01:00.0=80G"; false when malformed. */
+bool hr_vram_override_parse(const char *arg, struct hr_vram_override *out);
+
+/* Apply overrides: they replace a table value or an unknown, never a value the driver or
+ * nvidia-smi reported (that one is kept, with a diagnostic). HR_E_USAGE: an override names a
+ * BDF that is not one of the GPUs. */
+enum hr_status hr_vram_overrides_apply(struct hr_gpus *gpus, const struct hr_vram_override *ov,
+				       size_t n, struct hr_diags *diags, struct hr_error *err);
 
 #endif

@@ -23,6 +23,7 @@ enum hr_rule_id {
 	HR_RULE_ZONE_DEVICE_NO_TRIM,	/* 269031b15c14: no KASLR trim with CONFIG_ZONE_DEVICE */
 	HR_RULE_NO_MAX_PFN_BUMP,	/* 7170130e4c72: device-private add_pages() keeps max_pfn */
 	HR_RULE_ARM64_LINEAR_MAP_END,	/* eeb8fdfcf090: arm64 PHYSMEM_END is the end of the linear map */
+	HR_RULE_ARM64_SMALL_SECTIONS,	/* f0b13ee23241: arm64 sections 128 MiB (512 MiB with 64K pages), not 1 GiB */
 	HR_RULE_COUNT
 };
 

@@ -9,7 +9,9 @@
 #include "headroom/cpu.h"
 #include "headroom/error.h"
 #include "headroom/fdt.h"
+#include "headroom/firmware.h"
 #include "headroom/firmware_map.h"
+#include "headroom/gpu.h"
 #include "headroom/iomem.h"
 #include "headroom/kernel.h"
 #include "headroom/rootfs.h"
@@ -32,6 +34,8 @@ struct hr_facts {
 	struct hr_memmap memmap, e820;
 	enum hr_status dt_status;	/* HR_E_NOENT: no device tree (x86, ACPI-only arm64) */
 	struct hr_dt dt;
+	enum hr_status acpi_status;	/* HR_E_NOENT: no ACPI tables (a device-tree machine) */
+	struct hr_firmware firmware;	/* what ACPI (or a device tree) declared */
 	bool have_cpuinfo, have_cpuid;
 	struct hr_cpuinfo cpuinfo;
 	struct hr_cpuid cpuid;
@@ -45,12 +49,17 @@ struct hr_facts {
 	bool have_direct_map_reading;	/* the variable was read through /proc/kcore */
 	uint64_t direct_map_reading;
 	enum hr_symbol direct_map_symbol;
+	enum hr_status gpus_status;	/* HR_E_NOENT: no /sys/bus/pci in the inputs */
+	struct hr_gpus gpus;
 	struct hr_diags diags;		/* every input problem, naming its file */
 };
 
 /* Read every input under root. Never fails as a whole: what is missing is recorded. */
 void hr_facts_gather(const char *root_dir, struct hr_facts *facts);
 void hr_facts_free(struct hr_facts *facts);
+
+/* Take the ACPI tables from acpidump's text in the file at path (not under the root) instead. */
+void hr_facts_use_acpidump(struct hr_facts *facts, const char *path);
 
 struct hr_overrides {
 	int phys_bits;			/* -1: none */
@@ -60,9 +69,17 @@ struct hr_overrides {
 	struct hr_kver version;
 	int la57, kaslr;		/* -1: none, else 0/1 */
 	int device_private;		/* -1: none, else 0/1: CONFIG_ZONE_DEVICE and DEVICE_PRIVATE */
+	/* What-ifs that edit the machine itself: the modelled map and GPUs that are not there. */
+	uint64_t ram;			/* 0: none; --ram: the guest's RAM size */
+	bool have_hole64;
+	uint64_t hole64_start, hole64_size;	/* --hole64: the 64-bit PCI window moved or resized */
+	int scheme;			/* -1: none (legacy), 0 legacy, 1 new: the scheme verdicts follow */
+	const struct hr_gpu *add_gpus;	/* --add-gpu, after the machine's own */
+	size_t n_add_gpus;
 };
 
-#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1}
+#define HR_OVERRIDES_NONE {.phys_bits = -1, .la57 = -1, .kaslr = -1, .device_private = -1, \
+			   .scheme = -1}
 
 struct hr_fact_int {
 	int value;
@@ -73,7 +90,19 @@ struct hr_fact_int {
 struct hr_fact_addr {
 	uint64_t value;
 	enum hr_source source;
-	char basis[256];
+	char basis[512];
+};
+
+/* Why a model is inconclusive: each bit is reported as a finding that says how to supply the fact. */
+enum hr_unknown {
+	HR_UNKNOWN_ARCH = 1u << 0,		/* arch-unsupported */
+	HR_UNKNOWN_MAP = 1u << 1,		/* /proc/iomem not read: iomem-hidden, input-unreadable */
+	HR_UNKNOWN_PHYS_BITS = 1u << 2,		/* phys-bits-unknown (x86: the search top follows) */
+	HR_UNKNOWN_PAGING = 1u << 3,		/* paging-unknown */
+	HR_UNKNOWN_VERSION = 1u << 4,		/* kernel-version-unknown */
+	HR_UNKNOWN_SUBLEVEL = 1u << 5,		/* kernel-sublevel-unknown */
+	HR_UNKNOWN_KCONFIG = 1u << 6,		/* kconfig-missing: x86 KASLR padding assumed */
+	HR_UNKNOWN_DIRECT_MAP_END = 1u << 7,	/* direct-map-end-unknown: arm64 linear map end */
 };
 
 struct hr_model {
@@ -87,16 +116,19 @@ struct hr_model {
 	bool sublevel_matters;		/* sublevel unknown, and a rule was backported to this branch */
 	enum hr_tristate zone_device, device_private;
 	enum hr_source device_private_source;
-	bool new_scheme;		/* memremap_device_private_pagemap() exists */
+	enum hr_tristate new_scheme;	/* memremap_device_private_pagemap() exists */
 	bool has_clamp;			/* ea72ce5da228: search top clamped to the direct-map end */
 	char clamp_basis[160];
-	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS */
+	unsigned max_physmem_bits;	/* x86: 46 or 52; arm64: CONFIG_ARM64_PA_BITS, 48 on LPA2 kernels without LPA2 */
 	unsigned va_bits;		/* arm64: CONFIG_ARM64_VA_BITS */
+	struct hr_fact_int vabits_actual;	/* arm64: the virtual width the kernel runs with */
+	struct hr_fact_addr dram_start;	/* arm64: memblock_start_of_DRAM(), no-map memory included */
 	uint64_t section_size;		/* 1 << SECTION_SIZE_BITS */
 	uint64_t page_size;
 	uint64_t bottom_of_ram, top_of_ram;	/* lowest and highest System RAM byte, /proc/iomem */
-	struct hr_fact_addr iomem_end, direct_map_end;
+	struct hr_fact_addr iomem_end, direct_map_end;	/* source HR_SRC_UNKNOWN: unknown */
 	uint64_t search_top;
+	bool search_top_known;		/* false when the address width is unknown (x86) */
 	bool step_by_section;		/* 659aa050 */
 	char step_basis[160];
 	bool bumps_max_pfn;		/* device-private add_pages() raises max_pfn (no 7170130e) */
@@ -105,7 +137,8 @@ struct hr_model {
 	uint64_t mapped_end;		/* where the direct (x86) or linear (arm64) map really ends */
 	bool map_ok;			/* /proc/iomem was read */
 	bool can_place;			/* the map and the address width are known: placements follow */
-	bool inconclusive;		/* a fact the verdicts need is unknown */
+	bool inconclusive;		/* a fact the verdicts need is unknown: see unknowns */
+	unsigned unknowns;		/* enum hr_unknown bits */
 };
 
 /* Derive what the facts allow; what is missing leaves map_ok false or inconclusive set. */

@@ -11,16 +11,50 @@
 
 #define HR_REPORT_SCHEMA "headroom/report-v1"
 
-struct hr_report_options {
-	bool bytes;	/* sizes as exact byte counts instead of binary units */
+/* Columns of the requests table (-o/--output). */
+enum hr_column {
+	HR_COL_SIZE, HR_COL_ALIGNED, HR_COL_LEGACY, HR_COL_PLACEMENT, HR_COL_START, HR_COL_END,
+	HR_COL_HAZARDS, HR_COL_PHYS_BITS, HR_COL_NEW_SCHEME, HR_COL_RAM_COST, HR_COL_COUNT
 };
+
+struct hr_report_options {
+	bool bytes;		/* sizes as exact byte counts instead of binary units */
+	bool verbose;		/* the whole address map and the basis of every limit */
+	bool noheadings;	/* no header line over the table */
+	bool raw;		/* the table unaligned, one space between cells, spaces as \x20 */
+	const enum hr_column *columns;	/* the table's columns, NULL for the default ones */
+	size_t n_columns;
+};
+
+/* The column's name (as -o takes it) and a line on what it holds. */
+const char *hr_column_name(enum hr_column column);
+const char *hr_column_help(enum hr_column column);
+
+/* The column called name (case-insensitive), or -1. */
+int hr_column_find(const char *name);
 
 /* The report as a JSON object (new reference), NULL on allocation failure. */
 json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audit);
 
+/* The firmware's declarations (tables, host bridges and windows, hotplug and CXL ranges). */
+json_t *hr_report_firmware_json(const struct hr_firmware *fw);
+
+/* The same for people: a "Firmware" section of its own, printed after the address map. */
+void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes);
+
 /* Write the human report; false when the stream failed. */
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);
+
+/* The GPU section (verdicts, losses, verified fixes, details); nothing when there are no GPUs. */
+void hr_report_text_gpus(FILE *out, const struct hr_audit *audit,
+			 const struct hr_report_options *opts);
+
+/* text after prefix, broken at spaces to fit 100 columns, continuation lines indented by hang. */
+void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text);
+
+/* The verified fixes alone. */
+void hr_report_text_advice(FILE *out, const struct hr_audit *audit);
 
 /* One line of JSON Lines for fleets: the report, compact, led by the host, when it was made
  * (generated_at, RFC 3339 UTC), which headroom made it and from what input (live or captured). */
@@ -30,14 +64,16 @@ bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *fac
 /* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
 bool hr_report_prometheus(FILE *out, const json_t *report);
 
-/* "1 GiB", "1.5 TiB", "4 KiB"; exact bytes with opts->bytes. */
+/* "1 GiB", "1.50 TiB", "4 KiB"; with bytes the exact count, "1073741824 B". */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 
-/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" (18446744073709551616 bytes). */
+/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" ("18446744073709551616 B"). */
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
 
-/* The hypervisor's short name ("kvm", "hyper-v"...), "unknown" for a guest whose vendor could not
- * be read, NULL on bare metal. */
+/* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */
+enum hr_tristate hr_guest(const struct hr_facts *facts);
+
+/* The hypervisor's short name ("kvm", "hyper-v"...), NULL when not a guest or not named. */
 const char *hr_hypervisor_name(const struct hr_facts *facts);
 
 #endif

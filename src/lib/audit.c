@@ -9,6 +9,7 @@
 #include "headroom/audit.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
+#include "headroom/what_if_map.h"
 
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */
@@ -36,11 +37,15 @@ const char *hr_severity_name(enum hr_severity s)
 
 const char *hr_hazard_name(enum hr_hazard h)
 {
-	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : "max-pfn-bump";
+	return h == HR_HAZARD_ABOVE_DIRECT_MAP ? "above-direct-map" : h == HR_HAZARD_MAX_PFN_BUMP
+	       ? "max-pfn-bump" : "hotplug-range";
 }
 
 const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 {
+	if (h == HR_HAZARD_HOTPLUG_RANGE)
+		return "the firmware keeps this range for memory hotplug or CXL (SRAT hot-pluggable, "
+		       "CEDT window): a later hot-add there finds the space taken";
 	if (h == HR_HAZARD_MAX_PFN_BUMP)
 		return "max_pfn rises to the carve's end, so devices with a narrower DMA mask bounce "
 		       "through swiotlb (fixed by 7170130e4c72)";
@@ -51,27 +56,42 @@ const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h)
 	       "(fixed by ea72ce5da228)";
 }
 
-static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static struct hr_finding *add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+				      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* A finding that cannot be recorded makes the whole audit fail (a->nomem): a report must not
- * silently lack one. */
-static void add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
-			const char *fmt, ...)
+ * silently lack one. Returns the new finding, or NULL when it could not be recorded. */
+static struct hr_finding *add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+				      const char *fmt, ...)
 {
 	struct hr_finding *f;
 	va_list ap;
 
 	if (hr_grow(&a->findings, &a->findings_cap, a->n_findings, sizeof(*f), SIZE_MAX)) {
 		a->nomem = true;
-		return;
+		return NULL;
 	}
 	f = &a->findings[a->n_findings++];
 	f->code = code;
 	f->severity = sev;
+	f->inconclusive = false;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
+	return f;
+}
+
+bool hr_audit_add_finding(struct hr_audit *a, const char *code, enum hr_severity sev,
+			  const char *message)
+{
+	return add_finding(a, code, sev, "%s", message) != NULL;
+}
+
+/* Mark a finding as one that leaves the answer inconclusive. */
+static void mark_inconclusive(struct hr_finding *f, bool inconclusive)
+{
+	if (f)
+		f->inconclusive = inconclusive;
 }
 
 static void report_input_problems(const struct hr_facts *facts, struct hr_audit *a)
@@ -81,12 +101,16 @@ static void report_input_problems(const struct hr_facts *facts, struct hr_audit 
 	for (size_t i = 0; i < facts->diags.count; i++) {
 		const struct hr_error *e = &facts->diags.items[i];
 		bool unreadable = hr_status_unreadable(e->status);
+		/* Without the map no placement can be computed. */
+		bool map_lost = strcmp(e->path, "/proc/iomem") == 0 && e->status == facts->iomem_status;
 
-		if (strcmp(e->path, "/proc/iomem") == 0 && e->status == HR_E_ACCESS)
-			add_finding(a, "iomem-hidden", HR_ERROR, "%s", hr_error_text(e, text, sizeof(text)));
+		if (map_lost && e->status == HR_E_ACCESS)
+			mark_inconclusive(add_finding(a, "iomem-hidden", HR_ERROR, "%s",
+						      hr_error_text(e, text, sizeof(text))), true);
 		else
-			add_finding(a, unreadable ? "input-unreadable" : "input-invalid", HR_WARNING, "%s",
-				    hr_error_text(e, text, sizeof(text)));
+			mark_inconclusive(add_finding(a, unreadable ? "input-unreadable" : "input-invalid",
+						      HR_WARNING, "%s", hr_error_text(e, text, sizeof(text))),
+					  map_lost);
 	}
 	if (facts->diags.dropped)
 		add_finding(a, "input-invalid", HR_WARNING, "%zu more input problems not listed",
@@ -175,10 +199,14 @@ static int phys_bits_needed(const struct hr_model *m, const struct hr_space *spa
 	return 0;
 }
 
-static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
+static unsigned hazards_of(const struct hr_model *m, const struct hr_firmware *fw,
+			   struct hr_range placed)
 {
+	struct hr_range hit;
 	unsigned h = 0;
 
+	if (hr_firmware_reserved_overlap(fw, placed, &hit))
+		h |= HR_HAZARD_HOTPLUG_RANGE;
 	if (m->map_end_bug && placed.end > m->mapped_end)
 		h |= HR_HAZARD_ABOVE_DIRECT_MAP;
 	if (m->bumps_max_pfn && placed.end > m->top_of_ram)
@@ -186,193 +214,340 @@ static unsigned hazards_of(const struct hr_model *m, struct hr_range placed)
 	return h;
 }
 
-static enum hr_status judge_requests(struct hr_audit *a, const struct hr_facts *facts,
-				     const uint64_t *sizes, size_t n)
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+			       struct hr_request_result *r)
 {
-	const struct hr_model *m = &a->model;
-	struct hr_carve_rule rule = carve_rule(m, m->search_top);
-	uint64_t offset_used = 0, offset_space = 1ull << m->max_physmem_bits;
-	struct hr_space space;
+	const struct hr_model *m = c->model;
+	uint64_t pages = (size + m->page_size - 1) / m->page_size,
+		 offset_space = 1ull << m->max_physmem_bits;
 
-	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
-	if (!a->requests || hr_space_from_iomem(&facts->iomem, &space))
-		return HR_E_NOMEM;
-	if (m->can_place && hr_free_space(&space, m->search_top, m->section_size, &a->free)) {
-		hr_space_free(&space);
-		return HR_E_NOMEM;
+	memset(r, 0, sizeof(*r));
+	r->size = size;
+	if (!hr_align_up(size, m->section_size, &r->aligned_size))
+		r->aligned_size = 0;
+	r->placed = m->can_place && r->aligned_size != c->unplaceable &&
+		    hr_carve(&c->space, &c->rule, size, &r->placement);
+	if (r->placed) {
+		r->hazards = hazards_of(m, c->firmware, r->placement);
+		if (hr_space_add(&c->space, r->placement))
+			return HR_E_NOMEM;
+	} else {
+		c->unplaceable = r->aligned_size;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct hr_request_result *r = &a->requests[i];
-		uint64_t pages = (sizes[i] + m->page_size - 1) / m->page_size;
+	if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		r->legacy = HR_UNSUPPORTED;
+	else if (!m->can_place)
+		r->legacy = HR_VERDICT_UNKNOWN;
+	else if (!r->placed)
+		r->legacy = HR_NO_SPACE;
+	else
+		r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
+	if (m->can_place && !r->placed && explain && m->phys_bits.source != HR_SRC_UNKNOWN)
+		r->phys_bits_needed = phys_bits_needed(m, &c->space, size);
 
-		r->size = sizes[i];
-		if (!hr_align_up(sizes[i], m->section_size, &r->aligned_size))
-			r->aligned_size = 0;
-		r->placed = m->can_place && hr_carve(&space, &rule, sizes[i], &r->placement);
-		if (r->placed) {
-			r->hazards = hazards_of(m, r->placement);
-			if (hr_space_add(&space, r->placement)) {
-				hr_space_free(&space);
-				return HR_E_NOMEM;
-			}
-		}
-		if (m->zone_device == HR_NO || m->device_private == HR_NO)
-			r->legacy = HR_UNSUPPORTED;
-		else if (!m->can_place)
-			r->legacy = HR_VERDICT_UNKNOWN;
-		else if (!r->placed)
-			r->legacy = HR_NO_SPACE;
-		else
-			r->legacy = r->hazards ? HR_HAZARD : HR_FITS;
-		if (m->can_place && !r->placed) {
-			struct hr_carve_rule by_section = rule;
-			struct hr_range unused;
-
-			if (m->phys_bits.source != HR_SRC_UNKNOWN)
-				r->phys_bits_needed = phys_bits_needed(m, &space, sizes[i]);
-			by_section.step_by_align = true;
-			r->fits_stepping_by_section = !rule.step_by_align &&
-						      hr_carve(&space, &by_section, sizes[i], &unused);
-		}
-
-		/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
-		 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
-		r->ram_cost = pages * STRUCT_PAGE_SIZE;
-		if (m->device_private == HR_NO)
-			r->new_scheme = HR_NEW_UNSUPPORTED;
-		else if (r->ram_cost > KVMALLOC_MAX)
-			r->new_scheme = HR_NEW_TOO_LARGE;
-		else if (pages * m->page_size > offset_space - offset_used)
-			r->new_scheme = HR_NEW_NO_SPACE;
-		else
-			offset_used += pages * m->page_size;
-	}
-	hr_space_free(&space);
+	/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
+	 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
+	r->ram_cost = pages * STRUCT_PAGE_SIZE;
+	if (m->device_private == HR_NO)
+		r->new_scheme = HR_NEW_UNSUPPORTED;
+	else if (r->ram_cost > KVMALLOC_MAX)
+		r->new_scheme = HR_NEW_TOO_LARGE;
+	else if (pages * m->page_size > offset_space - c->offset_used)
+		r->new_scheme = HR_NEW_NO_SPACE;
+	else
+		c->offset_used += pages * m->page_size;
 	return HR_OK;
 }
 
+bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r)
+{
+	return a->scheme_new ? r->new_scheme != HR_NEW_FITS : r->legacy != HR_FITS;
+}
+
+/* The GPUs first, in probe order, then the requests: each carve stays for the next. */
+static enum hr_status judge_carves(struct hr_audit *a, const struct hr_facts *facts,
+				   const struct hr_overrides *ov, const uint64_t *sizes, size_t n)
+{
+	const struct hr_model *m = &a->model;
+	struct hr_carver c = {.model = m, .firmware = &facts->firmware,
+			       .rule = carve_rule(m, m->search_top)};
+	enum hr_status st;
+
+	a->requests = calloc(n ? n : 1, sizeof(*a->requests));
+	if (!a->requests || hr_space_what_if(&facts->iomem, ov, &c.space))
+		return HR_E_NOMEM;
+	st = m->can_place ? hr_free_space(&c.space, m->search_top, m->section_size, &a->free) : HR_OK;
+	if (!st)
+		st = hr_audit_gpus(a, facts, ov, &c);
+	for (size_t i = 0; i < n && !st; i++)
+		st = hr_carver_judge(&c, sizes[i], true, &a->requests[i]);
+	hr_space_free(&c.space);
+	return st;
+}
+
+/* What the kernel is, and what about it could not be read, each with how to supply it. */
 static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
+	bool no_config = facts->config.count == 0;
 
 	if (!m->arch_supported)
-		add_finding(a, "arch-unsupported", HR_ERROR,
-			    "the inputs look like neither x86_64 nor arm64 (%s): no model applies", m->arch);
+		mark_inconclusive(add_finding(a, "arch-unsupported", HR_ERROR,
+					      "the inputs look like neither x86_64 nor arm64 (%s): no "
+					      "model applies", m->arch), true);
 	if (facts->cmdline.mem[0] || facts->cmdline.memmap_count)
 		add_finding(a, "cmdline-memory", HR_INFO,
 			    "/proc/cmdline has %s%s%s%s: the kernel already applied it to /proc/iomem, so the "
-			    "map and the top of RAM (which sizes the KASLR direct map) are read as it left them",
+			    "map and the top of RAM, which sizes the KASLR direct map, are read as it left them",
 			    facts->cmdline.mem[0] ? "mem=" : "", facts->cmdline.mem,
 			    facts->cmdline.mem[0] && facts->cmdline.memmap_count ? " and " : "",
 			    facts->cmdline.memmap_count ? "memmap=" : "");
 	if (m->sublevel_matters)
-		add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
-			    "the stable sublevel of %d.%d is unknown (%s), and that branch took backports "
-			    "that change the search: give --kernel-version", m->version.major,
-			    m->version.minor, m->version_basis);
+		mark_inconclusive(add_finding(a, "kernel-sublevel-unknown", HR_WARNING,
+					      "the stable sublevel of %d.%d is unknown, and that branch "
+					      "took backports that change the search: give --kernel-version "
+					      "%d.%d.N with N from the distribution's package version",
+					      m->version.major, m->version.minor, m->version.major,
+					      m->version.minor), true);
 	if (m->version_source == HR_SRC_UNKNOWN)
-		add_finding(a, "kernel-version-unknown", HR_WARNING,
-			    "kernel version unknown: the version rules assume the oldest behaviour; give "
-			    "--kernel-version");
+		mark_inconclusive(add_finding(a, "kernel-version-unknown", HR_WARNING,
+					      "kernel version unknown: the version rules assume the oldest "
+					      "behaviour; give --kernel-version X.Y.Z"), true);
 	if (m->device_private_source == HR_SRC_OVERRIDE)
 		add_finding(a, "device-private-override", HR_INFO,
 			    "CONFIG_ZONE_DEVICE and CONFIG_DEVICE_PRIVATE taken as %s (--device-private), not "
 			    "from the kernel config", m->device_private == HR_YES ? "on" : "off");
-	else if (m->device_private == HR_UNKNOWN)
-		add_finding(a, "kconfig-missing", HR_WARNING,
-			    "no kernel config was readable, so whether CONFIG_DEVICE_PRIVATE is on is unknown");
 	else if (m->zone_device == HR_NO || m->device_private == HR_NO)
-		add_finding(a, "device-private-off", HR_WARNING,
+		add_finding(a, "device-private-off", HR_ERROR,
 			    "%s is not set in %s: no driver can register device-private memory on this "
-			    "kernel, under either scheme",
+			    "kernel, under either scheme; use a kernel built with CONFIG_ZONE_DEVICE=y and "
+			    "CONFIG_DEVICE_PRIVATE=y",
 			    m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE",
 			    facts->config.path);
+	if (no_config && (m->device_private == HR_UNKNOWN || (m->unknowns & HR_UNKNOWN_KCONFIG)))
+		mark_inconclusive(add_finding(a, "kconfig-missing", HR_WARNING,
+					      "no kernel config was readable: %s; supply /proc/config.gz "
+					      "or /boot/config-RELEASE%s",
+					      m->device_private == HR_UNKNOWN
+					      ? "whether CONFIG_DEVICE_PRIVATE is set is unknown"
+					      : "the KASLR padding of the direct map is assumed",
+					      m->device_private == HR_UNKNOWN
+					      ? ", or give --device-private on|off" : ""), true);
 	if (!facts->symbols.btf && !facts->symbols.kallsyms)
 		add_finding(a, "symbols-unreadable", HR_WARNING,
 			    "neither /sys/kernel/btf/vmlinux nor /proc/kallsyms was readable: whether the "
 			    "kernel has memremap_device_private_pagemap() is unknown");
-	if (m->new_scheme)
+	if (m->new_scheme == HR_YES)
 		add_finding(a, "new-scheme-present", HR_INFO,
 			    "this kernel has memremap_device_private_pagemap(): converted drivers need no "
 			    "physical address space");
 	if (m->direct_map_end.source == HR_SRC_MODELLED && m->has_clamp && !m->arm64)
 		add_finding(a, "direct-map-end-modelled", HR_INFO,
-			    "the direct-map end is modelled, not read from the kernel (needs root, "
-			    "CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine)");
+			    "the direct-map end is modelled, not read from the kernel: reading it needs "
+			    "root, CONFIG_KALLSYMS_ALL and /proc/kcore on the live machine");
 }
 
-/* What the new scheme would need for the requests the legacy carve cannot place. */
-static void advise_new_scheme(struct hr_audit *a, bool unplaceable)
+/* The facts the model needed and could not get, each with how to supply it. */
+static void explain_unknowns(struct hr_audit *a)
 {
 	const struct hr_model *m = &a->model;
-	uint64_t ram = 0;
-	size_t failed = 0, too_large = 0;
-	char sz[32];
 
-	for (size_t i = 0; i < a->n_requests; i++) {
-		if (a->requests[i].placed)
-			continue;
-		failed++;
-		ram += a->requests[i].ram_cost;
-		too_large += a->requests[i].new_scheme == HR_NEW_TOO_LARGE;
+	if (m->unknowns & HR_UNKNOWN_PHYS_BITS)
+		mark_inconclusive(add_finding(a, "phys-bits-unknown", HR_WARNING,
+					      "the physical address width is unknown (%s), and so are "
+					      "iomem_resource.end and the search top: give --phys-bits N",
+					      m->phys_bits.basis), true);
+	if ((m->unknowns & HR_UNKNOWN_PAGING) && m->arm64)
+		mark_inconclusive(add_finding(a, "paging-unknown", HR_WARNING,
+					      "the kernel config gives no CONFIG_ARM64_PA_BITS and "
+					      "CONFIG_ARM64_VA_BITS: 48-bit physical and virtual addresses "
+					      "are assumed; supply /proc/config.gz or /boot/config-RELEASE"),
+				  true);
+	else if (m->unknowns & HR_UNKNOWN_PAGING)
+		mark_inconclusive(add_finding(a, "paging-unknown", HR_WARNING,
+					      "without /proc/cpuinfo the paging mode is unknown: 4-level is "
+					      "assumed, which puts MAX_PHYSMEM_BITS at 46; give --la57 on|off"),
+				  true);
+	if (m->unknowns & HR_UNKNOWN_DIRECT_MAP_END)
+		mark_inconclusive(add_finding(a, "direct-map-end-unknown", HR_WARNING,
+					      "on arm64 the search stops at %#llx as modelled, which no input "
+					      "confirms: %s. Give --direct-map-end ADDR with the kernel's "
+					      "value, which headroom validate reads on the live machine",
+					      (unsigned long long)m->direct_map_end.value,
+					      m->direct_map_end.basis), true);
+}
+
+/* "6.11, or 6.1.110, 6.6.51 and 6.10.10 on their branches" */
+static const char *rule_versions(enum hr_rule_id id, char *buf, size_t len)
+{
+	const struct hr_rule *r = hr_rule_get(id);
+	int n = snprintf(buf, len, "%d.%d", r->mainline.major, r->mainline.minor);
+
+	for (int i = 0; i < r->n_backports && n > 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%d.%d.%d", i == 0 ? ", or "
+			      : i + 1 == r->n_backports ? " and " : ", ", r->backports[i].major,
+			      r->backports[i].minor, r->backports[i].first_sublevel);
+	if (r->n_backports && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " on their branches");
+	return buf;
+}
+
+/* Whether every kernel that carries rule a (its mainline release and each backport) carries b. */
+static bool rule_carries(enum hr_rule_id a, enum hr_rule_id b)
+{
+	const struct hr_rule *r = hr_rule_get(a);
+	bool carries = hr_rule_in_version(hr_rule_get(b), r->mainline);
+
+	for (int i = 0; i < r->n_backports; i++)
+		carries = carries && hr_rule_in_version(hr_rule_get(b), (struct hr_kver){
+			r->backports[i].major, r->backports[i].minor, r->backports[i].first_sublevel});
+	return carries;
+}
+
+/* Why no placement could be computed, as a finding code and a few words. */
+static const char *unknown_placement(const struct hr_audit *a, const struct hr_facts *facts,
+				     const char **why)
+{
+	if (!a->model.map_ok) {
+		*why = facts->iomem_status == HR_E_ACCESS ? "/proc/iomem hides its addresses from "
+			"non-root readers" : "/proc/iomem could not be read";
+		return facts->iomem_status == HR_E_ACCESS ? "iomem-hidden"
+		       : hr_status_unreadable(facts->iomem_status) ? "input-unreadable" : "input-invalid";
 	}
-	if (!failed)
-		return;
-	add_finding(a, "advice-new-scheme", HR_INFO,
-		    "%zu request(s) get no physical address space%s; the new scheme "
-		    "(memremap_device_private_pagemap()) needs none, but needs %s of RAM for their "
-		    "struct pages, CONFIG_DEVICE_PRIVATE (this kernel: %s), a kernel with the series "
-		    "(this kernel: %s), and each pagemap below 128 GiB (%zu of them are larger: split "
-		    "them)", failed, unplaceable ? ", some at any phys-bits" : "",
-		    hr_format_size(ram, false, sz, sizeof(sz)),
-		    m->device_private == HR_YES ? "on" : m->device_private == HR_NO ? "off" : "unknown",
-		    m->new_scheme ? "present" : "absent", too_large);
+	*why = "the physical address width is unknown";
+	return "phys-bits-unknown";
 }
 
-/* Advice for failed requests: which VM or firmware setting would make room. */
-static void advise(struct hr_audit *a, const struct hr_facts *facts)
+static void add_request_subject(struct hr_audit *a, const struct hr_request_result *r,
+				const char *unknown_code, const char *unknown_why)
+{
+	struct hr_subject s = {.kind = "request", .outcome = HR_OUTCOME_BLOCKED};
+	const struct hr_model *m = &a->model;
+
+	hr_format_size(r->size, false, s.label, sizeof(s.label));
+	switch (r->legacy) {
+	case HR_FITS:
+		s.outcome = HR_OUTCOME_RANGE;
+		break;
+	case HR_NO_SPACE:
+		s.blocker = "no-space";
+		snprintf(s.why, sizeof(s.why), "-ERANGE, no free slot of the size below the search top "
+			 "%#llx", (unsigned long long)m->search_top);
+		break;
+	case HR_UNSUPPORTED:
+		s.blocker = "device-private-off";
+		snprintf(s.why, sizeof(s.why), "%s is not set",
+			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+		break;
+	case HR_HAZARD:
+		s.blocker = "hazard";
+		snprintf(s.why, sizeof(s.why), "%s",
+			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
+			 ? "placed past the direct map, a hazard on this kernel"
+			 : r->hazards & HR_HAZARD_MAX_PFN_BUMP
+			 ? "placed above RAM, which raises max_pfn on this kernel"
+			 : "placed in a range the firmware keeps for memory hotplug or CXL");
+		break;
+	case HR_VERDICT_UNKNOWN:
+		s.outcome = HR_OUTCOME_UNKNOWN;
+		s.blocker = unknown_code;
+		snprintf(s.why, sizeof(s.why), "%s", unknown_why);
+		break;
+	}
+	hr_verdict_add_subject(&a->verdict, &s);
+}
+
+/* Can this kernel register device-private memory at all, whatever the sizes. */
+static void judge_possible(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
-	int worst_bits = 0;
-	bool unplaceable = false, newer_step_helps = false;
+	struct hr_verdict *v = &a->verdict;
+	const char *why;
+	char sz[32], big[32];
 
+	v->possible = HR_YES;
+	if (m->zone_device == HR_NO || m->device_private == HR_NO) {
+		v->possible = HR_NO;
+		v->possible_code = "device-private-off";
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s is not set",
+			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+	} else if (m->device_private == HR_UNKNOWN) {
+		v->possible = HR_UNKNOWN;
+		v->possible_code = "kconfig-missing";
+		snprintf(v->possible_why, sizeof(v->possible_why),
+			 "no kernel config says whether CONFIG_DEVICE_PRIVATE is set");
+	} else if (m->new_scheme == HR_YES) {
+		snprintf(v->possible_why, sizeof(v->possible_why), "this kernel has "
+			 "memremap_device_private_pagemap(), which needs no physical address space");
+	} else if (!m->can_place) {
+		v->possible = HR_UNKNOWN;
+		v->possible_code = unknown_placement(a, facts, &why);
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s", why);
+	} else if (!a->free.total) {
+		v->possible = HR_NO;
+		v->possible_code = "no-free-space";
+		snprintf(v->possible_why, sizeof(v->possible_why), "no whole %s section is free below "
+			 "the search top %#llx", hr_format_size(m->section_size, false, sz, sizeof(sz)),
+			 (unsigned long long)m->search_top);
+	} else {
+		snprintf(v->possible_why, sizeof(v->possible_why), "%s free below the search top "
+			 "%#llx, the largest run %s", hr_format_size(a->free.total, false, sz, sizeof(sz)),
+			 (unsigned long long)m->search_top,
+			 hr_format_range_size(a->free.largest, false, big, sizeof(big)));
+	}
+	if (v->possible == HR_NO && strcmp(v->possible_code, "no-free-space") == 0)
+		add_finding(a, "no-free-space", HR_ERROR, "%s: request_free_mem_region() fails with "
+			    "-ERANGE for any size", v->possible_why);
+}
+
+/* The verdict: each request as a subject, and the fixes that unblock them (the advice adds its
+ * own before this runs). */
+static void judge_verdict(struct hr_audit *a, const struct hr_facts *facts)
+{
+	const struct hr_model *m = &a->model;
+	const char *unknown_why, *unknown_code = unknown_placement(a, facts, &unknown_why);
+	size_t n[HR_VERDICT_UNKNOWN + 1] = {0}, above = 0, max_pfn = 0, both = 0, config_alone = 0;
+	enum hr_rule_id clamp = m->arm64 ? HR_RULE_ARM64_LINEAR_MAP_END : HR_RULE_PHYSMEM_END_CLAMP;
+	bool max_pfn_fix_clamps = rule_carries(HR_RULE_NO_MAX_PFN_BUMP, clamp);
+	char versions[128];
+
+	judge_possible(a, facts);
 	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 
-		if (r->placed)
-			continue;
-		newer_step_helps |= r->fits_stepping_by_section;
-		if (!r->phys_bits_needed && m->phys_bits.source != HR_SRC_UNKNOWN)
-			unplaceable = true;
-		else if (r->phys_bits_needed > worst_bits)
-			worst_bits = r->phys_bits_needed;
+		add_request_subject(a, r, unknown_code, unknown_why);
+		n[r->legacy]++;
+		above += r->hazards == HR_HAZARD_ABOVE_DIRECT_MAP;
+		max_pfn += r->hazards == HR_HAZARD_MAX_PFN_BUMP;
+		both += r->hazards == (HR_HAZARD_ABOVE_DIRECT_MAP | HR_HAZARD_MAX_PFN_BUMP);
+		/* Where placements are known, turning the config on alone gives these a range. */
+		config_alone += r->legacy == HR_UNSUPPORTED && (!m->can_place ||
+							       (r->placed && !r->hazards));
 	}
-	if (worst_bits)
-		add_finding(a, "advice-phys-bits", HR_INFO,
-			    "with the same layout, phys-bits %d would place every request (QEMU: -cpu "
-			    "...,phys-bits=%d or host-phys-bits=on; other hypervisors: the guest's physical "
-			    "address width)", worst_bits, worst_bits);
-	if (newer_step_helps)
-		add_finding(a, "advice-kernel", HR_INFO,
-			    "a kernel that steps by the section (659aa050a538: 6.7, 6.6.11) would place "
-			    "requests that this one cannot: it tries every 128 MiB slot, not only multiples "
-			    "of the request size");
-	advise_new_scheme(a, unplaceable);
-	for (size_t i = 0; i < facts->iomem.count && (worst_bits || unplaceable); i++) {
-		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
-		uint64_t size = hr_range_size((struct hr_range){e->start, e->end}),
-			 searched = hr_range_size((struct hr_range){0, m->search_top});
-
-		/* A 64-bit PCI window holding most of the space is the usual culprit. */
-		if (e->depth == 0 && strncmp(e->name, "PCI Bus", 7) == 0 && e->start <= m->search_top &&
-		    size > searched / 4)
-			add_finding(a, "advice-pci-window", HR_INFO,
-				    "%s %#llx-%#llx takes %llu GiB of the %llu GiB searched: a smaller "
-				    "64-bit PCI window (QEMU: -global q35-pcihost.pci-hole64-size=..., "
-				    "OVMF: opt/ovmf/X-PciMmio64Mb) leaves room",
-				    e->name, (unsigned long long)e->start, (unsigned long long)e->end,
-				    (unsigned long long)(size >> 30), (unsigned long long)(searched >> 30));
-	}
+	hr_audit_gpu_subjects(a);
+	/* Fixes the advice does not give, ahead of it: they are needed whatever else changes. */
+	if (m->zone_device == HR_NO || m->device_private == HR_NO)
+		hr_verdict_add_fix(&a->verdict, "device-private-off", config_alone,
+				   "a kernel built with CONFIG_ZONE_DEVICE=y and CONFIG_DEVICE_PRIVATE=y");
+	if (!m->can_place && strcmp(unknown_code, "iomem-hidden") == 0)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "run as root: /proc/iomem shows its addresses only to CAP_SYS_ADMIN");
+	else if (!m->can_place && m->map_ok)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "give --phys-bits N, the machine's physical address width");
+	else if (!m->can_place)
+		hr_verdict_add_fix(&a->verdict, unknown_code, n[HR_VERDICT_UNKNOWN],
+				   "a readable /proc/iomem: capture it as root");
+	if (above)
+		hr_verdict_add_fix(&a->verdict, "hazard", above, "a kernel that clamps the search at the "
+				   "direct-map end, %s: %s", hr_rule_get(clamp)->commit,
+				   rule_versions(clamp, versions, sizeof(versions)));
+	if (max_pfn || (both && max_pfn_fix_clamps))
+		hr_verdict_add_fix(&a->verdict, "hazard", max_pfn + (max_pfn_fix_clamps ? both : 0),
+				   "a kernel whose device-private add_pages() keeps max_pfn, %s%s: %s",
+				   hr_rule_get(HR_RULE_NO_MAX_PFN_BUMP)->commit,
+				   both && max_pfn_fix_clamps ? ", which also clamps the search" : "",
+				   rule_versions(HR_RULE_NO_MAX_PFN_BUMP, versions, sizeof(versions)));
 }
 
 enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
@@ -383,8 +558,8 @@ enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
 	return HR_OK;
 }
 
-enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
-			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
+			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
 {
 	enum hr_status st;
 
@@ -396,28 +571,52 @@ enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overri
 			return HR_E_RANGE;
 	report_input_problems(facts, a);
 	hr_model_build(facts, ov, &a->model);
+	a->scheme_new = ov->scheme == 1;
 	report_memmap_mismatches(facts, a);
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
-	st = judge_requests(a, facts, sizes, n_sizes);
+	st = judge_carves(a, facts, ov, sizes, n_sizes);
 	a->n_requests = n_sizes;
-	if (!st && a->model.can_place)
-		advise(a, facts);
-	if (st || a->nomem) {
+	if (!st) {
+		explain_unknowns(a);
+		judge_verdict(a, facts);
+		st = hr_merged_map_build(facts, &a->merged);
+	}
+	if (!st)
+		hr_merged_map_check(facts, &a->model, a);
+	if (st || a->nomem || a->verdict.nomem) {
 		hr_audit_free(a);
 		return HR_E_NOMEM;
 	}
-	a->inconclusive = a->model.inconclusive || (n_sizes && a->model.device_private == HR_UNKNOWN);
+	a->inconclusive = a->model.inconclusive || a->model.device_private == HR_UNKNOWN;
 	return HR_OK;
+}
+
+enum hr_status hr_audit_run(const struct hr_facts *facts, const struct hr_overrides *ov,
+			    const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
+{
+	enum hr_status st = hr_audit_judge(facts, ov, sizes, n_sizes, a);
+
+	if (!st && a->model.can_place)
+		st = hr_audit_advise(a, facts, ov, sizes, n_sizes);
+	if (!st && (a->nomem || a->verdict.nomem))
+		st = HR_E_NOMEM;
+	if (st)
+		hr_audit_free(a);
+	return st;
 }
 
 void hr_audit_free(struct hr_audit *a)
 {
 	free(a->requests);
+	free(a->gpus);
+	free(a->advice);
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
+	hr_verdict_free(&a->verdict);
+	hr_merged_map_free(&a->merged);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -426,12 +625,30 @@ int hr_audit_exit_code(const struct hr_audit *a)
 	bool fails = false;
 
 	/* A failure that holds whatever the missing facts are (CONFIG_DEVICE_PRIVATE off) is certain. */
-	for (size_t i = 0; i < a->n_requests; i++) {
-		if (a->requests[i].legacy == HR_UNSUPPORTED)
-			return 1;
-		fails |= a->requests[i].legacy != HR_FITS;
-	}
+	if (a->model.zone_device == HR_NO || a->model.device_private == HR_NO)
+		return 1;
 	if (a->inconclusive)
 		return 2;
+	for (size_t i = 0; i < a->n_gpus; i++)
+		fails |= a->gpus[i].fails;
+	if (!a->n_requests && !fails)
+		return a->verdict.possible == HR_YES ? 0 : a->verdict.possible == HR_NO ? 1 : 2;
+	for (size_t i = 0; i < a->n_requests; i++)
+		fails |= hr_audit_carve_fails(a, &a->requests[i]);
 	return fails ? 1 : 0;
+}
+
+size_t hr_audit_inconclusive_codes(const struct hr_audit *a, const char **codes, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n_findings && n < max; i++) {
+		size_t j = 0;
+
+		while (j < n && strcmp(codes[j], a->findings[i].code) != 0)
+			j++;
+		if (a->findings[i].inconclusive && j == n)
+			codes[n++] = a->findings[i].code;
+	}
+	return n;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "headroom/carve.h"
 #include "headroom/parse.h"
@@ -52,8 +53,37 @@ static enum hr_status reserve(struct hr_space *space, size_t cap)
 
 enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
 {
-	size_t i;
+	size_t i, lo = 0, hi = space->count;
 
+	/* Binary search: lo becomes the number of ranges starting at or below range.start. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (space->busy[mid].start <= range.start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* A range touching its neighbour joins it: the same space, and thousands of chunk carves
+	 * (nouveau) stay one entry instead of an ever longer array. */
+	if (lo > 0 && space->busy[lo - 1].end < range.start && space->busy[lo - 1].end + 1 == range.start) {
+		space->busy[lo - 1].end = range.end;
+		/* Filling a hole between two ranges joins all three. */
+		if (lo < space->count && range.end < space->busy[lo].start &&
+		    range.end + 1 == space->busy[lo].start) {
+			space->busy[lo - 1].end = space->busy[lo].end;
+			memmove(&space->busy[lo], &space->busy[lo + 1],
+				(space->count - lo - 1) * sizeof(*space->busy));
+			space->count--;
+		}
+		update_max_end(space, lo - 1);
+		return HR_OK;
+	}
+	if (lo < space->count && range.end < space->busy[lo].start &&
+	    range.end + 1 == space->busy[lo].start) {
+		space->busy[lo].start = range.start;
+		return HR_OK;
+	}
 	if (space->count == space->cap && reserve(space, space->cap ? space->cap * 2 : 64))
 		return HR_E_NOMEM;
 	/* Keep the array sorted by start. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Address widths as the CPU reports them: the first block of /proc/cpuinfo, and CPUID. */
+#include <stdio.h>
 #include <string.h>
 
 #include "headroom/cpu.h"
@@ -144,6 +145,10 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 						    "skipped", quoted, sizeof(out->vendor) - 1);
 				else
 					memcpy(out->vendor, quoted, strlen(quoted) + 1);
+			} else if (key_is(&f, "model name") && !out->model_name[0]) {
+				/* Only advice reads it (which -cpu model a guest runs): cut, not refused. */
+				snprintf(out->model_name, sizeof(out->model_name), "%.*s",
+					 (int)f.value_len, f.value);
 			}
 		} else {
 			in_block = true;

@@ -105,6 +105,21 @@ static void gather_direct_map_reading(struct hr_facts *f)
 	}
 }
 
+/* The GPUs and their VRAM. A capture from before the PCI files were taken has no /sys/bus at all,
+ * which is not worth a word; a live machine or a capture with /sys/bus but no PCI devices is. */
+static void gather_gpus(struct hr_facts *f)
+{
+	struct hr_error err;
+
+	f->gpus_status = hr_gpus_read(&f->root, &f->gpus, &f->diags, &err);
+	if (f->gpus_status == HR_E_NOENT && !f->root.live && !hr_root_exists(&f->root, "/sys/bus"))
+		return;
+	if (f->gpus_status)
+		hr_diag_add_error(&f->diags, &err);
+	else
+		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
+}
+
 void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
 	struct hr_error err;
@@ -133,6 +148,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
+	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
@@ -150,6 +166,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 		hr_diag_add_error(&f->diags, &err);
 	hr_symbols_read(&f->root, &f->symbols, &f->diags);
 	gather_direct_map_reading(f);
+	gather_gpus(f);
 }
 
 void hr_facts_free(struct hr_facts *f)
@@ -158,8 +175,10 @@ void hr_facts_free(struct hr_facts *f)
 	hr_memmap_free(&f->memmap);
 	hr_memmap_free(&f->e820);
 	hr_dt_free(&f->dt);
+	hr_firmware_free(&f->firmware);
 	free(f->proc_version);
 	free(f->version_signature);
 	hr_kconfig_free(&f->config);
+	hr_gpus_free(&f->gpus);
 	hr_diags_free(&f->diags);
 }

@@ -145,6 +145,18 @@ static const struct hr_rule rules[HR_RULE_COUNT] = {
 		.backports = NULL,
 		.n_backports = 0,
 	},
+	[HR_RULE_ARM64_SMALL_SECTIONS] = {
+		.id = HR_RULE_ARM64_SMALL_SECTIONS,
+		.commit = "f0b13ee23241",
+		.title = "arm64/sparsemem: reduce SECTION_SIZE_BITS",
+		.mainline = { 5, 12, 0 },
+		.mainline_evidence = "in master with the arm64 merge for 5.12 (torvalds post-receive "
+			"d310ec03a34e..66f73fb3facd, 2021-02-21, after v5.11 "
+			"<161394484410.30234.6177773604618879048@gitolite.kernel.org>); no stable "
+			"backport found (makedumpfile had to learn both sizes)",
+		.backports = NULL,
+		.n_backports = 0,
+	},
 };
 
 const struct hr_rule *hr_rule_get(enum hr_rule_id id)

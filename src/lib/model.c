@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "headroom/model.h"
 #include "headroom/parse.h"
+#include "headroom/what_if_map.h"
 
 /* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
  * paging, else 46. arch/arm64/include/asm/sparsemem.h: SECTION_SIZE_BITS 29 with 64K pages, else
- * 27; MAX_PHYSMEM_BITS is CONFIG_ARM64_PA_BITS. */
+ * 27 (30 for every page size before f0b13ee23241, 5.12); MAX_PHYSMEM_BITS is CONFIG_ARM64_PA_BITS,
+ * or 48 on an ARM64_LPA2 kernel whose CPU lacks LPA2 (6.9+, asm/pgtable-prot.h PHYS_MASK_SHIFT). */
 #define SECTION_128M (1ull << 27)
 #define SECTION_512M (1ull << 29)
+#define GIB (1ull << 30)
 #define TIB (1ull << 40)
 
 const char *hr_source_name(enum hr_source source)
@@ -65,7 +69,6 @@ static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overri
 	char basis[160];
 
 	m->page_size = 1ull << page_shift;
-	m->section_size = page_shift == 16 ? SECTION_512M : SECTION_128M;
 	if (ov->phys_bits > 0)
 		set_int(&m->phys_bits, ov->phys_bits, HR_SRC_OVERRIDE, "--phys-bits");
 	else
@@ -75,7 +78,7 @@ static void model_arm64_cpu(const struct hr_facts *facts, const struct hr_overri
 		pa_bits = va_bits = 48;
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN,
 			"assumed 48-bit PA and VA, 4K pages: no CONFIG_ARM64_PA_BITS/VA_BITS");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	} else {
 		/* Each level resolves page_shift - 3 bits: ceil((va - page_shift) / (page_shift - 3)). */
 		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%llu with %llu KiB pages",
@@ -117,7 +120,7 @@ static void model_x86_cpu(const struct hr_facts *facts, const struct hr_override
 		set_int(&m->paging_levels, facts->cpuinfo.la57 ? 5 : 4, HR_SRC_MEASURED, basis);
 	} else {
 		set_int(&m->paging_levels, 4, HR_SRC_UNKNOWN, "assumed 4-level: no /proc/cpuinfo");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_PAGING;
 	}
 	m->max_physmem_bits = m->paging_levels.value == 5 ? 52 : 46;
 }
@@ -138,11 +141,11 @@ static void model_version(const struct hr_facts *facts, const struct hr_override
 			if (hr_rule_has_backport(hr_rule_get(id), m->version))
 				m->sublevel_matters = true;
 		if (m->sublevel_matters)
-			m->inconclusive = true;
+			m->unknowns |= HR_UNKNOWN_SUBLEVEL;
 	} else {
 		m->version_source = HR_SRC_UNKNOWN;
 		snprintf(m->version_basis, sizeof(m->version_basis), "no readable kernel version");
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_VERSION;
 	}
 }
 
@@ -232,7 +235,7 @@ static void kaslr_direct_map_end(const struct hr_facts *facts, struct hr_model *
 		 "padding (CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING%s)", (unsigned long long)padding,
 		 have_config ? "" : " unknown: no kernel config, the default assumed");
 	if (!have_config)
-		m->inconclusive = true;
+		m->unknowns |= HR_UNKNOWN_KCONFIG;
 }
 
 /* Whether the kernel clamps the search at the direct-map end (ea72ce5da228). The symbol it added is the
@@ -299,29 +302,156 @@ static void model_x86_limits(const struct hr_facts *facts, const struct hr_overr
 	m->search_top = m->iomem_end.value;
 	if (m->has_clamp ? m->direct_map_end.value < m->search_top : full < m->search_top)
 		m->search_top = m->has_clamp ? m->direct_map_end.value : full;
+	m->search_top_known = m->iomem_end.source != HR_SRC_UNKNOWN;
 	m->mapped_end = m->direct_map_end.source == HR_SRC_MODELLED ? kaslr_end : m->direct_map_end.value;
 	m->map_end_bug = !m->has_clamp;
 	m->bumps_max_pfn = !rule_applies(m, HR_RULE_NO_MAX_PFN_BUMP);
 	rule_basis(m->max_pfn_basis, sizeof(m->max_pfn_basis), m, HR_RULE_NO_MAX_PFN_BUMP);
 }
 
+/* printf onto the end of buf. */
+static void append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (used < len)
+		vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void set_addr(struct hr_fact_addr *f, uint64_t value, enum hr_source source,
+		     const char *basis)
+{
+	f->value = value;
+	f->source = source;
+	snprintf(f->basis, sizeof(f->basis), "%s", basis);
+}
+
+/* memblock_start_of_DRAM(): the lowest memory the kernel was given, no-map regions included. The
+ * device tree's /memory gives it; without one (EFI boot), iomem shows no-map memory as top-level
+ * "reserved" beside "System RAM" (arch/arm64/kernel/setup.c request_standard_resources()). */
+static void arm64_dram_start(const struct hr_facts *facts, struct hr_model *m)
+{
+	uint64_t bottom = UINT64_MAX, top;
+
+	if (facts->dt_status == HR_OK && hr_dt_memory_bounds(&facts->dt, &bottom, &top)) {
+		set_addr(&m->dram_start, bottom, HR_SRC_MEASURED, "/memory in " HR_FDT_PATH);
+		return;
+	}
+	for (size_t i = 0; m->map_ok && i < facts->iomem.count; i++) {
+		const struct hr_iomem_entry *e = &facts->iomem.entries[i];
+
+		if (!e->depth && e->start < bottom && (strcmp(e->name, "System RAM") == 0 ||
+						      strcmp(e->name, "reserved") == 0))
+			bottom = e->start;
+	}
+	if (bottom != UINT64_MAX)
+		set_addr(&m->dram_start, bottom, HR_SRC_MEASURED,
+			 "/proc/iomem System RAM and no-map \"reserved\", no /memory");
+	else
+		set_addr(&m->dram_start, 0, HR_SRC_UNKNOWN, "no /memory and no System RAM");
+}
+
+/* The generic and software-tag KASAN shadows end the linear map early (asm/memory.h: PAGE_END is
+ * KASAN_SHADOW_START); scale is KASAN_SHADOW_SCALE_SHIFT (arch/arm64/Makefile: 3, or 4 for tags). */
+struct arm64_kasan {
+	unsigned scale;			/* 0: no shadow */
+	uint64_t offset;		/* CONFIG_KASAN_SHADOW_OFFSET */
+};
+
+static bool arm64_kasan(const struct hr_facts *facts, struct arm64_kasan *k)
+{
+	const char *offset = hr_kconfig_get(&facts->config, "KASAN_SHADOW_OFFSET");
+
+	k->scale = 0;
+	if (hr_kconfig_enabled(&facts->config, "KASAN") != HR_YES ||
+	    (hr_kconfig_enabled(&facts->config, "KASAN_GENERIC") != HR_YES &&
+	     hr_kconfig_enabled(&facts->config, "KASAN_SW_TAGS") != HR_YES))
+		return true;
+	if (!offset || !hr_parse_u64(offset, &k->offset))
+		return false;
+	k->scale = hr_kconfig_enabled(&facts->config, "KASAN_SW_TAGS") == HR_YES ? 4 : 3;
+	return true;
+}
+
+/* __pa(PAGE_END - 1) with vabits_actual va: memstart_addr (arm64_memblock_init(): the DRAM start
+ * rounded down, less 2^52 - 2^va when a 52-bit kernel runs with fewer) + PAGE_END - PAGE_OFFSET - 1,
+ * PAGE_END being -2^(VA_BITS_MIN - 1) or the KASAN shadow start (virtual addresses modulo 2^64, as
+ * the kernel's). */
+static uint64_t arm64_linear_end(const struct hr_model *m, const struct arm64_kasan *k,
+				 uint64_t memstart, unsigned va, unsigned va_min)
+{
+	uint64_t page_offset = 0 - (1ull << m->va_bits),
+		 page_end = k->scale ? (1ull << (64 - k->scale)) + k->offset - (1ull << (va - k->scale))
+				     : 0 - (1ull << (va_min - 1)),
+		 span = page_end - page_offset, end;
+
+	if (m->va_bits == 52 && va != 52)
+		span -= (1ull << 52) - (1ull << va);	/* memstart_addr moves down as much */
+	/* A DRAM start within span of 2^64 (a damaged map) leaves the linear map at the top. */
+	return __builtin_add_overflow(memstart, span - 1, &end) ? UINT64_MAX : end;
+}
+
+/* vabits_actual: a kernel built for more than VA_BITS_MIN falls back to it on a CPU without 52-bit
+ * virtual addresses (LVA with 64K pages, LPA2 otherwise: arch/arm64/kernel/pi/map_kernel.c), and no
+ * file names the CPU's features. On an ARM64_LPA2 kernel that also caps physical addresses at 48
+ * bits (LPA2 is on exactly when the wider width is). A known search stop past what the narrower
+ * width allows proves the wider one: the linear-map end from 6.12 (KASLR only moves it down),
+ * 2^48 - 1 before it on LPA2 kernels. Returns whether MAX_PHYSMEM_BITS is capped at 48. */
+static bool arm64_vabits(const struct hr_facts *facts, const struct hr_overrides *ov,
+			 struct hr_model *m, uint64_t narrow_end, unsigned va_min)
+{
+	bool lpa2_kernel = hr_kconfig_enabled(&facts->config, "ARM64_LPA2") == HR_YES,
+	     known = ov->have_direct_map_end || facts->have_direct_map_reading;
+	uint64_t end = ov->have_direct_map_end ? ov->direct_map_end : facts->direct_map_reading;
+	char basis[160];
+
+	if (m->va_bits == va_min) {
+		snprintf(basis, sizeof(basis), "CONFIG_ARM64_VA_BITS=%u", m->va_bits);
+		set_int(&m->vabits_actual, (int)va_min, HR_SRC_MEASURED, basis);
+	} else if (known && end > narrow_end &&
+		   (lpa2_kernel || rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END))) {
+		snprintf(basis, sizeof(basis), "the direct-map end %#llx lies past what %u bits reach",
+			 (unsigned long long)end, va_min);
+		set_int(&m->vabits_actual, (int)m->va_bits, HR_SRC_MEASURED, basis);
+	} else {
+		snprintf(basis, sizeof(basis), "assumed: no file shows whether the CPU has %s",
+			 m->page_size == 1u << 16 ? "LVA" : "LPA2");
+		set_int(&m->vabits_actual, (int)va_min, HR_SRC_UNKNOWN, basis);
+	}
+	if (!lpa2_kernel || m->vabits_actual.value == 52)
+		return false;
+	m->max_physmem_bits = 48;
+	return true;
+}
+
 /* arm64 never narrows iomem_resource.end; PHYSMEM_END is 2^MAX_PHYSMEM_BITS - 1 until 6.12 puts it
- * at the end of the linear map, __pa(PAGE_END - 1). The linear map runs from memstart_addr, at
- * most the start of RAM (KASLR can only move it down), for PAGE_END - PAGE_OFFSET =
- * 2^vabits_actual - 2^(VA_BITS_MIN - 1) bytes, where VA_BITS_MIN is 48 for a 52-bit kernel and
- * vabits_actual is 52 only on CPUs with 52-bit virtual addresses, which nothing in /proc says:
- * they are assumed absent (checked in 6.12 guests: cortex-a57 ends at RAM start + 2^47 - 1,
- * -cpu max at RAM start + 2^52 - 2^47 - 1). */
+ * at the end of the linear map, __pa(PAGE_END - 1). KASLR can only move the linear map down
+ * (checked in 6.12 guests: cortex-a57 ends at RAM start + 2^47 - 1, -cpu max at RAM start + 2^52 -
+ * 2^47 - 1). */
 static void model_arm64_limits(const struct hr_facts *facts, const struct hr_overrides *ov,
 			       struct hr_model *m)
 {
-	unsigned va_min = m->va_bits > 48 ? 48 : m->va_bits;
-	uint64_t full = (1ull << m->max_physmem_bits) - 1,
-		 span = (1ull << va_min) - (1ull << (va_min - 1)) - 1,
-		 /* RAM starting within span of 2^64 (a damaged map) leaves the linear map at the top */
-		 linear_end = m->bottom_of_ram > UINT64_MAX - span ? UINT64_MAX : m->bottom_of_ram + span;
-	bool va_unknown = m->va_bits > 48;
-	char why[256];
+	bool small_sections = rule_applies(m, HR_RULE_ARM64_SMALL_SECTIONS);
+	/* asm/memory.h: VA_BITS_MIN is 47 for 16K pages and 48 otherwise when VA_BITS is larger. */
+	unsigned va_min = m->va_bits <= 48 ? m->va_bits : m->page_size == 1u << 14 ? 47 : 48;
+	/* ARM64_MEMSTART_ALIGN: PUD (4K), contiguous PMDs (16K), PMD (64K), at least a section. */
+	uint64_t align, memstart, linear_end;
+	struct arm64_kasan kasan;
+	bool kasan_known = arm64_kasan(facts, &kasan), lpa2_cap;
+	char why[512];
+
+	m->section_size = !small_sections ? GIB : m->page_size == 1u << 16 ? SECTION_512M : SECTION_128M;
+	align = m->page_size == 1u << 16 && m->section_size < GIB ? SECTION_512M : GIB;
+	arm64_dram_start(facts, m);
+	memstart = m->dram_start.value & ~(align - 1);
+	lpa2_cap = arm64_vabits(facts, ov, m, rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)
+				? arm64_linear_end(m, &kasan, memstart, va_min, va_min) : (1ull << 48) - 1,
+				va_min);
+	linear_end = arm64_linear_end(m, &kasan, memstart, (unsigned)m->vabits_actual.value, va_min);
 
 	m->iomem_end.value = UINT64_MAX;
 	m->iomem_end.source = HR_SRC_MODELLED;
@@ -330,21 +460,38 @@ static void model_arm64_limits(const struct hr_facts *facts, const struct hr_ove
 	m->has_clamp = true;
 	rule_basis(m->clamp_basis, sizeof(m->clamp_basis), m, HR_RULE_ARM64_LINEAR_MAP_END);
 	if (rule_applies(m, HR_RULE_ARM64_LINEAR_MAP_END)) {
-		snprintf(why, sizeof(why), "end of the linear map: start of RAM + 2^%u - 1%s%s",
-			 va_min - 1, m->kaslr.value ? "; KASLR may move it lower" : "",
-			 va_unknown ? "; a CPU with 52-bit virtual addresses moves it up to start of "
-				      "RAM + 2^52 - 2^47 - 1" : "");
+		snprintf(why, sizeof(why), "linear map end: DRAM start %#llx from %.160s, rounded down to "
+			 "%s; %d-bit VA, %s%s", (unsigned long long)m->dram_start.value, m->dram_start.basis,
+			 align == GIB ? "1 GiB" : "512 MiB", m->vabits_actual.value,
+			 m->vabits_actual.basis, kasan.scale ? ", up to the KASAN shadow" : "");
+		if (m->vabits_actual.source == HR_SRC_UNKNOWN)
+			append(why, sizeof(why), "; with %s it is %#llx",
+			       m->page_size == 1u << 16 ? "LVA" : "LPA2", (unsigned long long)
+			       arm64_linear_end(m, &kasan, memstart, m->va_bits, va_min));
+		if (m->kaslr.value)
+			append(why, sizeof(why), "; KASLR may move it lower");
+		if (!kasan_known)
+			append(why, sizeof(why), "; CONFIG_KASAN_SHADOW_OFFSET unknown");
 		set_direct_map_end(facts, ov, m, linear_end, why);
-		if ((m->kaslr.value || va_unknown) && m->direct_map_end.source == HR_SRC_MODELLED)
-			m->inconclusive = true;
+		if (m->direct_map_end.source == HR_SRC_MODELLED &&
+		    (m->kaslr.value || m->vabits_actual.source == HR_SRC_UNKNOWN || !kasan_known))
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 	} else {
-		snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 (CONFIG_ARM64_PA_BITS=%u)",
-			 m->max_physmem_bits);
-		set_direct_map_end(facts, ov, m, full, why);
+		if (lpa2_cap)
+			snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1, 48 on this "
+				 "CONFIG_ARM64_LPA2 kernel: %s", m->vabits_actual.basis);
+		else
+			snprintf(why, sizeof(why), "PHYSMEM_END = 2^MAX_PHYSMEM_BITS - 1 "
+				 "(CONFIG_ARM64_PA_BITS=%u)", m->max_physmem_bits);
+		set_direct_map_end(facts, ov, m, (1ull << m->max_physmem_bits) - 1, why);
+		if (m->direct_map_end.source == HR_SRC_MODELLED && lpa2_cap &&
+		    m->vabits_actual.source == HR_SRC_UNKNOWN)
+			m->unknowns |= HR_UNKNOWN_DIRECT_MAP_END;
 		/* The 2023 WARN flood and the amdgpu crash: struct pages outside the vmemmap. */
 		m->map_end_bug = true;
 	}
 	m->search_top = m->direct_map_end.value;
+	m->search_top_known = true;
 	m->mapped_end = linear_end;
 	snprintf(m->max_pfn_basis, sizeof(m->max_pfn_basis), "x86 only");
 }
@@ -359,6 +506,8 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	m->map_ok = facts->iomem_status == HR_OK;
 	if (m->map_ok)
 		hr_iomem_ram_bounds(&facts->iomem, &m->bottom_of_ram, &m->top_of_ram);
+	if (m->map_ok && ov->ram)
+		m->top_of_ram = hr_what_if_ram_top(&facts->iomem, ov->ram);
 	if (m->arm64)
 		model_arm64_cpu(facts, ov, m);
 	else
@@ -374,15 +523,21 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 		m->device_private_source = m->device_private == HR_UNKNOWN ? HR_SRC_UNKNOWN : HR_SRC_MEASURED;
 	}
 	/* The series is in no release, so another kernel version cannot promise it. */
-	m->new_scheme = m->version_source != HR_SRC_OVERRIDE &&
-			facts->symbols.present[HR_SYM_NEW_SCHEME] == HR_YES;
+	m->new_scheme = m->version_source == HR_SRC_OVERRIDE ? HR_NO
+			: facts->symbols.present[HR_SYM_NEW_SCHEME];
 	if (m->arm64)
 		model_arm64_limits(facts, ov, m);
 	else
 		model_x86_limits(facts, ov, m);
 	m->step_by_section = rule_applies(m, HR_RULE_STEP_BY_SECTION);
 	rule_basis(m->step_basis, sizeof(m->step_basis), m, HR_RULE_STEP_BY_SECTION);
-	m->can_place = m->map_ok && (m->arm64 || m->phys_bits.source != HR_SRC_UNKNOWN);
-	if (!m->can_place || !m->arch_supported)
+	m->can_place = m->map_ok && m->search_top_known;
+	if (!m->map_ok)
+		m->unknowns |= HR_UNKNOWN_MAP;
+	if (!m->search_top_known)
+		m->unknowns |= HR_UNKNOWN_PHYS_BITS;
+	if (!m->arch_supported)
+		m->unknowns |= HR_UNKNOWN_ARCH;
+	if (m->unknowns)
 		m->inconclusive = true;
 }

@@ -10,7 +10,7 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 	unsigned u = 0;
 
 	if (bytes) {
-		snprintf(buf, len, "%llu", (unsigned long long)size);
+		snprintf(buf, len, "%llu B", (unsigned long long)size);
 		return buf;
 	}
 	while (u + 1 < sizeof(units) / sizeof(units[0]) && size >> (10 * (u + 1)))
@@ -30,10 +30,20 @@ const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len)
 {
 	if (hr_range_is_everything(r)) {
-		snprintf(buf, len, "%s", bytes ? "18446744073709551616" : "16 EiB");
+		snprintf(buf, len, "%s", bytes ? "18446744073709551616 B" : "16 EiB");
 		return buf;
 	}
 	return hr_format_size(hr_range_size(r), bytes, buf, len);
+}
+
+enum hr_tristate hr_guest(const struct hr_facts *facts)
+{
+	/* arm64's /proc/cpuinfo has no hypervisor flag: it cannot say either way. */
+	if (facts->have_cpuid)
+		return facts->cpuid.hypervisor ? HR_YES : HR_NO;
+	if (facts->have_cpuinfo && !facts->cpuinfo.arm64)
+		return facts->cpuinfo.hypervisor ? HR_YES : HR_NO;
+	return HR_UNKNOWN;
 }
 
 const char *hr_hypervisor_name(const struct hr_facts *facts)
@@ -52,8 +62,5 @@ const char *hr_hypervisor_name(const struct hr_facts *facts)
 				return known[i].name;
 		return facts->cpuid.hypervisor_vendor;
 	}
-	if ((facts->have_cpuinfo && facts->cpuinfo.hypervisor) ||
-	    (facts->have_cpuid && facts->cpuid.hypervisor))
-		return "unknown";
 	return NULL;
 }

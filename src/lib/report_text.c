@@ -1,154 +1,555 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The human report: the verdict first, then the requests, the machine, the kernel's limits, the
+ * address map and the findings. Each section is its own function; lines fit WIDTH columns. */
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "headroom/report.h"
 
-static void map_line(FILE *out, uint64_t start, uint64_t end, const char *name, bool bytes)
-{
-	char sz[32];
+#define WIDTH 100
+#define LABEL 18	/* "  direct-map end  " */
 
-	fprintf(out, "  0x%012llx-0x%012llx %12s  %s\n", (unsigned long long)start,
-		(unsigned long long)end, hr_format_range_size((struct hr_range){start, end}, bytes, sz, sizeof(sz)), name);
+/* text after prefix, broken at spaces so that no line passes WIDTH; continuation lines are
+ * indented by hang columns. A word longer than a line stays whole. */
+static void print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text)
+{
+	size_t col = strlen(prefix);
+	bool space = col && prefix[col - 1] != ' ';	/* one goes before the next word */
+
+	fputs(prefix, out);
+	for (text += strspn(text, " "); *text; text += strspn(text, " ")) {
+		size_t word = strcspn(text, " ");
+
+		if (col > hang && col + space + word > WIDTH) {
+			fprintf(out, "\n%*s", (int)hang, "");
+			col = hang;
+			space = false;
+		}
+		if (space)
+			col += (size_t)(fputc(' ', out) != EOF);
+		fwrite(text, 1, word, out);
+		col += word;
+		text += word;
+		space = true;
+	}
+	fputc('\n', out);
 }
 
-/* Top-level entries and the free sections between them, in address order. */
-static void print_map(FILE *out, const struct hr_facts *f, const struct hr_model *m,
-		      const struct hr_free *gaps, bool bytes)
+void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text)
 {
-	size_t g = 0;
+	print_wrapped(out, prefix, hang, text);
+}
+
+/* "  label           " followed by the wrapped text. */
+static void print_item(FILE *out, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void print_item(FILE *out, const char *label, const char *fmt, ...)
+{
+	char prefix[LABEL + 1], text[1024];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "  %-*s", LABEL - 2, label);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	print_wrapped(out, prefix, LABEL, text);
+}
+
+static const char *plural(size_t n, const char *word, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", word, n == 1 ? "" : "s");
+	return buf;
+}
+
+/* "1 of 3 requests gets a range", "all 2 GPUs get a range", "the request gets no range" */
+static size_t say_kind(char *buf, size_t len, const struct hr_verdict *v, const char *kind)
+{
+	size_t total = hr_verdict_count_kind(v, kind), ranges = hr_verdict_count(v, kind,
+										HR_OUTCOME_RANGE);
+	char noun[32];
+
+	plural(total, kind, noun, sizeof(noun));
+	if (total == 1)
+		return (size_t)snprintf(buf, len, "the %s gets %s", kind, ranges ? "a range" : "no range");
+	if (ranges == total)
+		return (size_t)snprintf(buf, len, "all %zu %s get a range", total, noun);
+	if (!ranges)
+		return (size_t)snprintf(buf, len, "none of the %zu %s gets a range", total, noun);
+	return (size_t)snprintf(buf, len, "%zu of %zu %s get%s a range", ranges, total, noun,
+				ranges == 1 ? "s" : "");
+}
+
+/* How many subjects each blocker stops, in the order the blockers first appear. */
+static size_t say_blockers(char *buf, size_t len, const struct hr_verdict *v, size_t blocked)
+{
+	size_t n = 0, groups = 0;
+
+	for (size_t i = 0; i < v->n_subjects; i++) {
+		const struct hr_subject *s = &v->subjects[i];
+		size_t count = 0, first = 0;
+
+		if (s->outcome == HR_OUTCOME_RANGE)
+			continue;
+		while (v->subjects[first].outcome == HR_OUTCOME_RANGE ||
+		       strcmp(v->subjects[first].why, s->why) != 0)
+			first++;
+		if (first != i)
+			continue;
+		for (size_t j = i; j < v->n_subjects; j++)
+			count += v->subjects[j].outcome != HR_OUTCOME_RANGE &&
+				 strcmp(v->subjects[j].why, s->why) == 0;
+		if (count == blocked && blocked == v->n_subjects)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, ": %s", s->why);
+		else if (count == blocked)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "; %zu do%s not: %s", count,
+					      count == 1 ? "es" : "", s->why);
+		else
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s %zu: %s",
+					      groups ? ";" : ":", count, s->why);
+		groups++;
+	}
+	return n;
+}
+
+/* One to three lines: who gets a range and what blocks the rest, the fix, what is unknown. */
+static void print_verdict(FILE *out, const struct hr_audit *a)
+{
+	const struct hr_verdict *v = &a->verdict;
+	const struct hr_fix *fix = hr_verdict_best_fix(v);
+	const char *codes[16];
+	size_t n = 0, blocked = 0, n_codes = hr_audit_inconclusive_codes(a, codes, 16);
+	char text[1024];
+
+	if (!v->n_subjects) {
+		snprintf(text, sizeof(text), "%s: %s%s",
+			 v->possible == HR_YES ? "Device-private memory can be registered"
+			 : v->possible == HR_NO ? "No driver can register device-private memory here"
+			 : "Whether device-private memory can be registered is unknown",
+			 v->possible_why, v->possible == HR_YES ? "; --request SIZE asks for a range" : "");
+	} else {
+		for (size_t i = 0; i < v->n_subjects; i++) {
+			const char *kind = v->subjects[i].kind;
+			size_t first = 0;
+
+			blocked += v->subjects[i].outcome != HR_OUTCOME_RANGE;
+			while (strcmp(v->subjects[first].kind, kind) != 0)
+				first++;
+			if (first == i) {
+				if (n)
+					n += (size_t)snprintf(text + n, sizeof(text) - n, "; ");
+				n += say_kind(text + n, sizeof(text) - n, v, kind);
+			}
+		}
+		if (blocked)
+			say_blockers(text + n, sizeof(text) - n, v, blocked);
+		text[0] = (char)toupper((unsigned char)text[0]);
+	}
+	print_wrapped(out, "Verdict  ", 9, text);
+	if (fix && v->n_subjects && blocked > 1) {
+		if (fix->fixes == blocked)
+			snprintf(text, sizeof(text), "%s; it fixes all %zu", fix->change, blocked);
+		else
+			snprintf(text, sizeof(text), "%s; it fixes %zu of %zu", fix->change, fix->fixes,
+				 blocked);
+		print_wrapped(out, "Fix      ", 9, text);
+	} else if (fix) {
+		print_wrapped(out, "Fix      ", 9, fix->change);
+	}
+	if (a->inconclusive) {
+		n = (size_t)snprintf(text, sizeof(text), "the answer is inconclusive because of");
+		for (size_t i = 0; i < n_codes; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s",
+					      i == 0 ? "" : i + 1 == n_codes ? " and" : ",", codes[i]);
+		snprintf(text + n, sizeof(text) - n, ": the findings say what to supply");
+		print_wrapped(out, "Unknown  ", 9, text);
+	}
+}
+
+static const struct {
+	const char *name, *help;
+	bool right;
+} columns[HR_COL_COUNT] = {
+	[HR_COL_SIZE] = {"SIZE", "the size the driver asks for", true},
+	[HR_COL_ALIGNED] = {"ALIGNED", "the size rounded up to the memory section", true},
+	[HR_COL_LEGACY] = {"LEGACY", "request_free_mem_region(): fits, no-space, unsupported, "
+			   "hazard or unknown", false},
+	[HR_COL_PLACEMENT] = {"PLACEMENT", "where the carve lands, or why it fails", false},
+	[HR_COL_START] = {"START", "the carve's first address", false},
+	[HR_COL_END] = {"END", "the carve's last address", false},
+	[HR_COL_HAZARDS] = {"HAZARDS", "above-direct-map, max-pfn-bump", false},
+	[HR_COL_PHYS_BITS] = {"PHYS-BITS", "for -ERANGE: the smallest phys-bits that fits", true},
+	[HR_COL_NEW_SCHEME] = {"NEW-SCHEME", "memremap_device_private_pagemap(): fits, too-large, "
+			       "no-space or unsupported", false},
+	[HR_COL_RAM_COST] = {"RAM-COST", "RAM for the new scheme's struct pages", true},
+};
+
+static const enum hr_column default_columns[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
+						 HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
+
+const char *hr_column_name(enum hr_column column)
+{
+	return columns[column].name;
+}
+
+const char *hr_column_help(enum hr_column column)
+{
+	return columns[column].help;
+}
+
+int hr_column_find(const char *name)
+{
+	for (int c = 0; c < HR_COL_COUNT; c++)
+		if (strcasecmp(columns[c].name, name) == 0)
+			return c;
+	return -1;
+}
+
+/* A size cell; --raw --bytes wants the plain number, as lsblk -rb gives it. */
+static void size_cell(char *buf, size_t len, uint64_t size, const struct hr_report_options *o)
+{
+	if (o->raw && o->bytes)
+		snprintf(buf, len, "%llu", (unsigned long long)size);
+	else
+		hr_format_size(size, o->bytes, buf, len);
+}
+
+static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit *a,
+		 const struct hr_request_result *r, const struct hr_report_options *o)
+{
+	const char *none = "-";
+
+	switch (c) {
+	case HR_COL_SIZE:
+		size_cell(buf, len, r->size, o);
+		return;
+	case HR_COL_ALIGNED:
+		size_cell(buf, len, r->aligned_size, o);
+		return;
+	case HR_COL_LEGACY:
+		snprintf(buf, len, "%s", hr_legacy_verdict_name(r->legacy));
+		return;
+	case HR_COL_PLACEMENT:
+		if (r->placed)
+			snprintf(buf, len, "%#llx-%#llx", (unsigned long long)r->placement.start,
+				 (unsigned long long)r->placement.end);
+		else if (r->phys_bits_needed)
+			snprintf(buf, len, "-ERANGE, phys-bits %d would fit", r->phys_bits_needed);
+		else
+			snprintf(buf, len, "%s", a->model.can_place ? "-ERANGE" : "unknown");
+		return;
+	case HR_COL_START:
+	case HR_COL_END:
+		if (r->placed)
+			snprintf(buf, len, "%#llx", (unsigned long long)(c == HR_COL_START
+				 ? r->placement.start : r->placement.end));
+		else
+			snprintf(buf, len, "%s", none);
+		return;
+	case HR_COL_HAZARDS:
+		snprintf(buf, len, "%s", r->hazards ? "" : none);
+		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1)
+			if (r->hazards & h)
+				snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "," : "",
+					 hr_hazard_name(h));
+		return;
+	case HR_COL_PHYS_BITS:
+		if (r->phys_bits_needed)
+			snprintf(buf, len, "%d", r->phys_bits_needed);
+		else
+			snprintf(buf, len, "%s", none);
+		return;
+	case HR_COL_NEW_SCHEME:
+		snprintf(buf, len, "%s", hr_new_verdict_name(r->new_scheme));
+		return;
+	case HR_COL_RAM_COST:
+		size_cell(buf, len, r->ram_cost, o);
+		return;
+	case HR_COL_COUNT:
+		break;
+	}
+	snprintf(buf, len, "%s", none);
+}
+
+/* lsblk --raw: a space inside a cell is written \x20. */
+static void print_raw_cell(FILE *out, const char *text, bool last)
+{
+	for (; *text; text++)
+		if (*text == ' ')
+			fputs("\\x20", out);
+		else
+			fputc(*text, out);
+	fputc(last ? '\n' : ' ', out);
+}
+
+static void print_row(FILE *out, const enum hr_column *cols, size_t n, char cells[][64],
+		      const size_t *widths, bool raw)
+{
+	for (size_t c = 0; c < n; c++) {
+		bool last = c + 1 == n;
+
+		if (raw)
+			print_raw_cell(out, cells[c], last);
+		else if (last && !columns[cols[c]].right)
+			fprintf(out, "%s\n", cells[c]);
+		else
+			fprintf(out, columns[cols[c]].right ? "%*s%s" : "%-*s%s", (int)widths[c], cells[c],
+				last ? "\n" : "  ");
+	}
+}
+
+/* The requests, one row each, in the columns asked for; with --raw nothing else is printed. */
+static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_report_options *o)
+{
+	const enum hr_column *cols = o->columns ? o->columns : default_columns;
+	size_t n = o->columns ? o->n_columns : sizeof(default_columns) / sizeof(default_columns[0]);
+	size_t widths[HR_COL_COUNT * 4] = {0};
+	char cells[HR_COL_COUNT * 4][64];
+
+	if (!a->n_requests || n > HR_COL_COUNT * 4)
+		return;
+	if (!o->raw)
+		fprintf(out, "\nRequests, in order: each carve stays for the next\n");
+	for (size_t c = 0; c < n; c++)
+		widths[c] = o->noheadings ? 0 : strlen(columns[cols[c]].name);
+	for (size_t i = 0; i < a->n_requests; i++)
+		for (size_t c = 0; c < n; c++) {
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
+			if (strlen(cells[c]) > widths[c])
+				widths[c] = strlen(cells[c]);
+		}
+	if (!o->noheadings) {
+		for (size_t c = 0; c < n; c++)
+			snprintf(cells[c], sizeof(cells[c]), "%s", columns[cols[c]].name);
+		if (!o->raw)
+			fputs("  ", out);
+		print_row(out, cols, n, cells, widths, o->raw);
+	}
+	for (size_t i = 0; i < a->n_requests; i++) {
+		for (size_t c = 0; c < n; c++)
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
+		if (!o->raw)
+			fputs("  ", out);
+		print_row(out, cols, n, cells, widths, o->raw);
+	}
+	for (size_t i = 0; i < a->n_requests && !o->raw; i++) {
+		const struct hr_request_result *r = &a->requests[i];
+		char sz[32], prefix[64];
+
+		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_LAST; h <<= 1) {
+			if (!(r->hazards & h))
+				continue;
+			snprintf(prefix, sizeof(prefix), "  request %zu, %s: %s:", i + 1,
+				 hr_format_size(r->size, o->bytes, sz, sizeof(sz)), hr_hazard_name(h));
+			print_wrapped(out, prefix, 4, hr_hazard_explain(&a->model, h));
+		}
+	}
+}
+
+static void print_machine(FILE *out, const struct hr_facts *f, const struct hr_model *m)
+{
+	enum hr_tristate guest = hr_guest(f);
+	const char *hv = hr_hypervisor_name(f);
+	char version[32];
+
+	fprintf(out, "\nMachine\n");
+	print_item(out, "arch", "%s", m->arch);
+	if (guest == HR_YES)
+		print_item(out, "hypervisor", "%s", hv ? hv : "a guest of a hypervisor the inputs do not name");
+	else
+		print_item(out, "hypervisor", "%s", guest == HR_NO ? "none, bare metal"
+			   : m->arm64 ? "unknown: arm64's /proc/cpuinfo does not say"
+			   : "unknown: neither /proc/cpuinfo nor CPUID was read");
+	if (m->version_source == HR_SRC_UNKNOWN)
+		print_item(out, "kernel", "%s, version unknown: %s", f->release[0] ? f->release : "unknown",
+			   m->version_basis);
+	else
+		print_item(out, "kernel", "%s, version %s from %s", f->release[0] ? f->release : "unknown",
+			   hr_kver_format(m->version, version, sizeof(version)), m->version_basis);
+	if (m->phys_bits.source == HR_SRC_UNKNOWN)
+		print_item(out, "phys-bits", "unknown: %s", m->phys_bits.basis);
+	else
+		print_item(out, "phys-bits", "%d, %s: %s", m->phys_bits.value,
+			   hr_source_name(m->phys_bits.source), m->phys_bits.basis);
+	if (m->paging_levels.source == HR_SRC_UNKNOWN)
+		print_item(out, "paging", "unknown, %s", m->paging_levels.basis);
+	else
+		print_item(out, "paging", "%d-level, %s: %s", m->paging_levels.value,
+			   hr_source_name(m->paging_levels.source), m->paging_levels.basis);
+	if (m->kaslr.source == HR_SRC_UNKNOWN)
+		print_item(out, "KASLR", "unknown, %s", m->kaslr.basis);
+	else
+		print_item(out, "KASLR", "%s, %s: %s", m->kaslr.value ? "on" : "off",
+			   hr_source_name(m->kaslr.source), m->kaslr.basis);
+}
+
+static const char *config_word(enum hr_tristate t)
+{
+	return t == HR_YES ? "=y" : t == HR_NO ? " is not set" : " unknown";
+}
+
+/* An address limit: its value and where it came from; the basis only when verbose. */
+static void print_limit(FILE *out, const char *label, const struct hr_fact_addr *fact, bool verbose)
+{
+	if (fact->source == HR_SRC_UNKNOWN)
+		print_item(out, label, "unknown: %s", fact->basis);
+	else if (verbose || fact->source != HR_SRC_MODELLED)
+		print_item(out, label, "%#llx, %s: %s", (unsigned long long)fact->value,
+			   hr_source_name(fact->source), fact->basis);
+	else
+		print_item(out, label, "%#llx, modelled", (unsigned long long)fact->value);
+}
+
+static void print_limits(FILE *out, const struct hr_model *m, const struct hr_report_options *o)
+{
 	char sz[32];
 
-	fprintf(out, "\nAddress map (top level of /proc/iomem; free: whole %s sections up to the "
-		"search top)\n", hr_format_size(m->section_size, false, sz, sizeof(sz)));
+	fprintf(out, "\nKernel limits\n");
+	print_item(out, "device private", "%s: CONFIG_ZONE_DEVICE%s, CONFIG_DEVICE_PRIVATE%s%s",
+		   m->zone_device == HR_YES && m->device_private == HR_YES ? "yes"
+		   : m->device_private == HR_UNKNOWN ? "unknown" : "no", config_word(m->zone_device),
+		   config_word(m->device_private),
+		   m->device_private_source == HR_SRC_OVERRIDE ? ", given by --device-private" : "");
+	print_item(out, "new scheme", "%s", m->new_scheme == HR_YES
+		   ? "present: memremap_device_private_pagemap() is in the kernel"
+		   : m->new_scheme == HR_NO ? "absent: the NEW-SCHEME column says what it would do"
+		   : "unknown: no symbol table was readable");
+	print_limit(out, "iomem end", &m->iomem_end, o->verbose);
+	print_limit(out, "direct-map end", &m->direct_map_end, o->verbose);
+	if (m->search_top_known)
+		print_item(out, "search top", "%#llx", (unsigned long long)m->search_top);
+	else
+		print_item(out, "search top", "unknown: it is at most iomem end");
+	print_item(out, "search", "%s, steps by %s", m->has_clamp ? "stops at the direct-map end"
+		   : "ignores the direct-map end", m->step_by_section ? "one section" : "the request size");
+	if (o->verbose) {
+		print_item(out, "", "clamp: %s", m->clamp_basis);
+		print_item(out, "", "step: %s", m->step_basis);
+	}
+	print_item(out, "section", "%s", hr_format_size(m->section_size, o->bytes, sz, sizeof(sz)));
+}
+
+/* One row of the address map: a top-level entry, or a run of free sections (name NULL). */
+struct map_row {
+	uint64_t start, end;
+	const char *name;
+};
+
+/* digits: enough hex digits for the map's highest address, at least 12; width: for the sizes. */
+static void map_line(FILE *out, const struct map_row *row, int digits, int width, bool bytes)
+{
+	char sz[32];
+
+	fprintf(out, "  0x%0*llx-0x%0*llx %*s  %s\n", digits, (unsigned long long)row->start, digits,
+		(unsigned long long)row->end, width, hr_format_range_size((struct hr_range){row->start, row->end},
+							    bytes, sz, sizeof(sz)),
+		row->name ? row->name : "free");
+}
+
+/* Which rows the default map shows: the free runs and their neighbours, the rows nearest below the
+ * search top (rows[top_row] is the last that ends at or below it), and the row that holds it. */
+static bool map_row_shown(const struct map_row *rows, size_t n, size_t i, size_t top_row,
+			  uint64_t top)
+{
+	enum { NEAR_TOP = 4 };
+
+	if (!rows[i].name || (i > 0 && !rows[i - 1].name) || (i + 1 < n && !rows[i + 1].name))
+		return true;
+	if (rows[i].start <= top && rows[i].end >= top)
+		return true;
+	return i <= top_row && i + NEAR_TOP > top_row;
+}
+
+static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit *a,
+		      const struct hr_report_options *o)
+{
+	const struct hr_free *gaps = &a->free;
+	struct map_row *rows = calloc(f->iomem.count + gaps->count + 1, sizeof(*rows));
+	size_t n = 0, g = 0, hidden = 0, top_row = 0;
+	int digits = 12, width = 12;
+	char sz[32], sz2[32];
+
+	if (!rows)
+		return;
 	for (size_t i = 0; i < f->iomem.count; i++) {
 		const struct hr_iomem_entry *e = &f->iomem.entries[i];
 
 		if (e->depth)
 			continue;
 		for (; g < gaps->count && gaps->gaps[g].start < e->start; g++)
-			map_line(out, gaps->gaps[g].start, gaps->gaps[g].end, "(free)", bytes);
-		map_line(out, e->start, e->end, e->name, bytes);
+			rows[n++] = (struct map_row){gaps->gaps[g].start, gaps->gaps[g].end, NULL};
+		rows[n++] = (struct map_row){e->start, e->end, e->name};
 	}
 	for (; g < gaps->count; g++)
-		map_line(out, gaps->gaps[g].start, gaps->gaps[g].end, "(free)", bytes);
-}
+		rows[n++] = (struct map_row){gaps->gaps[g].start, gaps->gaps[g].end, NULL};
+	while (top_row + 1 < n && rows[top_row + 1].end <= a->model.search_top)
+		top_row++;
+	while (n && digits < 16 && rows[n - 1].end >> (4 * digits))
+		digits++;
+	for (size_t i = 0; i < n && o->bytes; i++)
+		if ((int)strlen(hr_format_range_size((struct hr_range){rows[i].start, rows[i].end}, true,
+						     sz, sizeof(sz))) > width)
+			width = (int)strlen(sz);
 
-static const char *yes_no_unknown(enum hr_tristate t)
-{
-	return t == HR_YES ? "yes" : t == HR_NO ? "no" : "unknown";
-}
-
-static void print_machine(FILE *out, const struct hr_facts *f, const struct hr_model *m)
-{
-	const char *hv = hr_hypervisor_name(f);
-
-	fprintf(out, "Machine\n");
-	if (hv && strcmp(hv, "unknown") == 0)
-		fprintf(out, "  arch            %s, a guest (hypervisor not named in the inputs)\n", m->arch);
+	fprintf(out, "\nAddress map: top level of /proc/iomem%s, free runs of whole %s sections\n",
+		o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
+									  sz, sizeof(sz)));
+	for (size_t i = 0; i < n; i++) {
+		if (!o->verbose && !map_row_shown(rows, n, i, top_row, a->model.search_top)) {
+			hidden++;
+			continue;
+		}
+		if (hidden)
+			fprintf(out, "  ... %zu more, -v shows them\n", hidden);
+		hidden = 0;
+		map_line(out, &rows[i], digits, width, o->bytes);
+	}
+	if (hidden)
+		fprintf(out, "  ... %zu more, -v shows them\n", hidden);
+	free(rows);
+	if (gaps->total)
+		fprintf(out, "Free below the search top: %s, the largest run %s at %#llx-%#llx\n",
+			hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
+			hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
+			(unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
 	else
-		fprintf(out, "  arch            %s%s%s\n", m->arch, hv ? ", guest of " : "", hv ? hv : "");
-	char version[32];
-
-	if (m->version_source == HR_SRC_UNKNOWN)
-		fprintf(out, "  kernel          %s, version unknown\n", f->release[0] ? f->release : "?");
-	else
-		fprintf(out, "  kernel          %s, modelled as %s (%s: %s)\n",
-			f->release[0] ? f->release : "?", hr_kver_format(m->version, version, sizeof(version)),
-			hr_source_name(m->version_source), m->version_basis);
-	if (m->phys_bits.source == HR_SRC_UNKNOWN)
-		fprintf(out, "  phys-bits       unknown (%s)\n", m->phys_bits.basis);
-	else
-		fprintf(out, "  phys-bits       %d (%s: %s)\n", m->phys_bits.value,
-			hr_source_name(m->phys_bits.source), m->phys_bits.basis);
-	fprintf(out, "  paging          %d-level (%s: %s)\n", m->paging_levels.value,
-		hr_source_name(m->paging_levels.source), m->paging_levels.basis);
-	fprintf(out, "  KASLR           %s (%s: %s)\n", m->kaslr.value ? "on" : "off",
-		hr_source_name(m->kaslr.source), m->kaslr.basis);
+		fprintf(out, "Free below the search top: none\n");
 }
 
-static void print_limits(FILE *out, const struct hr_model *m, bool bytes)
+static void print_findings(FILE *out, const struct hr_audit *a)
 {
-	char sz[32];
+	char prefix[96];
 
-	fprintf(out, "\nKernel\n");
-	fprintf(out, "  device private  %s (CONFIG_ZONE_DEVICE %s, CONFIG_DEVICE_PRIVATE %s)\n",
-		m->zone_device == HR_YES && m->device_private == HR_YES ? "supported"
-		: m->device_private == HR_UNKNOWN ? "unknown" : "not supported",
-		yes_no_unknown(m->zone_device), yes_no_unknown(m->device_private));
-	fprintf(out, "  new scheme      %s\n", m->new_scheme ? "present (memremap_device_private_pagemap)"
-		: "absent (no memremap_device_private_pagemap): the requests' NEW SCHEME column says "
-		  "what it would do");
-	fprintf(out, "  iomem end       %#llx (%s: %s)\n", (unsigned long long)m->iomem_end.value,
-		hr_source_name(m->iomem_end.source), m->iomem_end.basis);
-	fprintf(out, "  direct-map end  %#llx (%s: %s)\n", (unsigned long long)m->direct_map_end.value,
-		hr_source_name(m->direct_map_end.source), m->direct_map_end.basis);
-	fprintf(out, "  clamp           %s (%s)\n", m->has_clamp ? "search stops at the direct-map end"
-		: "search ignores the direct-map end", m->clamp_basis);
-	fprintf(out, "  search top      %#llx\n", (unsigned long long)m->search_top);
-	fprintf(out, "  section         %s\n", hr_format_size(m->section_size, bytes, sz, sizeof(sz)));
-	fprintf(out, "  search step     %s (%s)\n", m->step_by_section ? "one section" : "the request size",
-		m->step_basis);
-}
-
-static void print_requests(FILE *out, const struct hr_audit *a, bool bytes)
-{
-	char sz[32], cost[32], place[48];
-
-	if (!a->n_requests)
-		return;
-	fprintf(out, "\nRequests (in order; each carve stays for the next)\n");
-	fprintf(out, "  %-12s %-12s %-33s %s\n", "SIZE", "LEGACY", "PLACEMENT", "NEW SCHEME");
-	for (size_t i = 0; i < a->n_requests; i++) {
-		const struct hr_request_result *r = &a->requests[i];
-
-		if (r->placed)
-			snprintf(place, sizeof(place), "%#llx-%#llx", (unsigned long long)r->placement.start,
-				 (unsigned long long)r->placement.end);
-		else if (r->phys_bits_needed)
-			snprintf(place, sizeof(place), "-ERANGE (phys-bits %d would fit)",
-				 r->phys_bits_needed);
-		else if (a->model.can_place)
-			snprintf(place, sizeof(place), "-ERANGE");
-		else
-			snprintf(place, sizeof(place), "(unknown)");
-		fprintf(out, "  %-12s %-12s %-33s %s, %s of struct pages\n",
-			hr_format_size(r->size, bytes, sz, sizeof(sz)), hr_legacy_verdict_name(r->legacy),
-			place, hr_new_verdict_name(r->new_scheme),
-			hr_format_size(r->ram_cost, bytes, cost, sizeof(cost)));
-		for (unsigned h = HR_HAZARD_ABOVE_DIRECT_MAP; h <= HR_HAZARD_MAX_PFN_BUMP; h <<= 1)
-			if (r->hazards & h)
-				fprintf(out, "  %-12s hazard: %s: %s\n", "", hr_hazard_name(h),
-					hr_hazard_explain(&a->model, h));
+	if (a->n_findings)
+		fprintf(out, "\nFindings\n");
+	for (size_t i = 0; i < a->n_findings; i++) {
+		snprintf(prefix, sizeof(prefix), "  %-7s %s:", hr_severity_name(a->findings[i].severity),
+			 a->findings[i].code);
+		print_wrapped(out, prefix, 10, a->findings[i].message);
 	}
 }
 
 bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *a,
 		    const struct hr_report_options *opts)
 {
-	char sz[32], sz2[32];
-
-	fprintf(out, "headroom: physical address space for device-private memory\n\n");
-	print_machine(out, f, &a->model);
-	print_limits(out, &a->model, opts->bytes);
-	if (a->model.can_place) {
-		print_map(out, f, &a->model, &a->free, opts->bytes);
-		if (a->free.total)
-			fprintf(out, "\nFree below the search top: %s, largest %s at %#llx-%#llx\n",
-				hr_format_size(a->free.total, opts->bytes, sz, sizeof(sz)),
-				hr_format_range_size(a->free.largest, opts->bytes, sz2, sizeof(sz2)),
-				(unsigned long long)a->free.largest.start,
-				(unsigned long long)a->free.largest.end);
-		else
-			fprintf(out, "\nFree below the search top: none\n");
+	if (opts->raw) {
+		print_requests(out, a, opts);
+		return !ferror(out);
 	}
-	print_requests(out, a, opts->bytes);
-	if (a->n_findings)
-		fprintf(out, "\nFindings\n");
-	for (size_t i = 0; i < a->n_findings; i++)
-		fprintf(out, "  %-7s %s: %s\n", hr_severity_name(a->findings[i].severity),
-			a->findings[i].code, a->findings[i].message);
-	if (a->inconclusive)
-		fprintf(out, "\nInconclusive: see the findings above for what is missing.\n");
+	print_verdict(out, a);
+	hr_report_text_gpus(out, a, opts);
+	print_requests(out, a, opts);
+	if (!a->n_gpus)
+		hr_report_text_advice(out, a);
+	print_machine(out, f, &a->model);
+	print_limits(out, &a->model, opts);
+	if (a->model.can_place)
+		print_map(out, f, a, opts);
+	hr_report_firmware_text(out, &f->firmware, opts->bytes);
+	print_findings(out, a);
 	return !ferror(out);
 }

@@ -216,8 +216,32 @@ static void test_free_space(void)
 	hr_space_free(&s);
 }
 
+/* Touching ranges join (thousands of chunk carves stay one entry); ranges with a gap, or that
+ * overlap, stay apart. Carves see the same space either way. */
+static void test_touching_ranges_join(void)
+{
+	const struct hr_range busy[] = {{4 * GIB, 5 * GIB - 1}, {5 * GIB, 6 * GIB - 1},
+					{3 * GIB, 4 * GIB - 1}, {7 * GIB, 8 * GIB - 1}};
+	struct hr_space s = space_of(busy, 4);
+	struct hr_carve_rule r = rule(8 * GIB - 1, true);
+	struct hr_range got;
+
+	CHECK_U64(s.count, 2);
+	CHECK_U64(s.busy[0].start, 3 * GIB);
+	CHECK_U64(s.busy[0].end, 6 * GIB - 1);
+	CHECK_U64(s.max_end[1], 8 * GIB - 1);
+	/* 1 GiB fits only between 6 and 7 GiB. */
+	CHECK(hr_carve(&s, &r, GIB, &got));
+	CHECK_U64(got.start, 6 * GIB);
+	CHECK(hr_space_add(&s, got) == HR_OK);
+	CHECK_U64(s.count, 1);
+	CHECK(!hr_carve(&s, &r, 2 * GIB, &got) || got.end < 3 * GIB);
+	hr_space_free(&s);
+}
+
 int main(void)
 {
+	test_touching_ranges_join();
 	test_step_by_size_vs_section();
 	test_stop_condition();
 	test_alignment_and_bounds();

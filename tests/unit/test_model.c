@@ -7,6 +7,7 @@
  * and the direct-map end is size_tb TiB - 1; kernel/resource.c gfr_start() then starts at
  * min(base->end, DIRECT_MAP_PHYSMEM_END) (ea72ce5da228) or min(base->end, 2^MAX_PHYSMEM_BITS - 1). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "headroom/audit.h"
@@ -188,6 +189,62 @@ static void test_new_scheme_costs(void)
 	hr_facts_free(&f);
 }
 
+/* Without requests the exit status says whether device-private memory is possible at all. */
+static void test_verdict_without_requests(void)
+{
+	static const char config_off[] = "CONFIG_ZONE_DEVICE=y\n# CONFIG_DEVICE_PRIVATE is not set\n";
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+	struct hr_facts f;
+	struct hr_audit a;
+
+	/* 36 bits: 0x900000000-0xfffffffff is free above the 64-bit window. */
+	facts_for(&f, "6.12.67", NULL, config_base, 36, false);
+	CHECK(hr_audit_run(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.verdict.possible == HR_YES && a.verdict.n_subjects == 0);
+	CHECK(hr_audit_exit_code(&a) == 0);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+
+	/* 35 bits: the window reaches the search top, no section is left. */
+	facts_for(&f, "6.12.67", NULL, config_base, 35, false);
+	CHECK(hr_audit_run(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.verdict.possible == HR_NO && strcmp(a.verdict.possible_code, "no-free-space") == 0);
+	CHECK(hr_audit_exit_code(&a) == 1);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+
+	facts_for(&f, "6.12.67", NULL, config_off, 36, false);
+	CHECK(hr_audit_run(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.verdict.possible == HR_NO && hr_audit_exit_code(&a) == 1);
+	CHECK(hr_verdict_best_fix(&a.verdict) &&
+	      strcmp(hr_verdict_best_fix(&a.verdict)->code, "device-private-off") == 0);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+/* Subjects and the best fix: on 36 bits the 16 GiB request fits, the 32 GiB one needs 37 bits. */
+static void test_verdict_subjects_and_fix(void)
+{
+	const uint64_t sizes[] = {16ull << 30, 32ull << 30};
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+	const struct hr_fix *fix;
+	struct hr_facts f;
+	struct hr_audit a;
+
+	facts_for(&f, "6.12.67", NULL, config_base, 36, false);
+	CHECK(hr_audit_run(&f, &ov, sizes, 2, &a) == HR_OK);
+	CHECK(a.verdict.n_subjects == 2);
+	CHECK(hr_verdict_count(&a.verdict, "request", HR_OUTCOME_RANGE) == 1);
+	CHECK(a.verdict.subjects[1].outcome == HR_OUTCOME_BLOCKED &&
+	      strcmp(a.verdict.subjects[1].blocker, "no-space") == 0);
+	fix = hr_verdict_best_fix(&a.verdict);
+	CHECK(fix && strcmp(fix->code, "advice-phys-bits") == 0 && fix->fixes == 1);
+	CHECK(fix && strstr(fix->change, "phys-bits=37") != NULL);
+	CHECK(hr_audit_exit_code(&a) == 1 && !a.inconclusive);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
 int main(void)
 {
 	test_kaslr_trim_clamps_the_search();
@@ -197,5 +254,7 @@ int main(void)
 	test_hazards_before_the_clamp();
 	test_debian_6_1_192();
 	test_new_scheme_costs();
+	test_verdict_without_requests();
+	test_verdict_subjects_and_fix();
 	CHECK_DONE();
 }

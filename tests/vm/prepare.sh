@@ -120,6 +120,9 @@ rm -rf $R && mkdir -p $R/bin $R/proc $R/sys $R/dev $R/tmp $R/mnt/host $R/lib/mod
 if [ "$HVM_ARCH" = x86_64 ]; then cp /bin/busybox $R/bin/busybox; else cp img/bin/busybox $R/bin/busybox; fi
 ln -s busybox $R/bin/sh              # kernel needs /bin/sh, else "No working init"
 M=img/lib/modules/$REL/kernel
+# HVM_EXTRA_MODS="bochs virtio-gpu": more modules (GPU drivers for the PCI
+# captures), each after the modules its .modinfo "depends=" names.
+declare -A added
 MODS="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
       drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/virtio/virtio_mmio
       fs/netfs/netfs fs/fscache/fscache net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p"
@@ -132,7 +135,23 @@ for m in $MODS; do
 	*) cp "$f" $R/lib/modules/ ;;
 	esac
 	basename "$m" >> $R/lib/modules/order
+	added[$(basename "$m")]=1
 done
+add_module() {
+	local name=${1//-/_} f out dep
+	[ -z "${added[$name]:-}" ] || return 0
+	added[$name]=1
+	f=$(find "$M" -regextype egrep -regex ".*/${name//_/[-_]}\.ko(\.xz)?" | head -1)
+	[ -n "$f" ] || return 0              # built in
+	out=$R/lib/modules/$(basename "${f%.xz}")
+	case $f in *.xz) xz -dc "$f" > "$out" ;; *) cp "$f" "$out" ;; esac
+	for dep in $(objcopy -O binary --only-section=.modinfo "$out" /dev/stdout | tr '\0' '\n' |
+		     sed -n 's/^depends=//p' | tr , ' '); do
+		add_module "$dep"
+	done
+	basename "${out%.ko}" >> $R/lib/modules/order
+}
+for m in ${HVM_EXTRA_MODS:-}; do add_module "$m"; done
 cp probe/headroom_probe.ko $R/lib/modules/
 # A kernel tree has no package: its modules (none are needed; 9p, virtio must be
 # built in) and its config come from the guest itself, /proc/config.gz

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* PCI host bridges and their _CRS windows, read from what acpiexec printed for
+ * HR_ACPIEXEC_COMMANDS: "find" lines give each device's _HID and _CID, "resources" gives each
+ * device's evaluated _CRS decoded by ACPICA (rsdump.c), one "[NN] ... Resource" block per
+ * descriptor. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/acpi_exec.h"
+#include "headroom/parse.h"
+
+#define MAX_BRIDGES 256
+#define MAX_WINDOWS 64
+
+struct line {
+	const char *s, *end;
+	unsigned no;
+};
+
+static bool next_line(const char **pos, const char *end, struct line *l)
+{
+	if (*pos >= end)
+		return false;
+	l->s = *pos;
+	l->end = memchr(*pos, '\n', (size_t)(end - *pos));
+	if (!l->end)
+		l->end = end;
+	*pos = l->end < end ? l->end + 1 : end;
+	l->no++;
+	return true;
+}
+
+static bool starts(const struct line *l, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return (size_t)(l->end - l->s) >= n && memcmp(l->s, prefix, n) == 0;
+}
+
+static const char *find_in(const struct line *l, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (const char *p = l->s; p + n <= l->end; p++)
+		if (memcmp(p, needle, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* An EISA ID as ACPI packs it (ACPI 6.5 19.6.35, EISAID): three 5-bit letters, four hex digits. */
+static void eisa_id(uint32_t v, char out[8])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned b0 = v & 0xff, b1 = v >> 8 & 0xff, b2 = v >> 16 & 0xff, b3 = v >> 24;
+
+	out[0] = (char)('@' + (b0 >> 2 & 0x1f));
+	out[1] = (char)('@' + ((b0 & 3) << 3 | b1 >> 5));
+	out[2] = (char)('@' + (b1 & 0x1f));
+	out[3] = hex[b2 >> 4];
+	out[4] = hex[b2 & 15];
+	out[5] = hex[b3 >> 4];
+	out[6] = hex[b3 & 15];
+	out[7] = '\0';
+}
+
+static bool is_host_bridge_id(const char *id)
+{
+	return !strcmp(id, "PNP0A03") || !strcmp(id, "PNP0A08") || !strcmp(id, "ACPI0016");
+}
+
+/* "   \_SB.PCI0._HID Integer   0x55.. 001 = 00000000080AD041" or "... String ... "ACPI0016"":
+ * the device path and the ID, false for anything else (a Package _CID, a method). */
+static bool id_line(const struct line *l, const char *name, char *path, size_t path_len,
+		    char id[16])
+{
+	const char *p = l->s, *obj, *q;
+	uint64_t v;
+
+	while (p < l->end && *p == ' ')
+		p++;
+	obj = find_in(l, name);
+	if (p >= l->end || *p != '\\' || !obj || obj <= p || (size_t)(obj - p) >= path_len)
+		return false;
+	snprintf(path, path_len, "%.*s", (int)(obj - p), p);
+	if (find_in(l, " Integer ") && (q = find_in(l, "= "))) {
+		if (!hr_parse_hex(q + 2, l->end, &v))
+			return false;
+		eisa_id((uint32_t)v, id);
+		return true;
+	}
+	if (find_in(l, " String ") && (q = memchr(p, '"', (size_t)(l->end - p)))) {
+		const char *close = memchr(q + 1, '"', (size_t)(l->end - q - 1));
+
+		if (!close || close - q - 1 >= 16)
+			return false;
+		snprintf(id, 16, "%.*s", (int)(close - q - 1), q + 1);
+		return true;
+	}
+	return false;
+}
+
+static struct hr_host_bridge *find_bridge(struct hr_firmware *fw, const char *path)
+{
+	for (size_t i = 0; i < fw->n_bridges; i++)
+		if (!strcmp(fw->bridges[i].path, path))
+			return &fw->bridges[i];
+	return NULL;
+}
+
+/* One address-space descriptor being read ("Key : Value" lines). */
+struct descriptor {
+	bool address_space, memory, io, bus, prefetchable, have_min, have_max;
+	uint64_t min, max, translation;
+};
+
+static void descriptor_field(struct descriptor *d, const struct line *l)
+{
+	const char *colon = find_in(l, " : ");
+	const char *key = l->s, *value;
+	size_t key_len;
+
+	if (!colon)
+		return;
+	while (key < colon && *key == ' ')
+		key++;
+	key_len = (size_t)(colon - key);
+	value = colon + 3;
+#define KEY(k) (key_len == sizeof(k) - 1 && !memcmp(key, k, key_len))
+	if (KEY("Resource Type")) {
+		d->memory = find_in(l, "Memory Range") != NULL;
+		d->io = find_in(l, "I/O Range") != NULL;
+		d->bus = find_in(l, "Bus Number Range") != NULL;
+	} else if (KEY("Caching")) {
+		d->prefetchable = find_in(l, "Prefetchable") != NULL;
+	} else if (KEY("Address Minimum")) {
+		d->have_min = hr_parse_hex(value, l->end, &d->min);
+	} else if (KEY("Address Maximum")) {
+		d->have_max = hr_parse_hex(value, l->end, &d->max);
+	} else if (KEY("Translation Offset")) {
+		hr_parse_hex(value, l->end, &d->translation);
+	}
+#undef KEY
+}
+
+/* A finished descriptor: a window when it is a memory, I/O or bus-number address space. */
+static void descriptor_end(struct descriptor *d, struct hr_host_bridge *b, const char *path,
+			   unsigned line, struct hr_diags *diags)
+{
+	struct hr_fw_window w = {.translation = d->translation, .source = HR_FW_CRS,
+				 .prefetchable = d->prefetchable};
+
+	if (!d->address_space || !(d->memory || d->io || d->bus))
+		goto done;
+	if (!d->have_min || !d->have_max || d->max < d->min ||
+	    __builtin_add_overflow(d->min, d->translation, &w.start) ||
+	    __builtin_add_overflow(d->max, d->translation, &w.end)) {
+		hr_diag_add(diags, HR_E_PARSE, path, line, "%s: a _CRS window without a valid range, "
+			    "skipped", b->path);
+		goto done;
+	}
+	w.type = d->bus ? HR_WIN_BUS : d->io ? HR_WIN_IO : w.end > 0xffffffffu ? HR_WIN_MEM64
+		 : HR_WIN_MEM;
+	struct hr_fw_window *slot = hr_fw_append(&b->windows, &b->n_windows, sizeof(w), MAX_WINDOWS);
+
+	if (slot)
+		*slot = w;
+	else
+		hr_diag_add(diags, HR_E_RANGE, path, line, "%s: more than %d windows (or out of "
+			    "memory), the rest skipped", b->path, MAX_WINDOWS);
+done:
+	*d = (struct descriptor){0};
+}
+
+/* Pass 1: every device whose _HID or _CID names a PCI host bridge becomes a bridge. */
+static void collect_bridges(const char *buf, const char *end, const char *path,
+			    struct hr_firmware *fw, struct hr_diags *diags)
+{
+	struct line l = {0};
+
+	while (next_line(&buf, end, &l)) {
+		char dev[sizeof(fw->bridges->path)], id[16];
+		struct hr_host_bridge *b;
+		bool hid = id_line(&l, "._HID ", dev, sizeof(dev), id);
+
+		if (!hid && !id_line(&l, "._CID ", dev, sizeof(dev), id))
+			continue;
+		b = find_bridge(fw, dev);
+		if (!b && is_host_bridge_id(id)) {
+			b = hr_fw_append(&fw->bridges, &fw->n_bridges, sizeof(*b), MAX_BRIDGES);
+			if (!b) {
+				hr_diag_add(diags, HR_E_RANGE, path, l.no, "more than %d host bridges "
+					    "(or out of memory), the rest skipped", MAX_BRIDGES);
+				break;
+			}
+			snprintf(b->path, sizeof(b->path), "%s", dev);
+		}
+		if (b && (hid || !b->hid[0]))
+			snprintf(b->hid, sizeof(b->hid), "%s", id);
+	}
+}
+
+enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char *path,
+					 struct hr_firmware *fw, struct hr_diags *diags,
+					 struct hr_error *err)
+{
+	const char *pos = buf, *end = buf + len;
+	struct hr_host_bridge *bridge = NULL;
+	struct descriptor d = {0};
+	bool in_crs = false, region_read = false;
+	struct line l = {0};
+
+	if (!memmem(buf, len, "tables successfully acquired and loaded", 39))
+		return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec did not load the tables");
+	collect_bridges(buf, end, path, fw, diags);
+	while (next_line(&pos, end, &l)) {
+		if (starts(&l, "Device: ") || starts(&l, "Evaluating ") ||
+		    starts(&l, "Resource Conversion") || starts(&l, "Could not evaluate _CRS") ||
+		    starts(&l, "[")) {
+			if (bridge && in_crs)
+				descriptor_end(&d, bridge, path, l.no, diags);
+		}
+		if (starts(&l, "Device: ")) {
+			char dev[sizeof(fw->bridges->path)];
+
+			snprintf(dev, sizeof(dev), "%.*s", (int)(l.end - l.s - 8), l.s + 8);
+			bridge = find_bridge(fw, dev);
+			in_crs = false;
+		} else if (starts(&l, "Evaluating ") || starts(&l, "Resource Conversion")) {
+			in_crs = starts(&l, "Evaluating _CRS");
+			region_read = false;
+		} else if (bridge && in_crs && starts(&l, "Could not evaluate _CRS")) {
+			bridge->windows_unknown = true;
+			hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS could not be evaluated "
+				    "(%.*s)", bridge->path, (int)(l.end - l.s - 24), l.s + 24);
+		} else if (bridge && in_crs && starts(&l, "AcpiExec: ")) {
+			if (!region_read)
+				hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS reads hardware "
+					    "registers; its windows are known only on the live machine "
+					    "(/proc/iomem shows them)", bridge->path);
+			region_read = bridge->windows_unknown = true;
+		} else if (bridge && in_crs && !region_read && starts(&l, "[")) {
+			d.address_space = find_in(&l, "Address Space Resource") != NULL;
+		} else if (bridge && in_crs && !region_read) {
+			descriptor_field(&d, &l);
+		}
+	}
+	if (bridge && in_crs)
+		descriptor_end(&d, bridge, path, l.no, diags);
+	return HR_OK;
+}

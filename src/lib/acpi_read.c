@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Where ACPI tables come from: the kernel's copies in /sys/firmware/acpi/tables (and dynamic/ for
+ * SSDTs loaded at run time), or the text acpidump prints. Each table is checked and decoded; then
+ * DSDT and the SSDTs go to acpiexec for the host bridges' _CRS. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "headroom/acpi_exec.h"
+#include "headroom/firmware.h"
+#include "headroom/model.h"
+#include "headroom/parse.h"
+
+#define TABLES_DIR "/sys/firmware/acpi/tables"
+#define TABLE_MAX (16u << 20)
+#define ACPIEXEC_TIMEOUT_MS 30000
+#define MAX_AML 64
+
+/* The AML tables (DSDT, SSDT*) to evaluate, as files acpiexec can open. */
+struct aml_files {
+	char *paths[MAX_AML];
+	size_t count;
+};
+
+static bool is_aml(const uint8_t *buf)
+{
+	return !memcmp(buf, "DSDT", 4) || !memcmp(buf, "SSDT", 4);
+}
+
+static void aml_files_free(struct aml_files *aml)
+{
+	for (size_t i = 0; i < aml->count; i++)
+		free(aml->paths[i]);
+	aml->count = 0;
+}
+
+/* Check and decode one table: whether it is AML that acpiexec can be given. */
+static bool take_table(const uint8_t *buf, size_t len, const char *shown, struct hr_firmware *fw,
+		       struct hr_diags *diags)
+{
+	struct hr_error e;
+
+	if (hr_acpi_table_parse(buf, len, shown, fw, diags, &e)) {
+		hr_diag_add_error(diags, &e);
+		return false;
+	}
+	return is_aml(buf);
+}
+
+/* Ask acpiexec for the host bridges; say why not when it cannot answer. */
+static void evaluate_aml(struct aml_files *aml, const char *shown, struct hr_firmware *fw,
+			 struct hr_diags *diags)
+{
+	struct hr_error e;
+	char *out;
+	size_t len;
+	enum hr_status st;
+
+	if (!aml->count) {
+		fw->aml = HR_AML_NONE;
+		return;
+	}
+	st = hr_acpiexec_run((const char *const *)aml->paths, aml->count, HR_ACPIEXEC_COMMANDS,
+			     ACPIEXEC_TIMEOUT_MS, &out, &len, &e);
+	if (st == HR_E_NOENT) {
+		fw->aml = HR_AML_NO_ACPIEXEC;
+		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "the host bridges' windows are in "
+			 "AML, which only running it can tell: install acpiexec (Debian package "
+			 "acpica-tools)");
+		return;
+	}
+	if (!st)
+		st = hr_acpiexec_bridges_parse(out, len, shown, fw, diags, &e);
+	free(out);
+	fw->aml = st ? HR_AML_FAILED : HR_AML_EVALUATED;
+	if (st)
+		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate %s: "
+			 "%.180s", shown, e.message);
+}
+
+static int not_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Every regular file in one table directory (data/ and dynamic/ are directories: skipped). */
+static void read_dir(const struct hr_root *root, const char *dir, struct hr_firmware *fw,
+		     struct aml_files *aml, struct hr_diags *diags)
+{
+	char full[1024], shown[512], file[1536];
+	struct dirent **names;
+	struct hr_error e;
+	int n;
+
+	if (hr_root_path(root, dir, full, sizeof(full), &e))
+		return;
+	n = scandir(full, &names, not_dot, versionsort);
+	if (n < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		char *buf;
+		size_t len;
+
+		snprintf(shown, sizeof(shown), "%s/%s", dir, names[i]->d_name);
+		snprintf(file, sizeof(file), "%s/%s", full, names[i]->d_name);
+		free(names[i]);
+		if (hr_read_file(root, shown, TABLE_MAX, &buf, &len, &e)) {
+			if (e.status != HR_E_TYPE)	/* data/ and dynamic/ */
+				hr_diag_add_error(diags, &e);
+			continue;
+		}
+		if (take_table((uint8_t *)buf, len, shown, fw, diags) && aml->count < MAX_AML)
+			aml->paths[aml->count++] = strdup(file);
+		free(buf);
+	}
+	free(names);
+}
+
+enum hr_status hr_acpi_read(const struct hr_root *root, struct hr_firmware *fw,
+			    struct hr_diags *diags, struct hr_error *err)
+{
+	struct aml_files aml = {0};
+
+	*fw = (struct hr_firmware){0};
+	if (!hr_root_exists(root, TABLES_DIR))
+		return hr_fail(err, HR_E_NOENT, TABLES_DIR, 0, "no ACPI tables");
+	read_dir(root, TABLES_DIR, fw, &aml, diags);
+	read_dir(root, TABLES_DIR "/dynamic", fw, &aml, diags);
+	evaluate_aml(&aml, TABLES_DIR, fw, diags);
+	aml_files_free(&aml);
+	return HR_OK;
+}
+
+/* ---- acpidump text ---- */
+
+/* "    0000: 44 53 44 54 74 26 00 00  DSDTt&.." : the offset, then up to 16 hex bytes. */
+static bool dump_line(const char *s, const char *end, uint8_t *bytes, size_t *n, uint64_t *offset)
+{
+	const char *colon;
+
+	while (s < end && *s == ' ')
+		s++;
+	colon = memchr(s, ':', (size_t)(end - s));
+	if (!colon || !hr_parse_hex(s, colon, offset))
+		return false;
+	*n = 0;
+	for (s = colon + 1; *n < 16 && end - s >= 3 && s[0] == ' ' && s[1] != ' '; s += 3) {
+		uint64_t v;
+
+		if (!hr_parse_hex(s + 1, s + 3, &v))
+			break;
+		bytes[(*n)++] = (uint8_t)v;
+	}
+	return *n > 0;
+}
+
+/* Write one AML table where acpiexec can read it. */
+static void save_aml(const uint8_t *buf, size_t len, const char *dir, struct aml_files *aml)
+{
+	char file[600];
+	FILE *f;
+
+	if (aml->count >= MAX_AML)
+		return;
+	snprintf(file, sizeof(file), "%s/%zu.aml", dir, aml->count);
+	f = fopen(file, "wb");
+	if (!f)
+		return;
+	if (fwrite(buf, 1, len, f) == len && fclose(f) == 0)
+		aml->paths[aml->count++] = strdup(file);
+	else
+		unlink(file);
+}
+
+/* The table gathered so far, if any, checked and decoded; its AML saved for acpiexec. */
+static void finish_dump_table(uint8_t *buf, size_t len, const char *shown, const char *tmpdir,
+			      struct hr_firmware *fw, struct aml_files *aml, struct hr_diags *diags)
+{
+	if (!shown[0])
+		return;
+	if (!len)
+		hr_diag_add(diags, HR_E_PARSE, shown, 0, "no bytes under the table's name");
+	else if (take_table(buf, len, shown, fw, diags))
+		save_aml(buf, len, tmpdir, aml);
+}
+
+enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
+				 struct hr_firmware *fw, struct hr_diags *diags,
+				 struct hr_error *err)
+{
+	const char *pos = buf, *end = buf + len;
+	char tmpdir[] = "/tmp/headroom-acpi-XXXXXX", shown[600] = "";
+	struct aml_files aml = {0};
+	uint8_t *table = NULL;
+	size_t used = 0, cap = 0;
+	unsigned line = 0, n_tables = 0;
+
+	*fw = (struct hr_firmware){0};
+	if (!mkdtemp(tmpdir))
+		return hr_fail(err, hr_status_from_errno(errno), "/tmp", 0, "cannot make a "
+			       "directory for acpiexec: %s", strerror(errno));
+	while (pos < end) {
+		const char *eol = memchr(pos, '\n', (size_t)(end - pos));
+		uint8_t bytes[16];
+		uint64_t offset;
+		size_t n;
+
+		if (!eol)
+			eol = end;
+		line++;
+		/* "DSDT @ 0x0000000000000000": a new table starts. */
+		if (eol - pos > 7 && pos[0] != ' ' && !memcmp(pos + 4, " @ ", 3)) {
+			finish_dump_table(table, used, shown, tmpdir, fw, &aml, diags);
+			snprintf(shown, sizeof(shown), "%s: %.4s (line %u)", path, pos, line);
+			used = 0;
+			n_tables++;
+		} else if (shown[0] && dump_line(pos, eol, bytes, &n, &offset)) {
+			if (offset != used) {
+				hr_diag_add(diags, HR_E_PARSE, path, line, "offset %#llx where %#zx "
+					    "was expected; the table is cut here",
+					    (unsigned long long)offset, used);
+			} else if (used + n <= TABLE_MAX) {
+				if (used + n > cap) {
+					uint8_t *bigger = realloc(table, cap ? cap * 2 : 4096);
+
+					if (!bigger) {
+						free(table);
+						aml_files_free(&aml);
+						rmdir(tmpdir);
+						return hr_fail(err, HR_E_NOMEM, path, line,
+							       "out of memory");
+					}
+					table = bigger;
+					cap = cap ? cap * 2 : 4096;
+				}
+				memcpy(table + used, bytes, n);
+				used += n;
+			}
+		}
+		pos = eol < end ? eol + 1 : end;
+	}
+	finish_dump_table(table, used, shown, tmpdir, fw, &aml, diags);
+	free(table);
+	if (n_tables)
+		evaluate_aml(&aml, path, fw, diags);
+	for (size_t i = 0; i < aml.count; i++)
+		unlink(aml.paths[i]);
+	aml_files_free(&aml);
+	rmdir(tmpdir);
+	if (!n_tables)
+		return hr_fail(err, HR_E_PARSE, path, 0, "no \"SIG @ 0x...\" table header: not "
+			       "acpidump output");
+	return HR_OK;
+}
+
+void hr_facts_use_acpidump(struct hr_facts *f, const char *path)
+{
+	struct hr_error e;
+	char *buf;
+	size_t len;
+
+	hr_firmware_free(&f->firmware);
+	f->acpi_status = hr_read_path(path, TABLE_MAX * 8, &buf, &len, &e);
+	if (!f->acpi_status) {
+		f->acpi_status = hr_acpidump_parse(buf, len, path, &f->firmware, &f->diags, &e);
+		free(buf);
+	}
+	if (f->acpi_status)
+		hr_diag_add_error(&f->diags, &e);
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One rule per driver: what it carves with request_free_mem_region(), when, and what is lost when
+ * the carve fails. Line numbers are those of Debian's linux-source-6.12 (6.12.117) unless another
+ * tree is named; the nvidia-uvm lines are from NVIDIA/open-gpu-kernel-modules 595.45.04.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/gpu_profile.h"
+
+#define MIB (1ull << 20)
+
+#define VENDOR_AMD 0x1002
+#define VENDOR_INTEL 0x8086
+#define VENDOR_NVIDIA 0x10de
+
+static const char lost_migration[] =
+	"no migration to VRAM: the GPU reaches the memory remotely over PCIe instead";
+
+static void set_carve(struct hr_gpu_profile *p, uint64_t size, uint64_t count)
+{
+	if (p->n_carves < HR_PROFILE_MAX_CARVES && size && count)
+		p->carves[p->n_carves++] = (struct hr_profile_carve){size, count};
+}
+
+static bool version_before(const struct hr_gpu_env *env, int major, int minor)
+{
+	return env->version_known && (env->version.major < major ||
+				      (env->version.major == major && env->version.minor < minor));
+}
+
+/* Append "; text" to the conditions. */
+static void note(struct hr_gpu_profile *p, const char *text)
+{
+	size_t len = strlen(p->conditions);
+
+	snprintf(p->conditions + len, sizeof(p->conditions) - len, "%s%s", len ? "; " : "", text);
+}
+
+/*
+ * amdkfd: drivers/gpu/drm/amd/amdkfd/kfd_migrate.c kgd2kfd_init_zone_device(), called from
+ * amdgpu_device_ip_init() (amdgpu_device.c:3083), which ignores its return value.
+ *   1045: if (amdgpu_ip_version(adev, GC_HWIP, 0) < IP_VERSION(9, 0, 1)) return -EINVAL;
+ *   1048: if (adev->flags & AMD_IS_APU) return 0;   (newer kernels: adev->apu_prefer_gtt)
+ *   1057: size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20);
+ *   1058: if (adev->gmc.xgmi.connected_to_cpu) -> MEMORY_DEVICE_COHERENT at aper_base, no carve
+ *   1063: res = devm_request_free_mem_region(adev->dev, &iomem_resource, size);
+ *   1065: return PTR_ERR(res);   (no message: SVM is simply off)
+ * Since 5.14 (CONFIG_HSA_AMD_SVM, which depends on DEVICE_PRIVATE).
+ */
+static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			   struct hr_gpu_profile *p)
+{
+	uint64_t size = (gpu->vram + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+
+	p->source = "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1057 (6.12) kgd2kfd_init_zone_device(): "
+		    "size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20); "
+		    "devm_request_free_mem_region(adev->dev, &iomem_resource, size)";
+	p->on_failure = "silence: kgd2kfd_init_zone_device() returns PTR_ERR(res) and its caller "
+			"ignores it";
+	p->loses = lost_migration;
+	snprintf(p->rule, sizeof(p->rule), "one carve of ALIGN(real VRAM, 2 MiB) at device init");
+	if (version_before(env, 5, 14)) {
+		note(p, "kernel older than 5.14: amdkfd has no SVM and carves nothing");
+		return;
+	}
+	if (env->amd_svm == 0) {
+		note(p, "CONFIG_HSA_AMD_SVM is not set: no SVM, no carve");
+		return;
+	}
+	if (env->amd_svm < 0)
+		note(p, "CONFIG_HSA_AMD_SVM unknown: assumed set (its default with DEVICE_PRIVATE)");
+	if (!gpu->vram) {
+		note(p, "VRAM unknown: an APU or a part headroom cannot size; give --vram");
+		return;
+	}
+	note(p, "assumed gfx9 or newer (kfd_migrate.c:1045 skips older parts) and not an APU (:1048), "
+		"which PCI config space does not tell");
+	note(p, "assumed not xGMI-connected to the CPU (:1058: those use DEVICE_COHERENT at the "
+		"aperture and carve nothing)");
+	set_carve(p, size, 1);
+}
+
+/* xe_pciids.h (6.12): discrete parts whose graphics IP has_usm (xe_pci.c:149 XeHPC, Xe2). */
+static bool xe_discrete_with_usm(uint16_t device)
+{
+	static const uint16_t pvc[] = {0x0b69, 0x0b6e, 0x0bd4, 0x0bd5, 0x0bd6, 0x0bd7, 0x0bd8,
+				       0x0bd9, 0x0bda, 0x0bdb, 0x0be0, 0x0be1, 0x0be5};
+
+	for (size_t i = 0; i < sizeof(pvc) / sizeof(pvc[0]); i++)
+		if (device == pvc[i])
+			return true;
+	return (device & 0xff00) == 0xe200;	/* Battlemage: XE_BMG_IDS */
+}
+
+/*
+ * xe: drivers/gpu/drm/xe/xe_svm.c xe_devm_add(tile, vr) (Kingxukai/linux@9b44fff655e2, 6.15 on),
+ * called from xe_tile_init_noalloc() when xe->info.has_usm && IS_DGFX(xe), return value ignored:
+ *   res = devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size);
+ * one carve per tile VRAM region; a failed request returns with no message.
+ */
+static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+		       struct hr_gpu_profile *p)
+{
+	p->source = "drivers/gpu/drm/xe/xe_svm.c xe_devm_add() (6.15+, Kingxukai/linux@9b44fff655e2): "
+		    "devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size)";
+	p->on_failure = "silence: xe_devm_add() returns the error and xe_tile_init_noalloc() "
+			"ignores it";
+	p->loses = lost_migration;
+	snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, at tile init, "
+		 "on discrete parts with USM");
+	if (version_before(env, 6, 15)) {
+		note(p, "kernel older than 6.15: xe has no device-private memory");
+		return;
+	}
+	if (!xe_discrete_with_usm(gpu->device)) {
+		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage): no carve");
+		return;
+	}
+	if (gpu->n_tiles) {
+		note(p, "each tile's physical VRAM taken as its usable size (xe keeps a little of it "
+			"for itself; the section rounding absorbs most of that)");
+		for (unsigned t = 0; t < gpu->n_tiles && t < HR_GPU_MAX_TILES; t++)
+			set_carve(p, gpu->tile_vram[t], 1);
+		return;
+	}
+	if (!gpu->vram) {
+		note(p, "VRAM unknown; give --vram");
+		return;
+	}
+	note(p, "per-tile VRAM not readable: the whole VRAM taken as one tile");
+	set_carve(p, gpu->vram, 1);
+}
+
+/*
+ * nouveau: drivers/gpu/drm/nouveau/nouveau_dmem.c, Pascal and newer (:595), CONFIG_DRM_NOUVEAU_SVM.
+ *   51: #define DMEM_CHUNK_SIZE (2UL << 20)
+ *  243: res = request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE, "nouveau_dmem");
+ * in nouveau_dmem_chunk_alloc(), lazily, when a migration to VRAM needs a new chunk; the core
+ * rounds each 2 MiB chunk to a whole section. Balbir Singh's THP series (6.19, kernel-facts.md
+ * section 6) asks for DMEM_CHUNK_SIZE * NR_CHUNKS = 256 MiB per carve instead.
+ */
+static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			    struct hr_gpu_profile *p)
+{
+	bool thp = env->version_known && !version_before(env, 6, 19);
+	uint64_t chunk = thp ? 256 * MIB : 2 * MIB;
+
+	p->source = "drivers/gpu/drm/nouveau/nouveau_dmem.c:243 (6.12) nouveau_dmem_chunk_alloc(): "
+		    "request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE, \"nouveau_dmem\")";
+	p->on_failure = "the migration that needed the chunk fails with the error; no message";
+	p->loses = "no migration to VRAM beyond the chunks already carved: the rest is reached "
+		   "remotely over PCIe";
+	p->lazy = true;
+	snprintf(p->rule, sizeof(p->rule), "lazily, one carve per %s chunk of VRAM on first use%s",
+		 thp ? "256 MiB" : "2 MiB", thp ? "" : ", each rounded up to a whole section");
+	if (env->nouveau_svm == 0) {
+		note(p, "CONFIG_DRM_NOUVEAU_SVM is not set: no carve");
+		return;
+	}
+	if (env->nouveau_svm < 0)
+		note(p, "CONFIG_DRM_NOUVEAU_SVM unknown: assumed set");
+	if (!gpu->vram) {
+		note(p, "VRAM unknown; give --vram");
+		return;
+	}
+	note(p, "assumed Pascal or newer (nouveau_dmem.c:595); every chunk counted, as when all of "
+		"VRAM is used for migration");
+	if (!env->version_known)
+		note(p, "kernel version unknown: 2 MiB chunks (before the THP rework) assumed");
+	set_carve(p, chunk, (gpu->vram + chunk - 1) / chunk);
+}
+
+/*
+ * nvidia-uvm (NVIDIA/open-gpu-kernel-modules 595.45.04, kernel-open/nvidia-uvm/):
+ *   uvm_pmm_gpu.c:3375 unsigned long size = gpu->max_allocatable_address;
+ *   uvm_pmm_gpu.c:3380 if (!uvm_hmm_is_enabled_system_wide()) ... return NV_OK (no carve)
+ *   uvm_pmm_gpu.c:3124 request_free_mem_region(&iomem_resource, size, "nvidia-uvm-hmm")
+ *   uvm_pmm_gpu.c:3126 UVM_ERR_PRINT("request_free_mem_region() err %ld\n"), NV_ERR_BUSY_RETRY
+ *   uvm_gpu.c:1532 uvm_pmm_devmem_init() failing fails init_parent_gpu(): the GPU is not registered
+ *   uvm_hmm.c:29/40 uvm_disable_hmm defaults to false on x86_64, true elsewhere
+ *   uvm_hmm.c:145 HMM is also off with ATS or Confidential Computing
+ */
+static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			       struct hr_gpu_profile *p)
+{
+	p->source = "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3375 (595.45.04) uvm_pmm_devmem_init(): "
+		    "size = gpu->max_allocatable_address; :3124 request_free_mem_region(&iomem_resource, "
+		    "size, \"nvidia-uvm-hmm\")";
+	p->on_failure = "nvidia-uvm: request_free_mem_region() err -34, then \"failed to intialize "
+			"device private memory: Busy, retry\" with the GPU's name";
+	p->loses = "UVM does not register the GPU (uvm_gpu.c:1532): CUDA cannot use it";
+	p->failure_fatal = true;
+	snprintf(p->rule, sizeof(p->rule), "one carve of the GPU's highest allocatable address "
+		 "(about its VRAM) at UVM GPU registration, only with HMM enabled");
+	if (env->uvm_disable_hmm == 1) {
+		note(p, "uvm_disable_hmm=Y in /sys/module/nvidia_uvm/parameters: HMM off, no carve");
+		return;
+	}
+	if (env->uvm_disable_hmm < 0 && env->arm64) {
+		note(p, "uvm_disable_hmm defaults to true off x86_64 (uvm_hmm.c:40): HMM off, no carve");
+		return;
+	}
+	if (env->uvm_disable_hmm < 0)
+		note(p, "nvidia_uvm parameters not readable: uvm_disable_hmm assumed at its x86_64 "
+			"default (false, uvm_hmm.c:29)");
+	else
+		note(p, "uvm_disable_hmm=N in /sys/module/nvidia_uvm/parameters");
+	note(p, "assumed no ATS and no Confidential Computing (uvm_hmm.c:145 turns HMM off with "
+		"either)");
+	if (!gpu->vram) {
+		note(p, "VRAM unknown; give --vram");
+		return;
+	}
+	note(p, "max_allocatable_address taken as the VRAM size (RM keeps a little at the top; the "
+		"section rounding absorbs it)");
+	set_carve(p, gpu->vram, 1);
+}
+
+/*
+ * lib/test_hmm.c: dmirror_device_init() ends with dmirror_allocate_chunk(mdevice, NULL) (:1502)
+ * for each of the two DEVICE_PRIVATE devices (:1523-1526); failure fails the module load.
+ *   37: #define DEVMEM_CHUNK_SIZE (256 * 1024 * 1024U)
+ *  559: request_free_mem_region(&iomem_resource, DEVMEM_CHUNK_SIZE, "hmm_dmirror")
+ */
+static void profile_test_hmm(struct hr_gpu_profile *p)
+{
+	p->source = "lib/test_hmm.c:559 (6.12) dmirror_allocate_chunk(): "
+		    "request_free_mem_region(&iomem_resource, DEVMEM_CHUNK_SIZE, \"hmm_dmirror\"), "
+		    "once per private device at load (:1502, :1523-1526)";
+	p->on_failure = "modprobe test_hmm fails with the error";
+	p->loses = "the module does not load: no HMM self-tests";
+	p->failure_fatal = true;
+	snprintf(p->rule, sizeof(p->rule), "two carves of 256 MiB at module load (devices 0 and 1)");
+	note(p, "VRAM does not apply: the chunk size is fixed");
+	set_carve(p, 256 * MIB, 2);
+}
+
+/*
+ * arch/powerpc/kvm/book3s_hv_uvmem.c kvmppc_uvmem_init():
+ *  1169: size = kvmppc_get_secmem_size();   (ibm,secure-memory reg sizes, or secure-memory-ranges)
+ *  1176: pr_info("KVMPPC-UVMEM: No support for secure guests\n") when 0
+ *  1180: request_free_mem_region(&iomem_resource, size, "kvmppc_uvmem")
+ */
+static void profile_ppc_uvmem(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
+{
+	p->source = "arch/powerpc/kvm/book3s_hv_uvmem.c:1180 (6.12) kvmppc_uvmem_init(): "
+		    "request_free_mem_region(&iomem_resource, kvmppc_get_secmem_size(), \"kvmppc_uvmem\")";
+	p->on_failure = "kvm-hv fails to initialise with the error";
+	p->loses = "no secure (PEF) guests on this host";
+	p->failure_fatal = true;
+	snprintf(p->rule, sizeof(p->rule), "one carve of the secure-memory size at KVM-HV init");
+	note(p, "powerpc only (headroom models x86_64 and arm64): the size is taken as given");
+	if (!gpu->vram) {
+		note(p, "no secure memory: \"KVMPPC-UVMEM: No support for secure guests\", no carve");
+		return;
+	}
+	set_carve(p, gpu->vram, 1);
+}
+
+static const char *const driver_names[] = {
+	[HR_DRIVER_NONE] = "none", [HR_DRIVER_AMDGPU] = "amdgpu", [HR_DRIVER_XE] = "xe",
+	[HR_DRIVER_NOUVEAU] = "nouveau", [HR_DRIVER_NVIDIA_UVM] = "nvidia-uvm",
+	[HR_DRIVER_TEST_HMM] = "test_hmm", [HR_DRIVER_PPC_UVMEM] = "uvmem",
+};
+
+enum hr_gpu_driver hr_gpu_driver_from_name(const char *name)
+{
+	if (strcmp(name, "nvidia") == 0)
+		return HR_DRIVER_NVIDIA_UVM;
+	for (size_t i = 1; i < sizeof(driver_names) / sizeof(driver_names[0]); i++)
+		if (strcmp(name, driver_names[i]) == 0)
+			return (enum hr_gpu_driver)i;
+	return HR_DRIVER_NONE;
+}
+
+/* The driver whose rule applies: the bound one, else the one the vendor's parts normally get. */
+static enum hr_gpu_driver choose_driver(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
+{
+	enum hr_gpu_driver d;
+
+	if (gpu->driver[0]) {
+		d = hr_gpu_driver_from_name(gpu->driver);
+		if (d == HR_DRIVER_NONE) {
+			char text[200];
+
+			snprintf(text, sizeof(text), "bound to %s, which registers no device-private "
+				 "memory%s", gpu->driver, strcmp(gpu->driver, "vfio-pci") == 0
+				 ? " (the guest's driver carves, not this kernel)" : "");
+			note(p, text);
+		}
+		return d;
+	}
+	p->predicted = true;
+	switch (gpu->vendor) {
+	case VENDOR_NVIDIA:
+		note(p, "no driver bound: predicted for the NVIDIA driver with nvidia-uvm (under nouveau "
+			"the nouveau rule would apply)");
+		return HR_DRIVER_NVIDIA_UVM;
+	case VENDOR_AMD:
+		note(p, "no driver bound: predicted for amdgpu");
+		return HR_DRIVER_AMDGPU;
+	case VENDOR_INTEL:
+		note(p, "no driver bound: predicted for xe");
+		return HR_DRIVER_XE;
+	default:
+		note(p, "no driver bound and no rule for this vendor");
+		return HR_DRIVER_NONE;
+	}
+}
+
+void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+		    struct hr_gpu_profile *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->driver = choose_driver(gpu, p);
+	p->driver_name = driver_names[p->driver];
+	switch (p->driver) {
+	case HR_DRIVER_AMDGPU:
+		profile_amdgpu(gpu, env, p);
+		break;
+	case HR_DRIVER_XE:
+		profile_xe(gpu, env, p);
+		break;
+	case HR_DRIVER_NOUVEAU:
+		profile_nouveau(gpu, env, p);
+		break;
+	case HR_DRIVER_NVIDIA_UVM:
+		profile_nvidia_uvm(gpu, env, p);
+		break;
+	case HR_DRIVER_TEST_HMM:
+		profile_test_hmm(p);
+		break;
+	case HR_DRIVER_PPC_UVMEM:
+		profile_ppc_uvmem(gpu, p);
+		break;
+	case HR_DRIVER_NONE:
+		snprintf(p->rule, sizeof(p->rule), "no device-private memory");
+		p->source = "";
+		p->on_failure = "";
+		p->loses = "";
+		break;
+	}
+}
+
+void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	env->uvm_disable_hmm = -1;
+	if (hr_read_file(root, "/sys/module/nvidia_uvm/parameters/uvm_disable_hmm", 16, &buf, &len,
+			 NULL) == HR_OK && len)
+		env->uvm_disable_hmm = buf[0] == 'Y' || buf[0] == '1';
+	free(buf);
+}
+
+void hr_gpu_what_if(unsigned index, uint64_t vram, enum hr_gpu_driver driver, struct hr_gpu *out)
+{
+	static const uint16_t vendors[] = {
+		[HR_DRIVER_AMDGPU] = VENDOR_AMD, [HR_DRIVER_XE] = VENDOR_INTEL,
+		[HR_DRIVER_NOUVEAU] = VENDOR_NVIDIA, [HR_DRIVER_NVIDIA_UVM] = VENDOR_NVIDIA,
+	};
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->bdf, sizeof(out->bdf), "what-if.%u", index);
+	out->vendor = driver < sizeof(vendors) / sizeof(vendors[0]) ? vendors[driver] : 0;
+	out->device = driver == HR_DRIVER_XE ? 0x0bd5 : 0;	/* a discrete part with USM */
+	out->class_code = 0x030200;				/* 3D controller */
+	snprintf(out->name, sizeof(out->name), "what-if GPU (--add-gpu)");
+	snprintf(out->driver, sizeof(out->driver), "%s", driver_names[driver]);
+	out->numa_node = -1;
+	out->vram = vram;
+	out->vram_source = HR_VRAM_WHAT_IF;
+	snprintf(out->vram_basis, sizeof(out->vram_basis), "--add-gpu");
+}

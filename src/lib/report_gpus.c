@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The GPUs' verdicts and the verified fixes, for people: the answer to "will my GPUs get their
+ * range, and if not, what exactly do I change", so it comes right after the verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "headroom/report.h"
+
+enum { COL_GPU, COL_DRIVER, COL_CARVE, COL_LEGACY, COL_PLACEMENT, COL_NEW, COL_RAM, N_COLS };
+
+static const char *const headings[N_COLS] = {"GPU", "DRIVER", "CARVE", "LEGACY", "PLACEMENT",
+					     "NEW-SCHEME", "RAM-COST"};
+
+/* One row of the table: a GPU's carve group. */
+static void row_cells(const struct hr_audit *a, const struct hr_gpu_result *g, size_t c, bool bytes,
+		      char cells[N_COLS][48])
+{
+	const struct hr_gpu_carve_result *cr = &g->carves[c];
+	char sz[32];
+
+	snprintf(cells[COL_GPU], 48, "%s", c ? "" : g->gpu.bdf);
+	snprintf(cells[COL_DRIVER], 48, "%s", c ? "" : g->profile.driver_name);
+	hr_format_size(cr->r.size, bytes, sz, sizeof(sz));
+	if (cr->count == 1)
+		snprintf(cells[COL_CARVE], 48, "%s", sz);
+	else
+		snprintf(cells[COL_CARVE], 48, "%llux%s", (unsigned long long)cr->count, sz);
+	snprintf(cells[COL_LEGACY], 48, "%s", hr_legacy_verdict_name(cr->r.legacy));
+	if (g->existing)
+		snprintf(cells[COL_PLACEMENT], 48, "already carved: %s", g->existing);
+	else if (cr->r.placed && cr->n_placed == cr->count)
+		snprintf(cells[COL_PLACEMENT], 48, "%#llx-%#llx", (unsigned long long)cr->r.placement.start,
+			 (unsigned long long)cr->r.placement.end);
+	else if (cr->n_placed)
+		snprintf(cells[COL_PLACEMENT], 48, "%llu of %llu placed", (unsigned long long)cr->n_placed,
+			 (unsigned long long)cr->count);
+	else if (cr->r.phys_bits_needed)
+		snprintf(cells[COL_PLACEMENT], 48, "-ERANGE, fits at %d bits", cr->r.phys_bits_needed);
+	else
+		snprintf(cells[COL_PLACEMENT], 48, "%s", a->model.can_place ? "-ERANGE" : "unknown");
+	snprintf(cells[COL_NEW], 48, "%s", hr_new_verdict_name(cr->r.new_scheme));
+	hr_format_size(cr->r.ram_cost, bytes, cells[COL_RAM], 48);
+}
+
+static void print_row(FILE *out, char cells[N_COLS][48], const size_t *widths)
+{
+	for (int k = 0; k < N_COLS; k++)
+		fprintf(out, "  %-*s", k == N_COLS - 1 ? 0 : (int)widths[k], cells[k]);
+	fputc('\n', out);
+}
+
+static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
+{
+	size_t widths[N_COLS];
+	char cells[N_COLS][48];
+
+	for (int k = 0; k < N_COLS; k++)
+		widths[k] = strlen(headings[k]);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass) {
+			for (int k = 0; k < N_COLS; k++)
+				snprintf(cells[k], 48, "%s", headings[k]);
+			print_row(out, cells, widths);
+		}
+		for (size_t i = 0; i < a->n_gpus; i++) {
+			const struct hr_gpu_result *g = &a->gpus[i];
+
+			for (size_t c = 0; c < g->n_carves; c++) {
+				row_cells(a, g, c, bytes, cells);
+				for (int k = 0; k < N_COLS && !pass; k++)
+					if (strlen(cells[k]) > widths[k])
+						widths[k] = strlen(cells[k]);
+				if (pass)
+					print_row(out, cells, widths);
+			}
+		}
+	}
+}
+
+/* GPUs i and j look alike to the report: the same part, VRAM and driver rule. */
+static bool alike(const struct hr_gpu_result *x, const struct hr_gpu_result *y)
+{
+	return x->gpu.vendor == y->gpu.vendor && x->gpu.device == y->gpu.device &&
+	       x->gpu.vram == y->gpu.vram && x->gpu.vram_source == y->gpu.vram_source &&
+	       x->profile.driver == y->profile.driver && x->profile.predicted == y->profile.predicted &&
+	       strcmp(x->profile.conditions, y->profile.conditions) == 0;
+}
+
+/* Where a run of GPUs shares something: "what-if.1 to what-if.7" or the one address. */
+static const char *run_label(const struct hr_audit *a, size_t i, size_t same, char *buf, size_t len)
+{
+	if (same > 1)
+		snprintf(buf, len, "%s to %s", a->gpus[i].gpu.bdf, a->gpus[i + same - 1].gpu.bdf);
+	else
+		snprintf(buf, len, "%s", a->gpus[i].gpu.bdf);
+	return buf;
+}
+
+/* What fails and what that costs the user, one paragraph per run of GPUs failing the same way. */
+static void print_losses(FILE *out, const struct hr_audit *a)
+{
+	char label[64], text[1024];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+		size_t same = 1;
+
+		if (!g->fails)
+			continue;
+		while (i + same < a->n_gpus && a->gpus[i + same].fails &&
+		       a->gpus[i + same].profile.loses == g->profile.loses)
+			same++;
+		snprintf(text, sizeof(text), "%s %s: %s. The driver: %s.",
+			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "fail" : "fails",
+			 g->profile.loses, g->profile.on_failure);
+		hr_print_wrapped(out, "  ", 4, text);
+		i += same - 1;
+	}
+}
+
+/* The GPUs whose drivers carve nothing, run by run, with why. */
+static void print_no_carves(FILE *out, const struct hr_audit *a)
+{
+	char label[64], text[1024];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+		size_t same = 1;
+
+		if (g->n_carves)
+			continue;
+		while (i + same < a->n_gpus && !a->gpus[i + same].n_carves && alike(g, &a->gpus[i + same]))
+			same++;
+		snprintf(text, sizeof(text), "%s carve%s nothing: %s",
+			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "" : "s",
+			 g->profile.conditions);
+		hr_print_wrapped(out, "  ", 4, text);
+		i += same - 1;
+	}
+}
+
+void hr_report_text_advice(FILE *out, const struct hr_audit *a)
+{
+	char text[1024], prefix[32];
+
+	if (!a->n_advice)
+		return;
+	fprintf(out, "\nFixes, each found and checked by re-running the model with it\n");
+	for (size_t i = 0; i < a->n_advice; i++) {
+		const struct hr_advice *adv = &a->advice[i];
+		size_t n;
+
+		if (!i || strcmp(adv->change, a->advice[i - 1].change)) {
+			n = (size_t)snprintf(text, sizeof(text), "%s: fixes %s", adv->change,
+					     adv->fixes_all ? "every failure" : "");
+			for (size_t k = 0; !adv->fixes_all && k < adv->n_fixes && n < sizeof(text); k++)
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", k ? ", " : "",
+						      adv->fixes[k]);
+			if (n < sizeof(text))
+				snprintf(text + n, sizeof(text) - n, adv->verified
+					 ? "; verified by headroom %s"
+					 : "; modelled by headroom %s, not verified", adv->what_if);
+			hr_print_wrapped(out, "  ", 4, text);
+		}
+		snprintf(prefix, sizeof(prefix), "    %-14s", adv->knob);
+		hr_print_wrapped(out, prefix, 18, adv->value);
+	}
+}
+
+static void print_bars(FILE *out, const struct hr_gpu *g, bool run, bool bytes)
+{
+	char sz[32], text[256];
+	bool any = false;
+
+	for (unsigned b = 0; b < HR_PCI_BARS; b++)
+		any |= g->bars[b].size != 0;
+	if (!any && g->vram_source != HR_VRAM_WHAT_IF) {
+		snprintf(text, sizeof(text), "none read%s%s", g->missing[0] ? ": missing " : "",
+			 g->missing);
+		hr_print_wrapped(out, "    BARs        ", 16, text);
+	}
+
+	for (unsigned b = 0; b < HR_PCI_BARS; b++) {
+		const struct hr_pci_bar *bar = &g->bars[b];
+
+		if (!bar->size)
+			continue;
+		fprintf(out, "    BAR %u       ", bar->index);
+		if (!run)
+			fprintf(out, "%#llx, ", (unsigned long long)bar->start);
+		fprintf(out, "%s%s%s%s\n", hr_format_size(bar->size, bytes, sz, sizeof(sz)),
+			bar->is_64bit ? ", 64-bit" : "", bar->prefetchable ? ", prefetchable" : "",
+			run ? ", each" : "");
+	}
+}
+
+static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
+{
+	char sz[32], label[64], text[1024];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+		size_t same = 1;
+
+		while (i + same < a->n_gpus && alike(g, &a->gpus[i + same]))
+			same++;
+		fprintf(out, "  %s, %04x:%04x %s\n", run_label(a, i, same, label, sizeof(label)),
+			g->gpu.vendor, g->gpu.device, g->gpu.name[0] ? g->gpu.name : "not in pci.ids");
+		snprintf(text, sizeof(text), "%s, from %s",
+			 g->gpu.vram ? hr_format_size(g->gpu.vram, bytes, sz, sizeof(sz)) : "unknown",
+			 g->gpu.vram_basis[0] ? g->gpu.vram_basis : "no source");
+		hr_print_wrapped(out, "    VRAM        ", 16, text);
+		print_bars(out, &g->gpu, same > 1, bytes);
+		snprintf(text, sizeof(text), "%s%s: %s", g->profile.driver_name,
+			 g->profile.predicted ? ", predicted with no driver bound" : "", g->profile.rule);
+		hr_print_wrapped(out, "    driver      ", 16, text);
+		if (g->profile.conditions[0])
+			hr_print_wrapped(out, "    conditions  ", 16, g->profile.conditions);
+		if (g->profile.source[0])
+			hr_print_wrapped(out, "    source      ", 16, g->profile.source);
+		i += same - 1;
+	}
+}
+
+void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_report_options *opts)
+{
+	size_t failing = 0, carving = 0;
+
+	if (!a->n_gpus)
+		return;
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		failing += a->gpus[i].fails;
+		carving += a->gpus[i].n_carves > 0;
+	}
+	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu carve%s, %zu "
+		"fail%s under the %s\n", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "", failing,
+		failing == 1 ? "s" : "", a->scheme_new ? "new scheme" : "legacy carve");
+	if (carving)
+		print_gpu_rows(out, a, opts->bytes);
+	print_no_carves(out, a);
+	print_losses(out, a);
+	hr_report_text_advice(out, a);
+	fprintf(out, "\nGPU details\n");
+	print_gpu_details(out, a, opts->bytes);
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Each GPU's VRAM and where the number came from. Never a BAR: an 80 GiB part commonly has a
+ * 128 GiB BAR, and a small-BAR part a 256 MiB one.
+ *
+ * What the drivers expose, checked in their source:
+ * - amdgpu: mem_info_vram_total in the PCI device's sysfs directory, the real VRAM size in bytes
+ *   (amdgpu_vram_mgr.c, amdgpu_mem_info_vram_total_show: adev->gmc.real_vram_size).
+ * - xe: tileN/physical_vram_size_bytes in the PCI device's directory (xe_tile_sysfs.c in the
+ *   kernels that have it); current mainline's xe_tile_sysfs.c (torvalds/linux 06d0742) creates the
+ *   tileN directory with only the VRAM frequency files, so the table answers there.
+ * - nouveau: no VRAM size in sysfs; the table answers.
+ * - nvidia: /proc/driver/nvidia/gpus/BDF/information holds no memory size (open-gpu-kernel-modules
+ *   kernel-open/nvidia/nv-procfs.c, nv_procfs_read_gpu_info: Model, IRQ, UUID, VBIOS, bus, DMA
+ *   mask, minor, firmware), so HR_VRAM_NVIDIA_PROC is never the answer; nvidia-smi -q output
+ *   captured at HR_NVIDIA_SMI_CAPTURE is ("FB Memory Usage / Total : N MiB" per "GPU BUS-ID"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/gpu.h"
+#include "headroom/parse.h"
+
+#define SMALL_FILE_MAX (64u << 10)
+#define SMI_MAX_BYTES (16u << 20)	/* 8 GPUs of nvidia-smi -q are ~60 KiB */
+#define GIB (1ull << 30)
+
+const char *hr_vram_source_name(enum hr_vram_source source)
+{
+	switch (source) {
+	case HR_VRAM_UNKNOWN: return "unknown";
+	case HR_VRAM_DRIVER: return "driver";
+	case HR_VRAM_NVIDIA_PROC: return "nvidia-proc";
+	case HR_VRAM_NVIDIA_SMI: return "nvidia-smi";
+	case HR_VRAM_TABLE: return "table";
+	case HR_VRAM_OVERRIDE: return "override";
+	case HR_VRAM_WHAT_IF: return "what-if";
+	}
+	return "unknown";
+}
+
+/* VRAM by PCI device id, per PCI function (a part with two dies on two functions counts one).
+ * Device ids from pci.ids (pciutils/pciids c1c1254, 2026-08-22) and, for NVIDIA, the supported
+ * GPU list in open-gpu-kernel-modules README.md (595.45.04); sizes from the vendor's datasheet
+ * or product page named in each row (GB there is GiB of memory). */
+struct vram_row {
+	uint16_t vendor, device;
+	uint64_t bytes;
+	const char *citation;
+};
+
+static const struct vram_row vram_table[] = {
+	{0x10de, 0x20b0, 40 * GIB, "A100 SXM4 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x20b1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x20f1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x20b2, 80 * GIB, "A100 SXM4 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x20b5, 80 * GIB, "A100 PCIe 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2330, 80 * GIB, "H100 SXM5 80GB: 80 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2331, 80 * GIB, "H100 PCIe: 80 GB HBM2e (NVIDIA H100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2321, 94 * GIB, "H100 NVL: 94 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2335, 141 * GIB, "H200 SXM: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)"},
+	{0x10de, 0x233b, 141 * GIB, "H200 NVL: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2901, 180 * GIB, "B200: 180 GB HBM3e, 1,440 GB for 8 GPUs (NVIDIA DGX B200 datasheet)"},
+	{0x10de, 0x26b9, 48 * GIB, "L40S: 48 GB GDDR6 (NVIDIA L40S datasheet)"},
+	{0x10de, 0x27b8, 24 * GIB, "L4: 24 GB GDDR6 (NVIDIA L4 Tensor Core GPU datasheet)"},
+	{0x10de, 0x2204, 24 * GIB, "GeForce RTX 3090: 24 GB GDDR6X (NVIDIA GeForce RTX 3090 specifications)"},
+	{0x10de, 0x2684, 24 * GIB, "GeForce RTX 4090: 24 GB GDDR6X (NVIDIA GeForce RTX 4090 specifications)"},
+	{0x10de, 0x2b85, 32 * GIB, "GeForce RTX 5090: 32 GB GDDR7 (NVIDIA GeForce RTX 5090 specifications)"},
+	{0x1002, 0x740f, 64 * GIB, "Instinct MI210: 64 GB HBM2e (AMD Instinct MI210 product page)"},
+	{0x1002, 0x7408, 64 * GIB, "Instinct MI250X: 128 GB HBM2e on two GCDs, each its own PCI function "
+				   "(AMD Instinct MI250X product page)"},
+	{0x1002, 0x740c, 64 * GIB, "Instinct MI250/MI250X: 128 GB HBM2e on two GCDs, each its own PCI "
+				   "function (AMD Instinct MI250 product page)"},
+	{0x1002, 0x74a1, 192 * GIB, "Instinct MI300X: 192 GB HBM3 (AMD Instinct MI300X product page)"},
+	{0x1002, 0x74a5, 256 * GIB, "Instinct MI325X: 256 GB HBM3E (AMD Instinct MI325X product page)"},
+	{0x8086, 0x0bd9, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
+	{0x8086, 0x0bda, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
+	{0x8086, 0x0bdb, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
+	{0x8086, 0x0bd5, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)"},
+	{0x8086, 0x0bd6, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)"},
+	{0x8086, 0x56a0, 16 * GIB, "Arc A770: 16 GB GDDR6, an 8 GB model shares the id: --vram for it "
+				   "(Intel Arc A770 Graphics product specifications)"},
+	{0x8086, 0x56a1, 8 * GIB, "Arc A750: 8 GB GDDR6 (Intel Arc A750 Graphics product specifications)"},
+	{0x8086, 0xe20b, 12 * GIB, "Arc B580: 12 GB GDDR6 (Intel Arc B580 Graphics product specifications)"},
+};
+
+/* One decimal number of bytes in a sysfs file; false when absent (silently) or malformed. */
+static bool read_bytes_file(const struct hr_root *root, const char *path, uint64_t *out,
+			    struct hr_diags *diags)
+{
+	struct hr_error err;
+	char *buf;
+
+	if (hr_read_file(root, path, SMALL_FILE_MAX, &buf, NULL, &err)) {
+		if (err.status != HR_E_NOENT)
+			hr_diag_add_error(diags, &err);
+		return false;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!hr_parse_u64(buf, out) || *out == 0) {
+		hr_diag_add(diags, HR_E_PARSE, path, 1, "not a size in bytes: \"%.40s\"", buf);
+		free(buf);
+		return false;
+	}
+	free(buf);
+	return true;
+}
+
+static bool from_amdgpu(const struct hr_root *root, struct hr_gpu *g, struct hr_diags *diags)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/mem_info_vram_total", g->bdf);
+	if (!read_bytes_file(root, path, &g->vram, diags))
+		return false;
+	g->vram_source = HR_VRAM_DRIVER;
+	snprintf(g->vram_basis, sizeof(g->vram_basis), "%s (amdgpu)", path);
+	return true;
+}
+
+/* xe: one VRAM region per tile, each carved on its own. */
+static bool from_xe(const struct hr_root *root, struct hr_gpu *g, struct hr_diags *diags)
+{
+	char path[128];
+	uint64_t total = 0;
+	unsigned n = 0;
+
+	for (; n < HR_GPU_MAX_TILES; n++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/tile%u/physical_vram_size_bytes",
+			 g->bdf, n);
+		if (!read_bytes_file(root, path, &g->tile_vram[n], diags))
+			break;
+		total += g->tile_vram[n];
+	}
+	if (n == 0)
+		return false;
+	g->n_tiles = n;
+	g->vram = total;
+	g->vram_source = HR_VRAM_DRIVER;
+	snprintf(g->vram_basis, sizeof(g->vram_basis),
+		 "/sys/bus/pci/devices/%s/tile*/physical_vram_size_bytes (xe, %u tile%s)", g->bdf, n,
+		 n == 1 ? "" : "s");
+	return true;
+}
+
+/* "00000000:3B:00.0" (nvidia-smi's eight-digit domain, upper case) as "0000:3b:00.0". */
+static bool smi_bus_id(const char *s, const char *end, char *out, size_t len)
+{
+	unsigned domain, bus, dev, func;
+	char text[32];
+	int used = 0;
+
+	if (end - s <= 0 || (size_t)(end - s) >= sizeof(text))
+		return false;
+	memcpy(text, s, (size_t)(end - s));
+	text[end - s] = '\0';
+	if (sscanf(text, "%x:%x:%x.%x%n", &domain, &bus, &dev, &func, &used) != 4 ||
+	    text[used] != '\0' || domain > 0xffff || bus > 0xff || dev > 0x1f || func > 7)
+		return false;
+	snprintf(out, len, "%04x:%02x:%02x.%x", domain, bus, dev, func);
+	return true;
+}
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* "Total : 81559 MiB" under "FB Memory Usage"; BAR1 Memory Usage has a Total too. */
+static bool smi_total(const char *p, const char *eol, uint64_t *bytes)
+{
+	const char *colon = memchr(p, ':', (size_t)(eol - p));
+	unsigned long long mib;
+	char text[40];
+	size_t n;
+
+	if (!colon)
+		return false;
+	colon = skip_spaces(colon + 1, eol);
+	n = (size_t)(eol - colon);
+	if (n >= sizeof(text))
+		return false;
+	memcpy(text, colon, n);
+	text[n] = '\0';
+	if (sscanf(text, "%llu MiB", &mib) != 1 || !strstr(text, "MiB") || mib == 0 ||
+	    mib > (1ull << 40))
+		return false;
+	*bytes = (uint64_t)mib << 20;
+	return true;
+}
+
+/* nvidia-smi -q: per "GPU BUS-ID" section, "FB Memory Usage" then an indented "Total". */
+static void from_nvidia_smi(const char *buf, size_t len, struct hr_gpus *gpus,
+			    struct hr_diags *diags)
+{
+	const char *p = buf, *end = buf + len;
+	struct hr_gpu *g = NULL;
+	bool in_fb = false, matched = false;
+	unsigned lineno = 0;
+
+	for (; p < end; p++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *text;
+		uint64_t bytes;
+		char bdf[16];
+
+		if (!eol)
+			eol = end;
+		lineno++;
+		text = skip_spaces(p, eol);
+		if (p == text && eol - p > 4 && memcmp(p, "GPU ", 4) == 0) {
+			g = NULL;
+			in_fb = false;
+			if (!smi_bus_id(p + 4, eol, bdf, sizeof(bdf))) {
+				hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
+					    "not a GPU bus id: \"%.*s\"", (int)(eol - p), p);
+			} else {
+				for (size_t i = 0; i < gpus->count; i++)
+					if (strcmp(gpus->items[i].bdf, bdf) == 0)
+						g = &gpus->items[i];
+				if (!g)
+					hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
+						    "GPU %s is not in /sys/bus/pci", bdf);
+			}
+		} else if (text - p <= 4) {
+			in_fb = (size_t)(eol - text) == strlen("FB Memory Usage") &&
+				memcmp(text, "FB Memory Usage", (size_t)(eol - text)) == 0;
+		} else if (in_fb && g && eol - text > 5 && memcmp(text, "Total", 5) == 0) {
+			in_fb = false;
+			if (!smi_total(text, eol, &bytes)) {
+				hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
+					    "FB Memory Usage Total is not \"N MiB\": \"%.*s\"",
+					    (int)(eol - text), text);
+				continue;
+			}
+			if (g->vram_source != HR_VRAM_UNKNOWN)
+				continue;
+			g->vram = bytes;
+			g->vram_source = HR_VRAM_NVIDIA_SMI;
+			snprintf(g->vram_basis, sizeof(g->vram_basis),
+				 "%s line %u: FB Memory Usage Total", HR_NVIDIA_SMI_CAPTURE, lineno);
+			matched = true;
+		}
+		p = eol;
+	}
+	if (!matched)
+		hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, 0,
+			    "no \"FB Memory Usage\" Total for any GPU in /sys/bus/pci");
+}
+
+static void from_table(struct hr_gpu *g)
+{
+	for (size_t i = 0; i < sizeof(vram_table) / sizeof(vram_table[0]); i++) {
+		const struct vram_row *r = &vram_table[i];
+
+		if (r->vendor != g->vendor || r->device != g->device)
+			continue;
+		g->vram = r->bytes;
+		g->vram_source = HR_VRAM_TABLE;
+		snprintf(g->vram_basis, sizeof(g->vram_basis), "headroom's table, %04x:%04x: %s",
+			 r->vendor, r->device, r->citation);
+		return;
+	}
+}
+
+void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags)
+{
+	struct hr_error err;
+	char *buf;
+	size_t len;
+
+	for (size_t i = 0; i < gpus->count; i++) {
+		struct hr_gpu *g = &gpus->items[i];
+
+		if (!from_amdgpu(root, g, diags))
+			from_xe(root, g, diags);
+	}
+	if (hr_read_file(root, HR_NVIDIA_SMI_CAPTURE, SMI_MAX_BYTES, &buf, &len, &err) == HR_OK) {
+		from_nvidia_smi(buf, len, gpus, diags);
+		free(buf);
+	} else if (err.status != HR_E_NOENT) {
+		hr_diag_add_error(diags, &err);
+	}
+	for (size_t i = 0; i < gpus->count; i++)
+		if (gpus->items[i].vram_source == HR_VRAM_UNKNOWN)
+			from_table(&gpus->items[i]);
+}
+
+bool hr_vram_override_parse(const char *arg, struct hr_vram_override *out)
+{
+	const char *eq = strchr(arg, '=');
+	unsigned domain = 0, bus, dev, func;
+	char bdf[24];
+	int used = 0;
+	size_t n;
+
+	if (!eq || (n = (size_t)(eq - arg)) >= sizeof(bdf))
+		return false;
+	memcpy(bdf, arg, n);
+	bdf[n] = '\0';
+	if (sscanf(bdf, "%x:%x:%x.%x%n", &domain, &bus, &dev, &func, &used) != 4 || bdf[used]) {
+		domain = 0;
+		if (sscanf(bdf, "%x:%x.%x%n", &bus, &dev, &func, &used) != 3 || bdf[used])
+			return false;
+	}
+	if (domain > 0xffff || bus > 0xff || dev > 0x1f || func > 7)
+		return false;
+	snprintf(out->bdf, sizeof(out->bdf), "%04x:%02x:%02x.%x", domain, bus, dev, func);
+	return hr_parse_size(eq + 1, &out->bytes) && out->bytes > 0 && out->bytes < (1ull << 52);
+}
+
+enum hr_status hr_vram_overrides_apply(struct hr_gpus *gpus, const struct hr_vram_override *ov,
+				       size_t n, struct hr_diags *diags, struct hr_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hr_gpu *g = NULL;
+
+		for (size_t j = 0; j < gpus->count; j++)
+			if (strcmp(gpus->items[j].bdf, ov[i].bdf) == 0)
+				g = &gpus->items[j];
+		if (!g)
+			return hr_fail(err, HR_E_USAGE, NULL, 0,
+				       "--vram %s: no such GPU in the inputs", ov[i].bdf);
+		if (g->vram_source == HR_VRAM_DRIVER || g->vram_source == HR_VRAM_NVIDIA_PROC ||
+		    g->vram_source == HR_VRAM_NVIDIA_SMI) {
+			hr_diag_add(diags, HR_E_USAGE, NULL, 0,
+				    "--vram %s ignored: %s reports %llu bytes", g->bdf, g->vram_basis,
+				    (unsigned long long)g->vram);
+			continue;
+		}
+		g->vram = ov[i].bytes;
+		g->vram_source = HR_VRAM_OVERRIDE;
+		g->n_tiles = 0;
+		snprintf(g->vram_basis, sizeof(g->vram_basis), "--vram %s", g->bdf);
+	}
+	return HR_OK;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* GPUs in probe order on a captured 43-bit q35 guest (tests/cases/vm-q35-seabios-pb43: Debian
+ * 6.1.192, which steps by the request size; free: 36 GiB-1012 GiB and 1 TiB-8 TiB): each carve takes
+ * the space the next GPU would have used, so a later GPU fails where an earlier one fits. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "headroom/audit.h"
+
+#define GIB (1ull << 30)
+#define TIB (1ull << 40)
+
+static void gather(struct hr_facts *f)
+{
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/vm-q35-seabios-pb43/root", f);
+}
+
+static struct hr_overrides with_gpus(struct hr_gpu *gpus, size_t n, uint64_t vram,
+				     enum hr_gpu_driver driver)
+{
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+
+	for (size_t i = 0; i < n; i++)
+		hr_gpu_what_if((unsigned)i, vram, driver, &gpus[i]);
+	ov.device_private = 1;
+	ov.add_gpus = gpus;
+	ov.n_add_gpus = n;
+	return ov;
+}
+
+/* Three 2 TiB GPUs: the first lands at the top (6-8 TiB), the second one step (its size) lower,
+ * and the third's candidate at 2 TiB is not tried: kernel/resource.c walks while addr > step. */
+static void test_later_gpu_fails(void)
+{
+	struct hr_gpu gpus[3];
+	struct hr_overrides ov = with_gpus(gpus, 3, 2 * TIB, HR_DRIVER_NVIDIA_UVM);
+	struct hr_facts f;
+	struct hr_audit a;
+
+	gather(&f);
+	CHECK(hr_audit_run(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.n_gpus, 3);
+	CHECK(a.gpus[0].carves[0].r.legacy == HR_FITS && !a.gpus[0].fails);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 6 * TIB);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.end, 8 * TIB - 1);
+	CHECK(a.gpus[1].carves[0].r.legacy == HR_FITS && !a.gpus[1].fails);
+	CHECK_U64(a.gpus[1].carves[0].r.placement.start, 4 * TIB);
+	CHECK(a.gpus[2].carves[0].r.legacy == HR_NO_SPACE && a.gpus[2].fails);
+	CHECK_U64(a.gpus[2].carves[0].r.phys_bits_needed, 44);
+	CHECK(a.gpus[2].carves[0].r.new_scheme == HR_NEW_TOO_LARGE);	/* 32 GiB of struct pages */
+	CHECK(hr_audit_exit_code(&a) == 1);
+	/* The fix names the failing GPU only. */
+	CHECK(a.n_advice >= 2);
+	CHECK_STR_CONTAINS(a.advice[0].value, "phys-bits=44");
+	CHECK_U64(a.advice[0].n_fixes, 1);
+	CHECK_STR_CONTAINS(a.advice[0].fixes[0], "what-if.2");
+	CHECK(a.advice[0].verified && a.advice[0].fixes_all);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+/* The GPUs come before --request: a request that fits alone fails after them. */
+static void test_requests_after_gpus(void)
+{
+	struct hr_gpu gpus[2];
+	struct hr_overrides ov = with_gpus(gpus, 2, 2 * TIB, HR_DRIVER_NVIDIA_UVM);
+	uint64_t sizes[] = {2 * TIB};
+	struct hr_facts f;
+	struct hr_audit a;
+
+	gather(&f);
+	CHECK(hr_audit_run(&f, &ov, sizes, 1, &a) == HR_OK);
+	CHECK(!a.gpus[0].fails && !a.gpus[1].fails);
+	CHECK(a.requests[0].legacy == HR_NO_SPACE);
+	hr_audit_free(&a);
+	ov.n_add_gpus = 0;
+	CHECK(hr_audit_run(&f, &ov, sizes, 1, &a) == HR_OK);
+	CHECK(a.requests[0].legacy == HR_FITS);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+/* nouveau before the THP rework: 40960 chunks of 2 MiB per 80 GiB GPU, each a 128 MiB section, so
+ * the first GPU takes 5 TiB; the second gets the rest of the 7 TiB region and the 36 GiB-1012 GiB
+ * one (2 TiB + 976 GiB = 24192 chunks) and fails partway; the third gets none. */
+static void test_nouveau_chunks(void)
+{
+	struct hr_gpu gpus[3];
+	struct hr_overrides ov = with_gpus(gpus, 3, 80 * GIB, HR_DRIVER_NOUVEAU);
+	struct hr_facts f;
+	struct hr_audit a;
+
+	gather(&f);
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.gpus[0].carves[0].count, 40960);
+	CHECK_U64(a.gpus[0].carves[0].n_placed, 40960);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 3 * TIB);
+	CHECK_U64(a.gpus[1].carves[0].n_placed, (2 * TIB + 976 * GIB) / (128ull << 20));
+	CHECK(a.gpus[1].fails && a.gpus[1].carves[0].r.legacy == HR_NO_SPACE);
+	CHECK_U64(a.gpus[2].carves[0].n_placed, 0);
+	CHECK_U64(a.gpus[2].carves[0].r.ram_cost, 80 * GIB / 64);	/* new scheme: 64 B per 4 KiB */
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+/* --hole64 and --ram edit the modelled map: a window over the whole top leaves nothing there. */
+static void test_map_edits(void)
+{
+	struct hr_gpu gpus[1];
+	struct hr_overrides ov = with_gpus(gpus, 1, 80 * GIB, HR_DRIVER_NVIDIA_UVM);
+	struct hr_facts f;
+	struct hr_audit a;
+
+	gather(&f);
+	ov.have_hole64 = true;
+	ov.hole64_start = 1 * TIB;
+	ov.hole64_size = 7 * TIB;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	/* Step by size from 8 TiB - 80 GiB: the first candidate below 1 TiB that misses the
+	 * 12 GiB HyperTransport hole at 1012 GiB. */
+	CHECK(a.gpus[0].carves[0].r.placed);
+	CHECK(a.gpus[0].carves[0].r.placement.end < 1012 * GIB);
+	hr_audit_free(&a);
+	ov.have_hole64 = false;
+	/* 7 TiB of RAM: below 4 GiB stay 0x1000-0x9fbff and 0x100000-0x7ffdefff (0x7ff7dc00 bytes),
+	 * the rest runs from 4 GiB; the 32 GiB window moves up with the RAM's top, and the GPU still
+	 * lands at the very top. */
+	ov.ram = 7 * TIB;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.model.top_of_ram, 4 * GIB + 7 * TIB - 0x7ff7dc00 - 1);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 8 * TIB - 80 * GIB);
+	hr_audit_free(&a);
+	/* 7.9 TiB: the moved window reaches past the top, and nothing is left above the RAM. */
+	ov.ram = 8 * TIB - 100 * GIB;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(!a.gpus[0].carves[0].r.placed && a.gpus[0].fails);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+/* A machine GPU whose driver already carved (tests/cases/existing-carves: "nvidia-uvm-hmm" at
+ * 0xf800000000-0xfbffffffff) keeps that range and takes no new one; a what-if GPU after it carves. */
+static void test_existing_carve(void)
+{
+	struct hr_gpu what_if[1];
+	struct hr_overrides ov = with_gpus(what_if, 1, 16 * GIB, HR_DRIVER_NVIDIA_UVM);
+	struct hr_facts f;
+	struct hr_audit a;
+
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/existing-carves/root", &f);
+	hr_gpus_free(&f.gpus);
+	f.gpus.items = calloc(1, sizeof(*f.gpus.items));
+	f.gpus.count = 1;
+	f.gpus_status = HR_OK;
+	f.gpus.items[0] = what_if[0];
+	snprintf(f.gpus.items[0].bdf, sizeof(f.gpus.items[0].bdf), "0000:41:00.0");
+	snprintf(f.gpus.items[0].driver, sizeof(f.gpus.items[0].driver), "nvidia");
+	f.gpus.items[0].vram = 16 * GIB - 64 * (1ull << 20);	/* not exactly the carve's size */
+	f.gpus.items[0].vram_source = HR_VRAM_NVIDIA_SMI;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.n_gpus, 2);
+	CHECK_STR_CONTAINS(a.gpus[0].existing, "nvidia-uvm-hmm");
+	CHECK(!a.gpus[0].fails && a.gpus[1].existing == NULL);
+	CHECK(a.gpus[1].carves[0].r.placed &&
+	      a.gpus[1].carves[0].r.placement.end < 0xf800000000ull);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
+int main(void)
+{
+	test_existing_carve();
+	test_later_gpu_fails();
+	test_requests_after_gpus();
+	test_nouveau_chunks();
+	test_map_edits();
+	CHECK_DONE();
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Each driver rule against the source line it follows (cited per test; line numbers from Debian's
+ * linux-source-6.12 and NVIDIA/open-gpu-kernel-modules 595.45.04, as in gpu_profile.c). */
+#include <stdlib.h>
+
+#include "check.h"
+#include "headroom/gpu_profile.h"
+
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+
+static struct hr_gpu gpu_with(uint16_t vendor, uint16_t device, const char *driver, uint64_t vram)
+{
+	struct hr_gpu g = {.vendor = vendor, .device = device, .numa_node = -1, .vram = vram,
+			   .vram_source = HR_VRAM_TABLE};
+
+	snprintf(g.bdf, sizeof(g.bdf), "0000:41:00.0");
+	snprintf(g.driver, sizeof(g.driver), "%s", driver);
+	return g;
+}
+
+static struct hr_gpu_env env_for(int major, int minor)
+{
+	return (struct hr_gpu_env){.version_known = true, .version = {major, minor, 0},
+				   .uvm_disable_hmm = -1, .nouveau_svm = 1, .amd_svm = 1};
+}
+
+/* kfd_migrate.c:1057 size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20); :1063 one
+ * devm_request_free_mem_region(); :1065 a failure returns silently. CONFIG_HSA_AMD_SVM from 5.14. */
+static void test_amdgpu(void)
+{
+	struct hr_gpu g = gpu_with(0x1002, 0x74a1, "amdgpu", 192 * GIB + 1);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_AMDGPU && !p.predicted && !p.lazy && !p.failure_fatal);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 192 * GIB + 2 * MIB);	/* ALIGN(x, 2 MiB) */
+	CHECK_U64(p.carves[0].count, 1);
+	CHECK_STR_CONTAINS(p.on_failure, "silence");
+	CHECK_STR_CONTAINS(p.source, "kfd_migrate.c:1057");
+	CHECK_STR_CONTAINS(p.conditions, "xGMI");
+
+	env.amd_svm = 0;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "CONFIG_HSA_AMD_SVM is not set");
+	env = env_for(5, 13);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "older than 5.14");
+}
+
+/* xe_svm.c xe_devm_add(): devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size) for
+ * each tile, only when has_usm && IS_DGFX (PVC 0x0bd5, BMG 0xe20b; DG2 0x56a0 has no USM), 6.15 on. */
+static void test_xe(void)
+{
+	struct hr_gpu g = gpu_with(0x8086, 0x0bd5, "xe", 128 * GIB);
+	struct hr_gpu_env env = env_for(6, 15);
+	struct hr_gpu_profile p;
+
+	g.n_tiles = 2;
+	g.tile_vram[0] = g.tile_vram[1] = 64 * GIB;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_XE);
+	CHECK_U64(p.n_carves, 2);
+	CHECK_U64(p.carves[0].size, 64 * GIB);
+	CHECK_U64(p.carves[1].size, 64 * GIB);
+
+	g = gpu_with(0x8086, 0xe20b, "xe", 12 * GIB);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "whole VRAM taken as one tile");
+
+	g = gpu_with(0x8086, 0x56a0, "xe", 16 * GIB);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "not a discrete part with USM");
+
+	g = gpu_with(0x8086, 0x0bd5, "xe", 128 * GIB);
+	env = env_for(6, 14);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+}
+
+/* nouveau_dmem.c:51 DMEM_CHUNK_SIZE (2UL << 20), :243 one request_free_mem_region() per chunk, on
+ * first use; 256 MiB (DMEM_CHUNK_SIZE * NR_CHUNKS) per carve after the THP rework (6.19). */
+static void test_nouveau(void)
+{
+	struct hr_gpu g = gpu_with(0x10de, 0x2330, "nouveau", 80 * GIB);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NOUVEAU && p.lazy);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 2 * MIB);
+	CHECK_U64(p.carves[0].count, 80 * GIB / (2 * MIB));
+	env = env_for(6, 19);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.carves[0].size, 256 * MIB);
+	CHECK_U64(p.carves[0].count, 320);
+	env.nouveau_svm = 0;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+}
+
+/* uvm_pmm_gpu.c:3375 size = gpu->max_allocatable_address, only when uvm_hmm_is_enabled_system_wide()
+ * (uvm_hmm.c:145: uvm_disable_hmm, default false on x86_64 :29, true elsewhere :40); a failure
+ * fails GPU registration (uvm_gpu.c:1532). */
+static void test_nvidia_uvm(void)
+{
+	struct hr_gpu g = gpu_with(0x10de, 0x2330, "nvidia", 80 * GIB);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NVIDIA_UVM && p.failure_fatal);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 80 * GIB);
+	CHECK_STR_CONTAINS(p.conditions, "x86_64 default");
+	CHECK_STR_CONTAINS(p.loses, "CUDA cannot use it");
+
+	env.uvm_disable_hmm = 1;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "uvm_disable_hmm=Y");
+
+	env = env_for(6, 12);
+	env.arm64 = true;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	env.uvm_disable_hmm = 0;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+}
+
+/* test_hmm.c:37 DEVMEM_CHUNK_SIZE (256 * 1024 * 1024U), one chunk per private device (:1523-1526)
+ * at load; powerpc book3s_hv_uvmem.c:1180 one carve of kvmppc_get_secmem_size(), none when 0. */
+static void test_test_hmm_and_uvmem(void)
+{
+	struct hr_gpu g;
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_what_if(0, 1 * GIB, HR_DRIVER_TEST_HMM, &g);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 256 * MIB);
+	CHECK_U64(p.carves[0].count, 2);
+	CHECK(p.failure_fatal);
+
+	hr_gpu_what_if(0, 16 * GIB, HR_DRIVER_PPC_UVMEM, &g);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.carves[0].size, 16 * GIB);
+	g.vram = 0;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "No support for secure guests");
+}
+
+/* No driver bound: predicted from the vendor, and said so; vfio-pci and i915 carve nothing. */
+static void test_unbound_and_other_drivers(void)
+{
+	struct hr_gpu g = gpu_with(0x10de, 0x2330, "", 80 * GIB);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.predicted && p.driver == HR_DRIVER_NVIDIA_UVM);
+	CHECK_STR_CONTAINS(p.conditions, "no driver bound");
+	g = gpu_with(0x10de, 0x2330, "vfio-pci", 80 * GIB);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NONE && !p.predicted);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "the guest's driver carves");
+	g = gpu_with(0x1234, 0x1111, "", 1 * GIB);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NONE && p.predicted);
+}
+
+/* The parameter is read through the root, as /sys/module/nvidia_uvm/parameters shows it. */
+static void test_env_read(void)
+{
+	struct hr_root root;
+	struct hr_gpu_env env = {0};
+
+	CHECK(hr_root_init(&root, FIXTURE("gpu/uvm-hmm-disabled"), NULL) == HR_OK);
+	hr_gpu_env_read(&root, &env);
+	CHECK(env.uvm_disable_hmm == 1);
+	CHECK(hr_root_init(&root, FIXTURE("gpu"), NULL) == HR_OK);
+	hr_gpu_env_read(&root, &env);
+	CHECK(env.uvm_disable_hmm == -1);
+}
+
+/* A real H100 80GB (10de:2330) from its published sysfs files (tests/fixtures/pci/README.md), read
+ * by the inventory: no driver link, so nvidia-uvm is predicted, and the carve is its 80 GiB of VRAM
+ * from the table, not its 128 GiB BAR 1. */
+static void test_real_h100(void)
+{
+	struct hr_root root;
+	struct hr_gpus gpus;
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	CHECK(hr_root_init(&root, FIXTURE("pci/nvidia-h100-sysfs/root"), NULL) == HR_OK);
+	CHECK(hr_gpus_read(&root, &gpus, NULL, NULL) == HR_OK);
+	hr_gpus_read_vram(&root, &gpus, NULL);
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count == 1) {
+		CHECK(gpus.items[0].vram_source == HR_VRAM_TABLE);
+		hr_gpu_profile(&gpus.items[0], &env, &p);
+		CHECK(p.predicted && p.driver == HR_DRIVER_NVIDIA_UVM);
+		CHECK_U64(p.n_carves, 1);
+		CHECK_U64(p.carves[0].size, gpus.items[0].vram);
+		CHECK_U64(p.carves[0].size, 80 * GIB);
+	}
+	hr_gpus_free(&gpus);
+}
+
+int main(void)
+{
+	test_real_h100();
+	test_amdgpu();
+	test_xe();
+	test_nouveau();
+	test_nvidia_uvm();
+	test_test_hmm_and_uvmem();
+	test_unbound_and_other_drivers();
+	test_env_read();
+	CHECK_DONE();
+}
