@@ -26,6 +26,7 @@ struct cli {
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
+	const char *test_hmm;		/* validate: what loading lib/test_hmm did */
 	const char *acpidump;		/* ACPI tables from acpidump's text instead of sysfs */
 	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n_sizes;
@@ -37,6 +38,7 @@ struct cli {
 
 int validate_main(const struct cli *cli);
 int fleet_main(int argc, char **argv);
+int capture_main(int argc, char **argv);
 
 /* Late write errors (a full disk, a closed pipe) must not pass for success. */
 bool close_stdout(void);

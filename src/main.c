@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
+#include "headroom/capture.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
@@ -20,11 +22,13 @@ static void usage(FILE *out)
 		"Usage: headroom [options]\n"
 		"       headroom validate [--answer FILE] [options]\n"
 		"       headroom fleet [--format text|json|csv] [FILE|DIR|-]...  (see fleet --help)\n"
+		"       headroom capture -o FILE.tar.gz  (see capture --help)\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
 		"place device-private ranges, and what the new scheme would need instead.\n"
 		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
 		"probes/headroom_probe, then unloads it), or replays a recorded --answer, and compares.\n\n"
-		"  -s, --sysroot DIR         read every input under DIR, a captured machine (also --root)\n"
+		"  -s, --sysroot DIR|FILE    read every input under DIR, a captured machine (also --root),\n"
+		"                            or in a bundle FILE from 'headroom capture'\n"
 		"  -q, --request SIZE        a driver's request, in order: whole bytes or K/M/G/T/P\n"
 		"                            (binary units), repeatable\n"
 		"  -J, --json                JSON report (schema headroom/report-v1): --format json\n"
@@ -54,6 +58,7 @@ static void usage(FILE *out)
 		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
+		"      --test-hmm FILE       validate: also check what loading lib/test_hmm did\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n\n"
 		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
@@ -243,7 +248,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
 	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS,
-	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP };
+	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM };
 	static const struct option longopts[] = {
 		{"sysroot", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 's'},
@@ -268,6 +273,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"scheme", required_argument, NULL, OPT_SCHEME},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"test-hmm", required_argument, NULL, OPT_TEST_HMM},
 		{"acpidump", required_argument, NULL, OPT_ACPIDUMP},
 		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
@@ -386,6 +392,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_TEST_HMM:
+			if (!cli->validate)
+				return usage_error("--test-hmm belongs to 'headroom validate'");
+			cli->test_hmm = optarg;
+			break;
 		case OPT_VRAM:
 			if (cli->n_vram == MAX_VRAM_OVERRIDES)
 				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
@@ -447,11 +458,44 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		written = hr_report_prometheus(stdout, report);
 		break;
 	case FORMAT_SVG:
+		written = hr_report_svg(stdout, report, &audit->free);
+		break;
 	case FORMAT_TEXT:
 		break;
 	}
 	json_decref(report);
 	return written;
+}
+
+static char bundle_dir[4096];
+
+static void remove_bundle(void)
+{
+	hr_capture_remove(bundle_dir);
+}
+
+/* --root FILE: a capture bundle, unpacked into a private directory that is removed at exit. */
+static bool open_bundle(struct cli *cli)
+{
+	struct hr_diags diags = {0};
+	struct hr_error err;
+	struct stat sb;
+	char text[900];
+	enum hr_status st;
+
+	if (stat(cli->root, &sb) != 0 || S_ISDIR(sb.st_mode))
+		return true;
+	st = hr_capture_unpack(cli->root, bundle_dir, sizeof(bundle_dir), &diags, &err);
+	for (size_t i = 0; i < diags.count; i++)
+		fprintf(stderr, "headroom: %s\n", hr_error_text(&diags.items[i], text, sizeof(text)));
+	hr_diags_free(&diags);
+	if (st) {
+		usage_error("--sysroot: %s", hr_error_text(&err, text, sizeof(text)));
+		return false;
+	}
+	atexit(remove_bundle);
+	cli->root = bundle_dir;
+	return true;
 }
 
 bool close_stdout(void)
@@ -474,11 +518,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
 		return fleet_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "capture") == 0)
+		return capture_main(argc - 1, argv + 1);
 	/* "headroom validate ...": the subcommand takes the same options. */
 	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
 	if (rc)
 		return rc;
+	if (cli.root_given && !open_bundle(&cli))
+		return EXIT_USAGE;
 	if (cli.root_given) {
 		struct hr_root root;
 		char text[700];
