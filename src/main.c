@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "headroom/fleet.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
@@ -55,7 +56,7 @@ static void usage(FILE *out)
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"  -h, --help                this help\n"
-		"  -V, --version             print the version\n\n"
+		"  -V, --version             the version, and those of the JSON schemas\n\n"
 		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
 		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
 		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
@@ -396,8 +397,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			usage(stdout);
 			exit(EXIT_FITS);
 		case 'V':
-			printf("headroom %s\n", HEADROOM_VERSION);
-			exit(EXIT_FITS);
+			/* The JSON Schema $id of each is urn:headroom:schema:NAME (share/headroom/). */
+			printf("headroom %s\nschemas: %s, %s, %s\n", HEADROOM_VERSION, HR_REPORT_SCHEMA,
+			       HR_FLEET_SCHEMA, VALIDATION_SCHEMA);
+			exit(close_stdout() ? EXIT_FITS : EXIT_USAGE);
 		case ':':
 			return usage_error("%s wants an argument", argv[optind - 1]);
 		default:
