@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
+#include "headroom/capture.h"
 #include "headroom/fleet.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
@@ -21,11 +23,13 @@ static void usage(FILE *out)
 		"Usage: headroom [options]\n"
 		"       headroom validate [--answer FILE] [options]\n"
 		"       headroom fleet [--format text|json|csv] [FILE|DIR|-]...  (see fleet --help)\n"
+		"       headroom capture -o FILE.tar.gz  (see capture --help)\n"
 		"Audit the physical address space and predict where request_free_mem_region() would\n"
 		"place device-private ranges, and what the new scheme would need instead.\n"
 		"validate asks the running kernel itself (root, kernel headers: builds and loads\n"
 		"probes/headroom_probe, then unloads it), or replays a recorded --answer, and compares.\n\n"
-		"  -s, --sysroot DIR         read every input under DIR, a captured machine (also --root)\n"
+		"  -s, --sysroot DIR|FILE    read every input under DIR, a captured machine (also --root),\n"
+		"                            or in a bundle FILE from 'headroom capture'\n"
 		"  -q, --request SIZE        a driver's request, in order: whole bytes or K/M/G/T/P\n"
 		"                            (binary units), repeatable\n"
 		"  -J, --json                JSON report (schema headroom/report-v1): --format json\n"
@@ -457,6 +461,37 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 	return written;
 }
 
+static char bundle_dir[4096];
+
+static void remove_bundle(void)
+{
+	hr_capture_remove(bundle_dir);
+}
+
+/* --root FILE: a capture bundle, unpacked into a private directory that is removed at exit. */
+static bool open_bundle(struct cli *cli)
+{
+	struct hr_diags diags = {0};
+	struct hr_error err;
+	struct stat sb;
+	char text[900];
+	enum hr_status st;
+
+	if (stat(cli->root, &sb) != 0 || S_ISDIR(sb.st_mode))
+		return true;
+	st = hr_capture_unpack(cli->root, bundle_dir, sizeof(bundle_dir), &diags, &err);
+	for (size_t i = 0; i < diags.count; i++)
+		fprintf(stderr, "headroom: %s\n", hr_error_text(&diags.items[i], text, sizeof(text)));
+	hr_diags_free(&diags);
+	if (st) {
+		usage_error("--sysroot: %s", hr_error_text(&err, text, sizeof(text)));
+		return false;
+	}
+	atexit(remove_bundle);
+	cli->root = bundle_dir;
+	return true;
+}
+
 bool close_stdout(void)
 {
 	bool ok = !ferror(stdout);
@@ -477,11 +512,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
 		return fleet_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "capture") == 0)
+		return capture_main(argc - 1, argv + 1);
 	/* "headroom validate ...": the subcommand takes the same options. */
 	cli.validate = argc > 1 && strcmp(argv[1], "validate") == 0;
 	rc = cli.validate ? parse_args(argc - 1, argv + 1, &cli) : parse_args(argc, argv, &cli);
 	if (rc)
 		return rc;
+	if (cli.root_given && !open_bundle(&cli))
+		return EXIT_USAGE;
 	if (cli.root_given) {
 		struct hr_root root;
 		char text[700];
@@ -491,7 +530,7 @@ int main(int argc, char **argv)
 		/* A wrong directory would give a report that is nothing but missing inputs. */
 		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys"))
 			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
-					   "sys/ (tests/capture-root DIR makes one)", cli.root);
+					   "sys/ (headroom capture -o FILE.tar.gz makes one)", cli.root);
 	}
 	if (cli.validate)
 		return validate_main(&cli);

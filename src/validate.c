@@ -153,6 +153,13 @@ int validate_main(const struct cli *cli)
 		hr_facts_free(&facts);
 		return rc;
 	}
+	if (cli->answer && answer.release[0] && strcmp(answer.release, facts.release) != 0) {
+		fprintf(stderr, "headroom validate: the answer was recorded on kernel %s, but the root "
+			"runs %s: compare an answer with the capture made beside it\n", answer.release,
+			facts.release[0] ? facts.release : "an unknown kernel");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (cli->answer) {
 		n = answer.count;	/* at most HR_MAX_REQUESTS: the parser refuses more */
 		hr_answer_sizes(&answer, sizes);

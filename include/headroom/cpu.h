@@ -32,4 +32,24 @@ struct hr_cpuid {
 /* Execute CPUID on this CPU. False on non-x86 builds or when the leaves are missing. */
 bool hr_cpuid_read(struct hr_cpuid *out);
 
+/* The raw leaves hr_cpuid comes from, so that a capture can carry them and a replay decodes them
+ * as the live run does. */
+#define HR_CPUID_MAX_LEAVES 16
+
+struct hr_cpuid_leaf {
+	unsigned leaf, subleaf;
+	unsigned eax, ebx, ecx, edx;
+};
+
+struct hr_cpuid_leaves {
+	struct hr_cpuid_leaf items[HR_CPUID_MAX_LEAVES];
+	size_t count;
+};
+
+/* Execute the leaves headroom decodes on this CPU. False on non-x86 builds. */
+bool hr_cpuid_execute(struct hr_cpuid_leaves *out);
+
+/* Decode the leaves. False when the address-size leaf 0x80000008 is missing. */
+bool hr_cpuid_decode(const struct hr_cpuid_leaves *leaves, struct hr_cpuid *out);
+
 #endif

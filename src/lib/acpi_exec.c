@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -127,12 +128,17 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!st && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		/* 127 with no output: the exec failed in the child (posix_spawn reports it there when
+		 * it cannot report it to the parent, e.g. under valgrind). */
+		bool missing = WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*len;
+
 		free(*out);
 		*out = NULL;
 		*len = 0;
-		st = hr_fail(err, HR_E_IO, prog, 0, "failed (%s %d)",
-			     WIFEXITED(status) ? "exit status" : "signal",
-			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		st = missing ? hr_fail(err, HR_E_NOENT, prog, 0, "cannot run: not found")
+		     : hr_fail(err, HR_E_IO, prog, 0, "failed (%s %d)",
+			       WIFEXITED(status) ? "exit status" : "signal",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	}
 	return st;
 }

@@ -93,7 +93,7 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 	char full[1024], shown[512], file[1536];
 	struct dirent **names;
 	struct hr_error e;
-	int n;
+	int n, forbidden = 0;
 
 	if (hr_root_path(root, dir, full, sizeof(full), &e))
 		return;
@@ -108,7 +108,8 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 		snprintf(file, sizeof(file), "%s/%s", full, names[i]->d_name);
 		free(names[i]);
 		if (hr_read_file(root, shown, TABLE_MAX, &buf, &len, &e)) {
-			if (e.status != HR_E_TYPE)	/* data/ and dynamic/ */
+			forbidden += e.status == HR_E_ACCESS;
+			if (e.status != HR_E_TYPE && e.status != HR_E_ACCESS)	/* data/, dynamic/ */
 				hr_diag_add_error(diags, &e);
 			continue;
 		}
@@ -117,6 +118,10 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 		free(buf);
 	}
 	free(names);
+	/* The tables are readable by root only: one message, not one per table. */
+	if (forbidden)
+		hr_diag_add(diags, HR_E_ACCESS, dir, 0, "%d tables cannot be read (root only): the "
+			    "firmware view needs root", forbidden);
 }
 
 enum hr_status hr_acpi_read(const struct hr_root *root, struct hr_firmware *fw,

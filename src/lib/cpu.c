@@ -162,35 +162,79 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 	return HR_OK;
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-bool hr_cpuid_read(struct hr_cpuid *out)
+static const struct hr_cpuid_leaf *find_leaf(const struct hr_cpuid_leaves *leaves, unsigned leaf,
+					     unsigned subleaf)
 {
-	unsigned a, b, c, d;
+	for (size_t i = 0; i < leaves->count; i++)
+		if (leaves->items[i].leaf == leaf && leaves->items[i].subleaf == subleaf)
+			return &leaves->items[i];
+	return NULL;
+}
+
+bool hr_cpuid_decode(const struct hr_cpuid_leaves *leaves, struct hr_cpuid *out)
+{
+	const struct hr_cpuid_leaf *sizes = find_leaf(leaves, 0x80000008, 0),
+				   *ext7 = find_leaf(leaves, 7, 0), *basic = find_leaf(leaves, 1, 0),
+				   *hv = find_leaf(leaves, 0x40000000, 0);
 
 	*out = (struct hr_cpuid){.phys_bits = -1, .virt_bits = -1};
-	if (!__get_cpuid(0x80000000, &a, &b, &c, &d) || a < 0x80000008)
+	if (!sizes)
 		return false;
-	__get_cpuid(0x80000008, &a, &b, &c, &d);
-	out->phys_bits = (int)(a & 0xff);
-	out->virt_bits = (int)(a >> 8 & 0xff);
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
-		out->la57 = c >> 16 & 1;
-	if (__get_cpuid(1, &a, &b, &c, &d))
-		out->hypervisor = c >> 31 & 1;
-	if (out->hypervisor) {
-		/* Hypervisor leaves are outside the basic range, which __get_cpuid checks against. */
-		__cpuid(0x40000000, a, b, c, d);
-		memcpy(out->hypervisor_vendor, &b, 4);
-		memcpy(out->hypervisor_vendor + 4, &c, 4);
-		memcpy(out->hypervisor_vendor + 8, &d, 4);
+	out->phys_bits = (int)(sizes->eax & 0xff);
+	out->virt_bits = (int)(sizes->eax >> 8 & 0xff);
+	out->la57 = ext7 && (ext7->ecx >> 16 & 1);
+	out->hypervisor = basic && (basic->ecx >> 31 & 1);
+	if (out->hypervisor && hv) {
+		memcpy(out->hypervisor_vendor, &hv->ebx, 4);
+		memcpy(out->hypervisor_vendor + 4, &hv->ecx, 4);
+		memcpy(out->hypervisor_vendor + 8, &hv->edx, 4);
 		out->hypervisor_vendor[12] = '\0';
 	}
 	return true;
 }
-#else
-bool hr_cpuid_read(struct hr_cpuid *out)
+
+#if defined(__x86_64__) || defined(__i386__)
+static void record(struct hr_cpuid_leaves *out, unsigned leaf, unsigned subleaf)
 {
-	*out = (struct hr_cpuid){.phys_bits = -1, .virt_bits = -1};
+	struct hr_cpuid_leaf *l = &out->items[out->count++];
+
+	l->leaf = leaf;
+	l->subleaf = subleaf;
+	__cpuid_count(leaf, subleaf, l->eax, l->ebx, l->ecx, l->edx);
+}
+
+bool hr_cpuid_execute(struct hr_cpuid_leaves *out)
+{
+	unsigned max_basic = __get_cpuid_max(0, NULL), max_ext = __get_cpuid_max(0x80000000, NULL);
+	const struct hr_cpuid_leaf *basic;
+
+	out->count = 0;
+	record(out, 0, 0);
+	record(out, 0x80000000, 0);
+	if (max_ext >= 0x80000008)
+		record(out, 0x80000008, 0);
+	if (max_basic >= 1)
+		record(out, 1, 0);
+	if (max_basic >= 7)
+		record(out, 7, 0);
+	/* Hypervisor leaves are outside the basic range: only asked when the hypervisor bit is set. */
+	basic = find_leaf(out, 1, 0);
+	if (basic && basic->ecx >> 31 & 1)
+		record(out, 0x40000000, 0);
+	return true;
+}
+#else
+bool hr_cpuid_execute(struct hr_cpuid_leaves *out)
+{
+	out->count = 0;
 	return false;
 }
 #endif
+
+bool hr_cpuid_read(struct hr_cpuid *out)
+{
+	struct hr_cpuid_leaves leaves;
+
+	*out = (struct hr_cpuid){.phys_bits = -1, .virt_bits = -1};
+	return hr_cpuid_execute(&leaves) && hr_cpuid_decode(&leaves, out);
+}

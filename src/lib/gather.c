@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/measured.h"
 #include "headroom/model.h"
 
 #define SMALL_FILE_MAX (64u << 10)
@@ -81,17 +82,19 @@ static void gather_cpu(struct hr_facts *f)
 		f->have_cpuid = hr_cpuid_read(&f->cpuid);
 }
 
+static const enum hr_symbol direct_map_symbols[] = {HR_SYM_DIRECT_MAP_PHYSMEM_END,
+						    HR_SYM_PHYSMEM_END};
+
 /* The direct-map end as the running kernel holds it: the address from kallsyms, the value from
  * /proc/kcore. Only possible live, as root, on kernels with CONFIG_KALLSYMS_ALL and PROC_KCORE. */
 static void gather_direct_map_reading(struct hr_facts *f)
 {
-	static const enum hr_symbol candidates[] = {HR_SYM_DIRECT_MAP_PHYSMEM_END, HR_SYM_PHYSMEM_END};
 	struct hr_error err;
 
 	if (!f->root.live)
 		return;
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
-		enum hr_symbol sym = candidates[i];
+	for (size_t i = 0; i < sizeof(direct_map_symbols) / sizeof(direct_map_symbols[0]); i++) {
+		enum hr_symbol sym = direct_map_symbols[i];
 
 		if (f->symbols.present[sym] != HR_YES || !f->symbols.address[sym])
 			continue;
@@ -102,6 +105,39 @@ static void gather_direct_map_reading(struct hr_facts *f)
 		f->have_direct_map_reading = true;
 		f->direct_map_symbol = sym;
 		return;
+	}
+}
+
+/* A capture carries what its live run measured (measured.h): the replay takes CPUID and the
+ * direct-map reading from there, as the live run took them from the CPU and /proc/kcore. */
+static void gather_measured(struct hr_facts *f)
+{
+	struct hr_measured m;
+	struct hr_error err;
+	enum hr_status st;
+	char *buf;
+	size_t len;
+
+	if (f->root.live)
+		return;
+	st = hr_read_file(&f->root, HR_MEASURED_PATH, SMALL_FILE_MAX, &buf, &len, &err);
+	if (st == HR_OK) {
+		st = hr_measured_parse(buf, len, HR_MEASURED_PATH, &m, &f->diags, &err);
+		free(buf);
+	}
+	if (st) {
+		if (st != HR_E_NOENT)
+			hr_diag_add_error(&f->diags, &err);
+		return;
+	}
+	f->have_cpuid = hr_cpuid_decode(&m.cpuid, &f->cpuid);
+	for (size_t i = 0; i < sizeof(direct_map_symbols) / sizeof(direct_map_symbols[0]); i++) {
+		if (m.have_reading[direct_map_symbols[i]]) {
+			f->have_direct_map_reading = true;
+			f->direct_map_reading = m.reading[direct_map_symbols[i]];
+			f->direct_map_symbol = direct_map_symbols[i];
+			return;
+		}
 	}
 }
 
@@ -166,6 +202,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 		hr_diag_add_error(&f->diags, &err);
 	hr_symbols_read(&f->root, &f->symbols, &f->diags);
 	gather_direct_map_reading(f);
+	gather_measured(f);
 	gather_gpus(f);
 }
 

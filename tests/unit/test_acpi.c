@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ACPI: the acpiexec runner on its own (missing, failing, hanging, real), what is read from its
+ * output, the table checks, and acpidump text; on tables captured from a QEMU guest. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "headroom/acpi_exec.h"
+#include "headroom/firmware.h"
+#include "headroom/rootfs.h"
+
+#define GUEST_TABLES HEADROOM_FIXTURES "/../cases/vm-q35-seabios-hotplug-pb40/root/sys/firmware/acpi/tables"
+
+static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_error *err)
+{
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	char *out;
+	size_t len;
+	enum hr_status st;
+
+	setenv("HEADROOM_ACPIEXEC", prog, 1);
+	st = hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, timeout_ms, &out, &len, err);
+	unsetenv("HEADROOM_ACPIEXEC");
+	CHECK(st ? out == NULL : out != NULL);
+	free(out);
+	return st;
+}
+
+static void test_runner_failures(void)
+{
+	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
+	struct hr_error err;
+	int fd;
+
+	CHECK(run_with("/nonexistent/acpiexec", 5000, &err) == HR_E_NOENT);
+	CHECK(run_with("false", 5000, &err) == HR_E_IO);
+	CHECK_STR_CONTAINS(err.message, "exit status 1");
+	/* A program that never answers is killed at the time limit. */
+	fd = mkstemp(script);
+	CHECK(fd >= 0 && write(fd, "#!/bin/sh\nexec sleep 30\n", 24) == 24 && close(fd) == 0 &&
+	      chmod(script, 0700) == 0);
+	CHECK(run_with(script, 200, &err) == HR_E_IO);
+	CHECK_STR_CONTAINS(err.message, "time limit");
+	unlink(script);
+}
+
+static void test_bridges_from_guest(void)
+{
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	struct hr_firmware fw = {0};
+	struct hr_diags diags = {0};
+	struct hr_error err;
+	const struct hr_host_bridge *b = NULL;
+	const struct hr_fw_window *w;
+	char *out;
+	size_t len;
+
+	CHECK(hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, 30000, &out, &len, &err) == HR_OK);
+	CHECK(hr_acpiexec_bridges_parse(out, len, "DSDT", &fw, &diags, &err) == HR_OK);
+	free(out);
+	/* One host bridge: MHPD and the DIMM slots (PNP0C80) have descriptors, but are not bridges. */
+	CHECK(fw.n_bridges == 1);
+	CHECK(fw.n_bridges && !strcmp(fw.bridges[0].path, "\\_SB.PCI0"));
+	CHECK(fw.n_bridges && !strcmp(fw.bridges[0].hid, "PNP0A08"));
+	CHECK(fw.n_bridges && fw.bridges[0].n_windows == 7);
+	w = hr_firmware_window64(&fw, &b);
+	CHECK(w && b == &fw.bridges[0]);
+	if (w) {
+		/* /proc/iomem of the same guest: 1180000000-197fffffff : PCI Bus 0000:00 */
+		CHECK_U64(w->start, 0x1180000000);
+		CHECK_U64(w->end, 0x197fffffff);
+		CHECK(w->type == HR_WIN_MEM64 && w->source == HR_FW_CRS);
+	}
+	hr_firmware_free(&fw);
+	hr_diags_free(&diags);
+
+	CHECK(hr_acpiexec_bridges_parse("garbage\n", 8, "out", &fw, NULL, &err) == HR_E_PARSE);
+	hr_firmware_free(&fw);
+}
+
+static void test_tables(void)
+{
+	struct hr_root root;
+	struct hr_firmware fw = {0};
+	struct hr_diags diags = {0};
+	struct hr_error err;
+	uint8_t short_table[20] = "SRAT";
+	char *srat;
+	size_t len;
+
+	CHECK(hr_root_init(&root, "/", &err) == HR_OK);
+	CHECK(hr_read_file(&root, GUEST_TABLES "/SRAT", 1 << 20, &srat, &len, &err) == HR_OK);
+	CHECK(hr_acpi_table_parse((const uint8_t *)srat, len, "SRAT", &fw, &diags, &err) == HR_OK);
+	/* -m 4G,slots=4,maxmem=64G: 60 GiB + 4 slots x 1 GiB from 0x180000000 */
+	CHECK(fw.n_tables == 1 && fw.tables[0].checksum_ok && fw.have_srat);
+	for (size_t i = 0; i < fw.n_affinity; i++)
+		if (fw.affinity[i].hotpluggable) {
+			CHECK_U64(fw.affinity[i].start, 0x180000000);
+			CHECK_U64(fw.affinity[i].end, 0x117fffffff);
+		}
+	CHECK(diags.count == 0);
+	/* Shorter than a header: refused, not listed. */
+	CHECK(hr_acpi_table_parse(short_table, sizeof(short_table), "X", &fw, &diags, &err) ==
+	      HR_E_TRUNCATED);
+	CHECK(fw.n_tables == 1);
+	free(srat);
+	hr_firmware_free(&fw);
+	hr_diags_free(&diags);
+}
+
+static void test_acpidump_text(void)
+{
+	/* A FACS (no AML, nothing for acpiexec) whose second line skips an offset. */
+	static const char dump[] =
+		"FACS @ 0x0000000000000000\n"
+		"    0000: 46 41 43 53 40 00 00 00 00 00 00 00 00 00 00 00  FACS@...........\n"
+		"    0020: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................\n";
+	struct hr_firmware fw = {0};
+	struct hr_diags diags = {0};
+	struct hr_error err;
+
+	CHECK(hr_acpidump_parse(dump, sizeof(dump) - 1, "dump.txt", &fw, &diags, &err) == HR_OK);
+	CHECK(diags.count >= 1);
+	CHECK(diags.count && strstr(diags.items[0].message, "offset 0x20 where 0x10"));
+	CHECK(diags.count && diags.items[0].line == 3);
+	hr_firmware_free(&fw);
+	hr_diags_free(&diags);
+	CHECK(hr_acpidump_parse("hello\n", 6, "x", &fw, NULL, &err) == HR_E_PARSE);
+	hr_firmware_free(&fw);
+}
+
+int main(void)
+{
+	test_runner_failures();
+	test_bridges_from_guest();
+	test_tables();
+	test_acpidump_text();
+	return check_failures != 0;
+}
