@@ -76,6 +76,25 @@ void hr_gpus_free(struct hr_gpus *gpus);
 #define HR_NVIDIA_SMI_CAPTURE "/var/lib/headroom/nvidia-smi-q.txt"
 void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags);
 
+/* nvidia-smi -q output (the parser contract, error.h): per "GPU BUS-ID" section, its
+ * "FB Memory Usage" Total. A section without a usable Total is kept with fb_total 0 and a
+ * diagnostic. HR_E_PARSE: no GPU section at all. */
+#define HR_NVIDIA_SMI_MAX_GPUS 256
+#define HR_NVIDIA_SMI_MAX_MIB (1ull << 30)	/* 1 PiB: anything larger is not a GPU's memory */
+struct hr_smi_gpu {
+	char bdf[16];			/* normalised "0000:18:00.0" */
+	uint64_t fb_total;		/* bytes, 0 when the section had none */
+	unsigned line, fb_line;		/* the section's line, its Total's line (0: none) */
+};
+struct hr_nvidia_smi {
+	struct hr_smi_gpu *items;
+	size_t count;
+};
+enum hr_status hr_nvidia_smi_parse(const char *buf, size_t len, const char *path,
+				   struct hr_nvidia_smi *out, struct hr_diags *diags,
+				   struct hr_error *err);
+void hr_nvidia_smi_free(struct hr_nvidia_smi *smi);
+
 /* --vram BDF=SIZE: what the user knows about a GPU. */
 struct hr_vram_override {
 	char bdf[16];			/* normalised "0000:01:00.0" */

@@ -39,7 +39,7 @@ struct pci_ctx {
 	struct hr_diags *diags;
 	char where[128];		/* the device directory being read, for warnings */
 	jmp_buf jump;
-	char message[512];
+	char message[1024];
 };
 
 static _Thread_local struct pci_ctx *current;
@@ -48,14 +48,14 @@ static _Thread_local struct pci_ctx *current;
 static void format_message(struct pci_ctx *c, const char *fmt, va_list ap)
 {
 	size_t n = strlen(c->root->dir);
-	char *at;
+	char raw[sizeof(c->message) / 4], *at;
 
-	vsnprintf(c->message, sizeof(c->message), fmt, ap);
-	c->message[strcspn(c->message, "\n")] = '\0';
-	if (c->root->live)
-		return;
-	while ((at = strstr(c->message, c->root->dir)) && at[n] == '/')
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	raw[strcspn(raw, "\n")] = '\0';
+	while (!c->root->live && (at = strstr(raw, c->root->dir)) && at[n] == '/')
 		memmove(at, at + n, strlen(at + n) + 1);
+	/* file names come from the inputs: any bytes */
+	hr_quote(raw, strlen(raw), sizeof(raw), c->message, sizeof(c->message));
 }
 
 static void on_error(char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -97,7 +97,10 @@ static bool read_bytes_file(const struct hr_root *root, const char *path, uint64
 	}
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!hr_parse_u64(buf, out) || *out == 0) {
-		hr_diag_add(diags, HR_E_PARSE, path, 1, "not a size in bytes: \"%.40s\"", buf);
+		char quoted[200];
+
+		hr_diag_add(diags, HR_E_PARSE, path, 1, "not a size in bytes: \"%s\"",
+			    hr_quote(buf, strlen(buf), 40, quoted, sizeof(quoted)));
 		free(buf);
 		return false;
 	}
@@ -142,110 +145,29 @@ static bool from_xe(const struct hr_root *root, struct hr_gpu *g, struct hr_diag
 	return true;
 }
 
-/* "00000000:3B:00.0" (nvidia-smi's eight-digit domain, upper case) as "0000:3b:00.0". */
-static bool smi_bus_id(const char *s, const char *end, char *out, size_t len)
-{
-	unsigned domain, bus, dev, func;
-	char text[32];
-	int used = 0;
-
-	if (end - s <= 0 || (size_t)(end - s) >= sizeof(text))
-		return false;
-	memcpy(text, s, (size_t)(end - s));
-	text[end - s] = '\0';
-	if (sscanf(text, "%x:%x:%x.%x%n", &domain, &bus, &dev, &func, &used) != 4 ||
-	    text[used] != '\0' || domain > 0xffff || bus > 0xff || dev > 0x1f || func > 7)
-		return false;
-	snprintf(out, len, "%04x:%02x:%02x.%x", domain, bus, dev, func);
-	return true;
-}
-
-static const char *skip_spaces(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
-/* "Total : 81559 MiB" under "FB Memory Usage"; BAR1 Memory Usage has a Total too. */
-static bool smi_total(const char *p, const char *eol, uint64_t *bytes)
-{
-	const char *colon = memchr(p, ':', (size_t)(eol - p));
-	unsigned long long mib;
-	char text[40];
-	size_t n;
-
-	if (!colon)
-		return false;
-	colon = skip_spaces(colon + 1, eol);
-	n = (size_t)(eol - colon);
-	if (n >= sizeof(text))
-		return false;
-	memcpy(text, colon, n);
-	text[n] = '\0';
-	if (sscanf(text, "%llu MiB", &mib) != 1 || !strstr(text, "MiB") || mib == 0 ||
-	    mib > (1ull << 40))
-		return false;
-	*bytes = (uint64_t)mib << 20;
-	return true;
-}
-
-/* nvidia-smi -q: per "GPU BUS-ID" section, "FB Memory Usage" then an indented "Total". */
-static void from_nvidia_smi(const char *buf, size_t len, struct hr_gpus *gpus,
+/* Each GPU of the capture that is also in /sys/bus/pci, unless its driver already said. */
+static void from_nvidia_smi(const struct hr_nvidia_smi *smi, struct hr_gpus *gpus,
 			    struct hr_diags *diags)
 {
-	const char *p = buf, *end = buf + len;
-	struct hr_gpu *g = NULL;
-	bool in_fb = false, matched = false;
-	unsigned lineno = 0;
+	for (size_t i = 0; i < smi->count; i++) {
+		const struct hr_smi_gpu *s = &smi->items[i];
+		struct hr_gpu *g = NULL;
 
-	for (; p < end; p++) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *text;
-		uint64_t bytes;
-		char bdf[16];
-
-		if (!eol)
-			eol = end;
-		lineno++;
-		text = skip_spaces(p, eol);
-		if (p == text && eol - p > 4 && memcmp(p, "GPU ", 4) == 0) {
-			g = NULL;
-			in_fb = false;
-			if (!smi_bus_id(p + 4, eol, bdf, sizeof(bdf))) {
-				hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
-					    "not a GPU bus id: \"%.*s\"", (int)(eol - p), p);
-			} else {
-				for (size_t i = 0; i < gpus->count; i++)
-					if (strcmp(gpus->items[i].bdf, bdf) == 0)
-						g = &gpus->items[i];
-				if (!g)
-					hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
-						    "GPU %s is not in /sys/bus/pci", bdf);
-			}
-		} else if (text - p <= 4) {
-			in_fb = (size_t)(eol - text) == strlen("FB Memory Usage") &&
-				memcmp(text, "FB Memory Usage", (size_t)(eol - text)) == 0;
-		} else if (in_fb && g && eol - text > 5 && memcmp(text, "Total", 5) == 0) {
-			in_fb = false;
-			if (!smi_total(text, eol, &bytes)) {
-				hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, lineno,
-					    "FB Memory Usage Total is not \"N MiB\": \"%.*s\"",
-					    (int)(eol - text), text);
-				continue;
-			}
-			if (g->vram_source != HR_VRAM_UNKNOWN)
-				continue;
-			g->vram = bytes;
-			g->vram_source = HR_VRAM_NVIDIA_SMI;
-			snprintf(g->vram_basis, sizeof(g->vram_basis),
-				 "%s line %u: FB Memory Usage Total", HR_NVIDIA_SMI_CAPTURE, lineno);
-			matched = true;
+		for (size_t j = 0; j < gpus->count; j++)
+			if (strcmp(gpus->items[j].bdf, s->bdf) == 0)
+				g = &gpus->items[j];
+		if (!g) {
+			hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, s->line,
+				    "GPU %s is not in /sys/bus/pci", s->bdf);
+			continue;
 		}
-		p = eol;
+		if (!s->fb_total || g->vram_source != HR_VRAM_UNKNOWN)
+			continue;
+		g->vram = s->fb_total;
+		g->vram_source = HR_VRAM_NVIDIA_SMI;
+		snprintf(g->vram_basis, sizeof(g->vram_basis), "%s line %u: FB Memory Usage Total",
+			 HR_NVIDIA_SMI_CAPTURE, s->fb_line);
 	}
-	if (!matched)
-		hr_diag_add(diags, HR_E_PARSE, HR_NVIDIA_SMI_CAPTURE, 0,
-			    "no \"FB Memory Usage\" Total for any GPU in /sys/bus/pci");
 }
 
 static void from_table(struct hr_gpu *g)
@@ -265,6 +187,7 @@ static void from_table(struct hr_gpu *g)
 
 void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags)
 {
+	struct hr_nvidia_smi smi;
 	struct hr_error err;
 	char *buf;
 	size_t len;
@@ -276,7 +199,11 @@ void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct 
 			from_xe(root, g, diags);
 	}
 	if (hr_read_file(root, HR_NVIDIA_SMI_CAPTURE, SMI_MAX_BYTES, &buf, &len, &err) == HR_OK) {
-		from_nvidia_smi(buf, len, gpus, diags);
+		if (hr_nvidia_smi_parse(buf, len, HR_NVIDIA_SMI_CAPTURE, &smi, diags, &err) == HR_OK)
+			from_nvidia_smi(&smi, gpus, diags);
+		else
+			hr_diag_add_error(diags, &err);
+		hr_nvidia_smi_free(&smi);
 		free(buf);
 	} else if (err.status != HR_E_NOENT) {
 		hr_diag_add_error(diags, &err);

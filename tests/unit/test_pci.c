@@ -277,6 +277,53 @@ static void test_bad_input(void)
 	hr_diags_free(&diags);
 }
 
+/* The 8-GPU H100 log as published, then damaged. */
+static void test_nvidia_smi(void)
+{
+	struct hr_diags diags = {0};
+	struct hr_nvidia_smi smi;
+	struct hr_error err;
+	char *buf, *cut;
+	size_t len;
+
+	CHECK(hr_read_path(FIXTURE("pci/nvidia-smi-q-h100x8.txt"), 1 << 20, &buf, &len, &err) == HR_OK);
+	CHECK(hr_nvidia_smi_parse(buf, len, "smi", &smi, &diags, &err) == HR_OK);
+	CHECK_U64(smi.count, 8);
+	CHECK_U64(diags.count, 0);
+	if (smi.count == 8) {
+		CHECK(strcmp(smi.items[0].bdf, "0000:18:00.0") == 0);
+		CHECK(strcmp(smi.items[7].bdf, "0000:db:00.0") == 0);	/* "DB" in the log */
+		for (size_t i = 0; i < 8; i++)
+			CHECK_U64(smi.items[i].fb_total, 81559ull << 20);	/* not BAR1's 131072 */
+	}
+	hr_nvidia_smi_free(&smi);
+
+	/* cut before the first GPU's FB section; a garbled bus id on the second header */
+	cut = strstr(buf, "    FB Memory Usage");
+	CHECK(cut != NULL);
+	if (cut) {
+		char *second = strstr(buf, "GPU 00000000:2A:00.0");
+
+		if (second)
+			memcpy(second + 4, "0000zz00", 8);
+		CHECK(hr_nvidia_smi_parse(buf, (size_t)(cut - buf), "smi", &smi, &diags, &err) == HR_OK);
+		CHECK_U64(smi.count, 1);
+		CHECK(has_diag(&diags, "smi", "GPU 0000:18:00.0: no \"FB Memory Usage\" Total"));
+		hr_nvidia_smi_free(&smi);
+		CHECK(hr_nvidia_smi_parse(buf, len, "smi", &smi, &diags, &err) == HR_OK);
+		CHECK_U64(smi.count, 7);
+		CHECK(has_diag(&diags, "smi", "not a GPU bus id: \"GPU 0000zz00:2A:00.0\""));
+		hr_nvidia_smi_free(&smi);
+	}
+	/* not nvidia-smi output at all */
+	CHECK(hr_nvidia_smi_parse("NVIDIA-SMI has failed\n", 22, "smi", &smi, &diags, &err) ==
+	      HR_E_PARSE);
+	CHECK_STR_CONTAINS(err.message, "not nvidia-smi -q output");
+	CHECK(smi.items == NULL && smi.count == 0);
+	free(buf);
+	hr_diags_free(&diags);
+}
+
 static void test_no_pci(void)
 {
 	struct hr_gpus gpus;
@@ -301,6 +348,7 @@ int main(void)
 	test_h100_page();
 	test_vram_precedence();
 	test_bad_input();
+	test_nvidia_smi();
 	test_no_pci();
 	sh("rm -rf %s", scratch);
 	CHECK_DONE();
