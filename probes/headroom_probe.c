@@ -12,15 +12,26 @@
  * another). Then every region is released: nothing of ours stays in
  * /proc/iomem after init returns.
  *
- * The whole answer, in the "headroom kernel answer v1" format of
- * tests/vm/README.md, is the read-only parameter "answer" (sysfs, 0444) until
- * rmmod:
+ * The whole answer, in the "headroom kernel answer" format of
+ * tests/vm/README.md (v1; v2 with mode=new), is the read-only parameter
+ * "answer" (sysfs, 0444) until rmmod:
  *   # headroom kernel answer v1
  *   release <utsname release>
  *   version <contents of /proc/version>
  *   iomem_end 0x<hex>
  *   direct_map_end 0x<hex> | absent
  *   request 0x<size> 0x<start>-0x<end> | request 0x<size> error <errno>
+ * mode=new (answer v2) then registers a device-private pagemap of each size
+ * with memremap_device_private_pagemap(), one at a time, measures what it
+ * took and releases it:
+ *   new_scheme present | absent
+ *   pagemap 0x<size> offset 0x<start>-0x<end> | error <errno>
+ *           alloc 0x<bytes> memavail <bytes> vmalloc <bytes> slab <bytes> warn yes|no|unknown
+ * alloc is nr_pages * sizeof(struct page), what the series kvzalloc()s;
+ * memavail, vmalloc and slab are how much MemAvailable fell and the vmalloc
+ * and unreclaimable slab counters rose while the pagemap was held (signed
+ * decimal bytes; vmalloc -1 where the kernel has no NR_VMALLOC); warn says
+ * whether the call set TAINT_WARN (unknown if it was set already).
  * A run that went wrong adds "error <text>" lines; an answer that would not
  * fit in 4096 bytes (the sysfs parameter limit) ends with a line "truncated".
  * A good answer has neither.
@@ -44,8 +55,8 @@
  *  - the direct-map end is a non-exported variable ("direct_map_physmem_end",
  *    formerly "physmem_end"), found via kallsyms_lookup_name, whose address a
  *    kprobe reveals (kallsyms_lookup_name itself is unexported since 5.7);
- *  - HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP / HP_HAVE_FOLIO_FREE come from a
- *    grep of include/linux/memremap.h in Kbuild.
+ *  - HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP / HP_HAVE_FOLIO_FREE /
+ *    HP_HAVE_NR_VMALLOC come from a grep of the headers in Kbuild.
  */
 #define pr_fmt(fmt) "headroom_probe: " fmt
 
@@ -74,8 +85,10 @@
 #define HP_HAVE_RFMR 1
 #endif
 
-/* old-style pagemap through memremap_pages(): needs a DEVICE_PRIVATE kernel */
-#if IS_ENABLED(CONFIG_DEVICE_PRIVATE) && defined(HP_HAVE_RFMR)
+/* old-style pagemap through memremap_pages(): needs a DEVICE_PRIVATE kernel
+ * without the series (which makes it WARN for device-private memory) */
+#if IS_ENABLED(CONFIG_DEVICE_PRIVATE) && defined(HP_HAVE_RFMR) && \
+	!defined(HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP)
 #define HP_HAVE_MEMREMAP_PAGES_PRIVATE 1
 #endif
 
@@ -87,11 +100,10 @@ MODULE_PARM_DESC(sizes, "comma list of sizes (memparse syntax), requested in ord
 
 static char *mode = "old";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "old: request_free_mem_region only; new: also register a device-private pagemap (if the kernel can)");
+MODULE_PARM_DESC(mode, "old: request_free_mem_region only; new: also a device-private pagemap of each size (answer v2)");
 
-static char *newsize = "128M";
-module_param(newsize, charp, 0444);
-MODULE_PARM_DESC(newsize, "size of the pagemap registered in mode=new");
+static unsigned long long hp_sizes[HP_MAX_SIZES];
+static int hp_nsizes;
 
 /*
  * ---- the answer, in kernel-answer v1 format ------------------------------
@@ -246,13 +258,10 @@ static void hp_report_limits(void)
 #endif
 }
 
-#ifdef HP_HAVE_RFMR
-static struct resource *hp_res[HP_MAX_SIZES];
-
-static void hp_run_sizes(void)
+/* the sizes, in order, into hp_sizes[]; bad ones are reported and skipped */
+static void hp_parse_sizes(void)
 {
 	char *buf, *p, *tok, *end;
-	int n = 0, got = 0, released = 0, i;
 
 	buf = kstrdup(sizes, GFP_KERNEL);
 	if (!buf) {
@@ -262,11 +271,10 @@ static void hp_run_sizes(void)
 	}
 	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
 		unsigned long long size;
-		struct resource *res;
 
 		if (!*tok)
 			continue;
-		if (n == HP_MAX_SIZES) {
+		if (hp_nsizes == HP_MAX_SIZES) {
 			pr_info("error too many sizes (max %d)\n", HP_MAX_SIZES);
 			hp_answer_add("error too many sizes (max %d)\n", HP_MAX_SIZES);
 			break;
@@ -277,23 +285,38 @@ static void hp_run_sizes(void)
 			hp_answer_add("error bad size \"%s\"\n", tok);
 			continue;
 		}
+		hp_sizes[hp_nsizes++] = size;
+	}
+	kfree(buf);
+}
+
+#ifdef HP_HAVE_RFMR
+static struct resource *hp_res[HP_MAX_SIZES];
+
+static void hp_run_sizes(void)
+{
+	int n, got = 0, released = 0, i;
+
+	for (n = 0; n < hp_nsizes; n++) {
+		unsigned long long size = hp_sizes[n];
+		struct resource *res;
+
 		res = request_free_mem_region(&iomem_resource, size, "headroom_probe");
 		if (IS_ERR_OR_NULL(res)) {
 			pr_info("request 0x%llx error %ld\n", size,
 				res ? PTR_ERR(res) : -ENOMEM);
 			hp_answer_add("request 0x%llx error %ld\n", size,
 				      res ? PTR_ERR(res) : -ENOMEM);
-			hp_res[n++] = NULL;
+			hp_res[n] = NULL;
 			continue;
 		}
 		pr_info("request 0x%llx 0x%llx-0x%llx\n", size,
 			(unsigned long long)res->start, (unsigned long long)res->end);
 		hp_answer_add("request 0x%llx 0x%llx-0x%llx\n", size,
 			      (unsigned long long)res->start, (unsigned long long)res->end);
-		hp_res[n++] = res;
+		hp_res[n] = res;
 		got++;
 	}
-	kfree(buf);
 	/* release in reverse order; release_mem_region frees the resource */
 	for (i = n - 1; i >= 0; i--) {
 		if (!hp_res[i])
@@ -315,7 +338,7 @@ static void hp_run_sizes(void)
 }
 #endif
 
-/* ---- mode=new: register a small device-private pagemap ---------------- */
+/* ---- mode=new: device-private pagemaps ------------------------------ */
 #if defined(HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP) || defined(HP_HAVE_MEMREMAP_PAGES_PRIVATE)
 static int hp_owner;	/* any unique address serves as pgmap->owner */
 
@@ -337,35 +360,79 @@ static const struct dev_pagemap_ops hp_pgmap_ops = {
 #endif
 
 #ifdef HP_HAVE_MEMREMAP_DEVICE_PRIVATE_PAGEMAP
-static void hp_new_api(unsigned long long size)
+/* What the running kernel has free or in use, for the cost of one pagemap. */
+struct hp_mem {
+	long long avail, vmalloc, slab;	/* bytes */
+};
+
+static void hp_mem_now(struct hp_mem *m)
+{
+	m->avail = (long long)si_mem_available() << PAGE_SHIFT;
+#ifdef HP_HAVE_NR_VMALLOC
+	m->vmalloc = (long long)global_node_page_state(NR_VMALLOC) << PAGE_SHIFT;
+#else
+	m->vmalloc = 0;
+#endif
+	m->slab = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) << PAGE_SHIFT;
+}
+
+/* Register one pagemap of size bytes, measure it, release it: one answer line. */
+static void hp_pagemap(unsigned long long size)
 {
 	struct dev_pagemap *pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	unsigned long long alloc = (size >> PAGE_SHIFT) * sizeof(struct page);
+	struct hp_mem before, held;
+	char place[64];
+	bool tainted = test_taint(TAINT_WARN);
+	const char *warn;
 	long rc;
 
 	if (!pgmap) {
-		pr_info("new memremap_device_private_pagemap error %d\n", -ENOMEM);
+		hp_answer_add("error out of memory\n");
 		return;
 	}
 	pgmap->type = MEMORY_DEVICE_PRIVATE;
 	pgmap->nr_pages = size >> PAGE_SHIFT;
 	pgmap->ops = &hp_pgmap_ops;
 	pgmap->owner = &hp_owner;
-	/* the return type differed between revisions; (long) fits all of them */
+	hp_mem_now(&before);
+	/* v6 returns an errno in an unsigned long; (long) reads every revision */
 	rc = (long)memremap_device_private_pagemap(pgmap, NUMA_NO_NODE);
-	if (IS_ERR_VALUE(rc)) {
-		pr_info("new memremap_device_private_pagemap 0x%llx error %ld\n", size, rc);
-	} else {
-		pr_info("new memremap_device_private_pagemap 0x%llx ok offsets 0x%llx-0x%llx\n",
-			size, (unsigned long long)pgmap->range.start,
-			(unsigned long long)pgmap->range.end);
+	hp_mem_now(&held);
+	warn = tainted ? "unknown" : test_taint(TAINT_WARN) ? "yes" : "no";
+	if (IS_ERR_VALUE(rc))
+		snprintf(place, sizeof(place), "error %ld", rc);
+	else
+		snprintf(place, sizeof(place), "offset 0x%llx-0x%llx",
+			 (unsigned long long)pgmap->range.start,
+			 (unsigned long long)pgmap->range.end);
+	pr_info("pagemap 0x%llx %s alloc 0x%llx warn %s\n", size, place, alloc, warn);
+	hp_answer_add("pagemap 0x%llx %s alloc 0x%llx memavail %lld vmalloc %lld slab %lld warn %s\n",
+		      size, place, alloc, before.avail - held.avail,
+#ifdef HP_HAVE_NR_VMALLOC
+		      held.vmalloc - before.vmalloc,
+#else
+		      -1LL,
+#endif
+		      held.slab - before.slab, warn);
+	if (!IS_ERR_VALUE(rc))
 		memunmap_device_private_pagemap(pgmap);
-	}
 	kfree(pgmap);
 }
+
+static void hp_run_pagemaps(void)
+{
+	int i;
+
+	hp_answer_add("new_scheme present\n");
+	for (i = 0; i < hp_nsizes; i++)
+		hp_pagemap(hp_sizes[i]);
+}
 #else
-static void hp_new_api(unsigned long long size)
+static void hp_run_pagemaps(void)
 {
 	pr_info("new memremap_device_private_pagemap absent\n");
+	hp_answer_add("new_scheme absent\n");
 }
 #endif
 
@@ -410,23 +477,26 @@ static void hp_memremap_pages(unsigned long long size)
 #else
 static void hp_memremap_pages(unsigned long long size)
 {
-	pr_info("new memremap_pages absent (no CONFIG_DEVICE_PRIVATE)\n");
+	pr_info("new memremap_pages not tried (no CONFIG_DEVICE_PRIVATE, or the series is in)\n");
 }
 #endif
 
 static int __init hp_init(void)
 {
+	bool new_mode = !strcmp(mode, "new");
+
 	pr_info("begin mode %s sizes %s\n", mode, sizes);
-	hp_answer_add("# headroom kernel answer v1\n");
+	hp_answer_add(new_mode ? "# headroom kernel answer v2\n" : "# headroom kernel answer v1\n");
 	hp_answer_add("release %s\n", utsname()->release);
 	hp_answer_version();
 	hp_report_limits();
+	hp_parse_sizes();
 	hp_run_sizes();
-	if (!strcmp(mode, "new")) {
-		unsigned long long size = memparse(newsize, NULL);
-
-		hp_new_api(size);
-		hp_memremap_pages(size);
+	if (new_mode) {
+		hp_run_pagemaps();
+		/* the pre-series way, for information (dmesg only) */
+		if (hp_nsizes)
+			hp_memremap_pages(hp_sizes[0]);
 	} else if (strcmp(mode, "old")) {
 		pr_info("error unknown mode \"%s\"\n", mode);
 		hp_answer_add("error unknown mode \"%s\"\n", mode);

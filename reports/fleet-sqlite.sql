@@ -35,7 +35,11 @@ SELECT rowid AS id,
        line ->> '$.kernel.direct_map_end' AS direct_map_end,
        line ->> '$.free.total' AS free_total,
        line ->> '$.free.largest.size' AS largest_gap,
-       line ->> '$.inconclusive' AS inconclusive
+       line ->> '$.inconclusive' AS inconclusive,
+       line ->> '$.scheme' AS scheme,
+       line ->> '$.verdict.possible' AS possible,
+       line ->> '$.verdict.fix.change' AS fix,
+       (SELECT count(*) FROM json_each(line, '$.gpus') WHERE value ->> '$.fails') AS failing_gpus
 FROM raw WHERE json_valid(line) AND line ->> '$.schema' = 'headroom/report-v1';
 
 DROP TABLE IF EXISTS request;
@@ -55,12 +59,18 @@ SELECT raw.rowid AS report_id, f.value ->> '$.code' AS code, f.value ->> '$.seve
 FROM raw, json_each(raw.line, '$.findings') AS f WHERE raw.rowid IN (SELECT id FROM report);
 
 DROP VIEW IF EXISTS verdict;
+-- The rule of headroom's exit status: no device-private memory fails whatever else; then unknowns;
+-- then a failing GPU; with no request, whether it is possible at all; then the requests under the
+-- report's scheme.
 CREATE VIEW verdict AS
 SELECT report.id, report.host,
-       CASE WHEN EXISTS (SELECT 1 FROM request WHERE report_id = report.id AND legacy_verdict = 'unsupported')
-            THEN 'fails'
+       CASE WHEN device_private = 0 THEN 'fails'
             WHEN inconclusive THEN 'inconclusive'
-            WHEN EXISTS (SELECT 1 FROM request WHERE report_id = report.id AND legacy_verdict <> 'fits')
+            WHEN failing_gpus > 0 THEN 'fails'
+            WHEN NOT EXISTS (SELECT 1 FROM request WHERE report_id = report.id)
+            THEN CASE possible WHEN 1 THEN 'fits' WHEN 0 THEN 'fails' ELSE 'inconclusive' END
+            WHEN EXISTS (SELECT 1 FROM request WHERE report_id = report.id AND
+                         CASE report.scheme WHEN 'new' THEN new_scheme_verdict ELSE legacy_verdict END <> 'fits')
             THEN 'fails'
             ELSE 'fits' END AS verdict
 FROM report;
@@ -70,6 +80,9 @@ FROM report;
 -- Hosts by verdict and kernel.
 SELECT verdict, kernel_release, count(*) AS hosts
 FROM verdict JOIN report USING (id) GROUP BY verdict, kernel_release ORDER BY hosts DESC;
+-- The one change that fixes the most failing hosts (each report's verdict.fix).
+SELECT fix, count(*) AS hosts FROM verdict JOIN report USING (id)
+WHERE verdict = 'fails' AND fix IS NOT NULL GROUP BY fix ORDER BY hosts DESC LIMIT 5;
 -- The advice the most failing hosts carry: the same text is the same change.
 SELECT code, count(*) AS hosts, message
 FROM finding JOIN verdict ON verdict.id = finding.report_id

@@ -9,9 +9,10 @@
 #include "cli.h"
 #include "headroom/capture.h"
 
+/* One line, as the audit's usage errors. */
 static int capture_usage_error(const char *what)
 {
-	fprintf(stderr, "headroom capture: %s\nTry 'headroom capture --help'.\n", what);
+	fprintf(stderr, "headroom capture: %s; try 'headroom capture --help'\n", what);
 	return EXIT_USAGE;
 }
 
@@ -29,6 +30,7 @@ int capture_main(int argc, char **argv)
 	char text[900];
 	int c;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:r:h", longopts, NULL)) != -1) {
 		if (c == 'o') {
 			output = optarg;
@@ -45,7 +47,7 @@ int capture_main(int argc, char **argv)
 			       "Exit status: 0 written, 3 usage or write error.\n");
 			return close_stdout() ? EXIT_FITS : EXIT_USAGE;
 		} else {
-			return capture_usage_error("invalid option");
+			return capture_usage_error("unknown option or missing argument");
 		}
 	}
 	if (!output)

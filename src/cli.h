@@ -28,6 +28,7 @@ struct cli {
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */
+	const char *test_hmm;		/* validate: what loading lib/test_hmm did */
 	const char *acpidump;		/* ACPI tables from acpidump's text instead of sysfs */
 	uint64_t sizes[HR_MAX_REQUESTS];
 	size_t n_sizes;

@@ -26,9 +26,10 @@ static void fleet_usage(void)
 	       HR_FLEET_SCHEMA, HR_FLEET_MAX_TOP);
 }
 
+/* One line, as the audit's usage errors. */
 static int fleet_usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "headroom fleet: %s '%s'\nTry 'headroom fleet --help'.\n", what, arg);
+	fprintf(stderr, "headroom fleet: %s '%s'; try 'headroom fleet --help'\n", what, arg);
 	return EXIT_USAGE;
 }
 
@@ -66,6 +67,7 @@ int fleet_main(int argc, char **argv)
 	size_t n_paths;
 	int c, rc = EXIT_FITS;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'f' && strcmp(optarg, "text") == 0)
 			format = FLEET_TEXT;
@@ -80,7 +82,7 @@ int fleet_main(int argc, char **argv)
 		else if (c == 'h')
 			return fleet_usage(), close_stdout() ? EXIT_FITS : EXIT_USAGE;
 		else if (c != 't')
-			return fleet_usage_error("invalid option", argv[optind - 1]);
+			return fleet_usage_error("unknown option or missing argument", argv[optind - 1]);
 	}
 	paths = optind < argc ? (const char *const *)argv + optind : stdin_only;
 	n_paths = optind < argc ? (size_t)(argc - optind) : 1;

@@ -59,6 +59,7 @@ static void usage(FILE *out)
 		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
 		"      --answer FILE         validate: a recorded kernel answer instead of the live kernel\n"
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
+		"      --test-hmm FILE       validate: also check what loading lib/test_hmm did\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             the version, and those of the JSON schemas\n\n"
 		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
@@ -248,7 +249,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
 	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS,
-	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP };
+	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM };
 	static const struct option longopts[] = {
 		{"sysroot", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 's'},
@@ -273,6 +274,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"scheme", required_argument, NULL, OPT_SCHEME},
 		{"answer", required_argument, NULL, OPT_ANSWER},
 		{"probe-module", required_argument, NULL, OPT_PROBE_MODULE},
+		{"test-hmm", required_argument, NULL, OPT_TEST_HMM},
 		{"acpidump", required_argument, NULL, OPT_ACPIDUMP},
 		{"vram", required_argument, NULL, OPT_VRAM},
 		{"help", no_argument, NULL, 'h'},
@@ -391,6 +393,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--probe-module belongs to 'headroom validate'");
 			cli->probe_module = optarg;
 			break;
+		case OPT_TEST_HMM:
+			if (!cli->validate)
+				return usage_error("--test-hmm belongs to 'headroom validate'");
+			cli->test_hmm = optarg;
+			break;
 		case OPT_VRAM:
 			if (cli->n_vram == MAX_VRAM_OVERRIDES)
 				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
@@ -454,6 +461,8 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		written = hr_report_prometheus(stdout, report);
 		break;
 	case FORMAT_SVG:
+		written = hr_report_svg(stdout, report, &audit->free);
+		break;
 	case FORMAT_TEXT:
 		break;
 	}

@@ -135,6 +135,36 @@ static void print_json(const struct hr_comparison *cmp, const struct hr_answer *
 	json_decref(root);
 }
 
+/* lib/test_hmm's two chunks, judged like two requests of their size on the same machine. */
+static int check_test_hmm(const struct cli *cli, const struct hr_facts *facts, struct hr_comparison *cmp)
+{
+	static const uint64_t chunks[HR_TEST_HMM_CHUNKS] = {HR_TEST_HMM_CHUNK, HR_TEST_HMM_CHUNK};
+	struct hr_test_hmm th;
+	struct hr_audit audit;
+	struct hr_error err;
+	enum hr_status st;
+	char *text;
+	size_t len;
+
+	if (hr_read_path(cli->test_hmm, 1 << 16, &text, &len, &err))
+		return cannot("cannot read the test_hmm record", &err);
+	st = hr_test_hmm_parse(text, len, cli->test_hmm, &th, NULL, &err);
+	free(text);
+	if (st)
+		return cannot("unusable test_hmm record", &err);
+	if (hr_audit_run(facts, &cli->ov, chunks, HR_TEST_HMM_CHUNKS, &audit)) {
+		fprintf(stderr, "headroom validate: out of memory\n");
+		return EXIT_USAGE;
+	}
+	st = hr_test_hmm_compare(&th, &audit, cmp);
+	hr_audit_free(&audit);
+	if (st) {
+		fprintf(stderr, "headroom validate: out of memory\n");
+		return EXIT_USAGE;
+	}
+	return EXIT_FITS;
+}
+
 int validate_main(const struct cli *cli)
 {
 	struct hr_facts facts;
@@ -174,6 +204,11 @@ int validate_main(const struct cli *cli)
 	    hr_answer_compare(&answer, &audit, &cmp)) {
 		fprintf(stderr, "headroom validate: out of memory\n");
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (cli->test_hmm && (rc = check_test_hmm(cli, &facts, &cmp)) != EXIT_FITS) {
+		hr_comparison_free(&cmp);
+		hr_audit_free(&audit);
 		goto out;
 	}
 	if (cli->format == FORMAT_JSON)

@@ -20,7 +20,7 @@
 #define HR_FLEET_MAX_RECORD (16u << 20)	/* bytes in one report */
 #define HR_FLEET_MAX_DIAGS 100		/* bad records described; the rest only counted */
 
-/* A host's verdict, by the rule of headroom's exit status. */
+/* A host's verdict, by the rule of headroom's exit status (hr_audit_exit_code()). */
 enum hr_fleet_verdict { HR_FLEET_FITS, HR_FLEET_INCONCLUSIVE, HR_FLEET_FAILS };
 
 #define HR_FLEET_HOST_ADVICE 8
@@ -35,8 +35,13 @@ struct hr_fleet_host {
 	int phys_bits;			/* -1 when null */
 	char hypervisor[64];		/* "" when null (bare metal) */
 	bool inconclusive;
-	unsigned requests, failing;	/* requests, and those whose legacy verdict is not fits */
-	bool unsupported;		/* a request is unsupported: fails whatever is unknown */
+	bool device_private_off;	/* kernel.device_private false: fails whatever else */
+	bool scheme_new;		/* "scheme": "new": requests are judged under the new scheme */
+	int possible;			/* verdict.possible: 1, 0, -1 null or absent */
+	bool gpu_fails;			/* a GPU's carves fail (gpus[].fails) */
+	unsigned requests;
+	unsigned legacy_failing, new_failing;	/* requests whose verdict is not fits, per scheme */
+	char fix[256];			/* verdict.fix.change, "" when none */
 	bool have_free;
 	uint64_t free_total, largest_gap;
 	struct {
@@ -48,6 +53,9 @@ struct hr_fleet_host {
 };
 
 enum hr_fleet_verdict hr_fleet_host_verdict(const struct hr_fleet_host *host);
+
+/* The requests that get no range under the scheme the host's verdict follows. */
+unsigned hr_fleet_host_failing(const struct hr_fleet_host *host);
 const char *hr_fleet_verdict_name(enum hr_fleet_verdict verdict);
 
 struct hr_fleet_value {
@@ -64,7 +72,7 @@ struct hr_fleet_tally {
 };
 
 enum { HR_FLEET_VERDICT, HR_FLEET_KERNEL, HR_FLEET_PHYS_BITS, HR_FLEET_HYPERVISOR, HR_FLEET_GPU_MODEL,
-       HR_FLEET_ADVICE_CODE, HR_FLEET_ADVICE, HR_FLEET_TALLIES };
+       HR_FLEET_FIX, HR_FLEET_ADVICE_CODE, HR_FLEET_ADVICE, HR_FLEET_TALLIES };
 
 struct hr_fleet_worst {
 	char host[128], source[320], kernel[128];

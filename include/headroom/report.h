@@ -64,6 +64,11 @@ bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *fac
 /* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
 bool hr_report_prometheus(FILE *out, const json_t *report);
 
+/* The physical address space as an SVG picture on a log2 axis: the map's RAM, PCI and other
+ * entries, the firmware's host-bridge windows, the free gaps (the audit's list: the JSON report
+ * only sums them up), each carve placed or failed, the search top and the direct-map end. */
+bool hr_report_svg(FILE *out, const json_t *report, const struct hr_free *gaps);
+
 /* "1 GiB", "1.50 TiB", "4 KiB"; with bytes the exact count, "1073741824 B". */
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
 

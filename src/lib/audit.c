@@ -425,6 +425,17 @@ static void add_request_subject(struct hr_audit *a, const struct hr_request_resu
 	const struct hr_model *m = &a->model;
 
 	hr_format_size(r->size, false, s.label, sizeof(s.label));
+	if (a->scheme_new) {	/* the series' own outcomes: no physical address space involved */
+		s.outcome = r->new_scheme == HR_NEW_FITS ? HR_OUTCOME_RANGE : HR_OUTCOME_BLOCKED;
+		s.blocker = r->new_scheme == HR_NEW_UNSUPPORTED ? "device-private-off" : "new-scheme";
+		snprintf(s.why, sizeof(s.why), "%s",
+			 r->new_scheme == HR_NEW_TOO_LARGE
+			 ? "-ENOMEM, its struct pages exceed kvzalloc()'s INT_MAX (128 GiB of pagemap or more)"
+			 : r->new_scheme == HR_NEW_NO_SPACE ? "-EBUSY, the device-private offset space is full"
+			 : "CONFIG_DEVICE_PRIVATE is not set");
+		hr_verdict_add_subject(&a->verdict, &s);
+		return;
+	}
 	switch (r->legacy) {
 	case HR_FITS:
 		s.outcome = HR_OUTCOME_RANGE;
@@ -571,7 +582,9 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 			return HR_E_RANGE;
 	report_input_problems(facts, a);
 	hr_model_build(facts, ov, &a->model);
-	a->scheme_new = ov->scheme == 1;
+	/* A kernel that has the series places device-private memory by it: its verdicts are then the
+	 * primary ones, unless --scheme says otherwise. */
+	a->scheme_new = ov->scheme == 1 || (ov->scheme == -1 && a->model.new_scheme == HR_YES);
 	report_memmap_mismatches(facts, a);
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);

@@ -23,15 +23,19 @@ static const char *const inputs[] = {
 	"/sys/kernel/boot_params/data", "/sys/kernel/boot_params/version", "/sys/firmware/fdt",
 };
 
-/* Files that only some machines have, expanded on the machine captured: taken when readable. */
-static const char *const optional_inputs[] = {
-	"/sys/firmware/memmap/*/start", "/sys/firmware/memmap/*/end", "/sys/firmware/memmap/*/type",
-	"/sys/firmware/acpi/tables/*",
-	"/sys/module/nvidia/parameters/*", "/sys/module/nvidia_uvm/parameters/*",
-	"/sys/module/amdgpu/parameters/*", "/sys/module/xe/parameters/*",
-	"/sys/module/nouveau/parameters/*", "/sys/module/test_hmm/parameters/*",
-	"/proc/driver/nvidia/gpus/*/information",
-	HR_MEASURED_PATH,	/* a captured root's own measured facts */
+/* Files that only some machines have, expanded on the machine captured. One that exists but cannot
+ * be read goes to the manifest (ACPI tables without root), except the write-only parameters
+ * modules have. */
+static const struct {
+	const char *pattern;
+	bool quiet;
+} optional_inputs[] = {
+	{"/sys/firmware/memmap/*/start", false}, {"/sys/firmware/memmap/*/end", false},
+	{"/sys/firmware/memmap/*/type", false}, {"/sys/firmware/acpi/tables/*", false},
+	{"/sys/module/nvidia/parameters/*", true}, {"/sys/module/nvidia_uvm/parameters/*", true},
+	{"/sys/module/amdgpu/parameters/*", true}, {"/sys/module/xe/parameters/*", true},
+	{"/sys/module/nouveau/parameters/*", true}, {"/sys/module/test_hmm/parameters/*", true},
+	{"/proc/driver/nvidia/gpus/*/information", false},
 };
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
@@ -94,8 +98,8 @@ static void not_captured(struct bundle *b, const char *path, const struct hr_err
 	b->summary->unreadable++;
 }
 
-/* An optional file that cannot be read (absent, write-only) is left out without a word. */
-static enum hr_status capture_file(struct bundle *b, const char *path, bool optional,
+/* A quiet file that cannot be read (absent, write-only) is left out without a word. */
+static enum hr_status capture_file(struct bundle *b, const char *path, bool quiet,
 				   struct hr_error *err)
 {
 	struct hr_error why;
@@ -104,7 +108,7 @@ static enum hr_status capture_file(struct bundle *b, const char *path, bool opti
 	size_t len;
 
 	if (hr_read_file(b->root, path, HR_CAPTURE_MAX_FILE, &data, &len, &why)) {
-		if (!optional)
+		if (!quiet)
 			not_captured(b, path, &why);
 		return HR_OK;
 	}
@@ -114,7 +118,8 @@ static enum hr_status capture_file(struct bundle *b, const char *path, bool opti
 }
 
 /* The regular files matching a pattern under the root (acpi/tables also holds directories). */
-static enum hr_status capture_glob(struct bundle *b, const char *pattern, struct hr_error *err)
+static enum hr_status capture_glob(struct bundle *b, const char *pattern, bool quiet,
+				   struct hr_error *err)
 {
 	size_t skip = b->root->live ? 0 : strlen(b->root->dir);
 	enum hr_status st = HR_OK;
@@ -128,7 +133,7 @@ static enum hr_status capture_glob(struct bundle *b, const char *pattern, struct
 		return HR_OK;	/* nothing of the kind on this machine */
 	for (size_t i = 0; i < g.gl_pathc && !st; i++)
 		if (stat(g.gl_pathv[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			st = capture_file(b, g.gl_pathv[i] + skip, true, err);
+			st = capture_file(b, g.gl_pathv[i] + skip, quiet, err);
 	globfree(&g);
 	return st;
 }
@@ -176,7 +181,7 @@ static enum hr_status capture_pci(struct bundle *b, struct hr_error *err)
 		free(class);
 		for (size_t f = 0; f < sizeof(gpu_files) / sizeof(gpu_files[0]) && !st; f++) {
 			snprintf(path, sizeof(path), "%s/%s", device, gpu_files[f]);
-			st = capture_glob(b, path, err);
+			st = capture_glob(b, path, false, err);
 		}
 		st = st ? st : capture_driver_link(b, device, err);
 	}
@@ -305,8 +310,7 @@ static enum hr_status capture_inputs(struct bundle *b, const char *root_dir,
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]) && !st; i++)
 		st = capture_file(b, inputs[i], false, err);
 	for (size_t i = 0; i < sizeof(optional_inputs) / sizeof(optional_inputs[0]) && !st; i++)
-		if (facts.root.live || strcmp(optional_inputs[i], HR_MEASURED_PATH) != 0)
-			st = capture_glob(b, optional_inputs[i], err);
+		st = capture_glob(b, optional_inputs[i].pattern, optional_inputs[i].quiet, err);
 	if (!st && facts.release[0]) {
 		snprintf(config, sizeof(config), "/boot/config-%s", facts.release);
 		st = capture_file(b, config, !facts.root.live, err);
@@ -316,7 +320,7 @@ static enum hr_status capture_inputs(struct bundle *b, const char *root_dir,
 	st = st ? st : capture_kallsyms(b, err);
 	if (!st && facts.root.live)
 		st = capture_measured(b, &facts, err);
-	else if (!st)
+	else if (!st)	/* a captured root's own measured facts, when it has them */
 		st = capture_file(b, HR_MEASURED_PATH, true, err);
 	hr_facts_free(&facts);
 	return st;

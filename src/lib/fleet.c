@@ -11,12 +11,24 @@
 
 enum hr_fleet_verdict hr_fleet_host_verdict(const struct hr_fleet_host *h)
 {
-	/* As hr_audit_exit_code(): unsupported is certain, then unknowns, then any other failure. */
-	if (h->unsupported)
+	/* As hr_audit_exit_code(): a kernel without device-private memory fails whatever is unknown;
+	 * then unknowns; then a GPU that fails; with nothing asked, whether it is possible at all;
+	 * then the requests under the report's scheme. */
+	if (h->device_private_off)
 		return HR_FLEET_FAILS;
 	if (h->inconclusive)
 		return HR_FLEET_INCONCLUSIVE;
-	return h->failing ? HR_FLEET_FAILS : HR_FLEET_FITS;
+	if (h->gpu_fails)
+		return HR_FLEET_FAILS;
+	if (!h->requests)
+		return h->possible == 1 ? HR_FLEET_FITS : h->possible == 0 ? HR_FLEET_FAILS
+					  : HR_FLEET_INCONCLUSIVE;
+	return hr_fleet_host_failing(h) ? HR_FLEET_FAILS : HR_FLEET_FITS;
+}
+
+unsigned hr_fleet_host_failing(const struct hr_fleet_host *h)
+{
+	return h->scheme_new ? h->new_failing : h->legacy_failing;
 }
 
 const char *hr_fleet_verdict_name(enum hr_fleet_verdict verdict)
@@ -60,7 +72,8 @@ enum hr_status hr_fleet_init(struct hr_fleet *f, size_t top, struct hr_error *er
 	static const char *const names[HR_FLEET_TALLIES] = {
 		[HR_FLEET_VERDICT] = "verdict", [HR_FLEET_KERNEL] = "kernel",
 		[HR_FLEET_PHYS_BITS] = "phys_bits", [HR_FLEET_HYPERVISOR] = "hypervisor",
-		[HR_FLEET_GPU_MODEL] = "gpu_model", [HR_FLEET_ADVICE_CODE] = "advice_code",
+		[HR_FLEET_GPU_MODEL] = "gpu_model", [HR_FLEET_FIX] = "fix",
+		[HR_FLEET_ADVICE_CODE] = "advice_code",
 		[HR_FLEET_ADVICE] = "advice",
 	};
 
@@ -128,7 +141,7 @@ static void rank(struct hr_fleet *f, const struct hr_fleet_worst *w)
 enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 {
 	struct hr_fleet_worst w = {.verdict = hr_fleet_host_verdict(h), .phys_bits = h->phys_bits,
-				   .requests = h->requests, .failing = h->failing,
+				   .requests = h->requests, .failing = hr_fleet_host_failing(h),
 				   .have_free = h->have_free, .free_total = h->free_total,
 				   .largest_gap = h->largest_gap};
 	char bits[16], advice[sizeof(h->advice[0].code) + sizeof(h->advice[0].message) + 2];
@@ -142,6 +155,8 @@ enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 				 h->hypervisor[0] ? h->hypervisor : "none");
 	for (unsigned i = 0; !st && i < h->n_gpu_models; i++)
 		st = tally_add(&f->tallies[HR_FLEET_GPU_MODEL], h->gpu_models[i]);
+	if (!st && w.verdict == HR_FLEET_FAILS && h->fix[0])
+		st = tally_add(&f->tallies[HR_FLEET_FIX], h->fix);
 	for (unsigned i = 0; !st && w.verdict == HR_FLEET_FAILS && i < h->n_advice; i++) {
 		snprintf(advice, sizeof(advice), "%s: %s", h->advice[i].code, h->advice[i].message);
 		st = tally_add(&f->tallies[HR_FLEET_ADVICE_CODE], h->advice[i].code);

@@ -90,9 +90,14 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 		copy_text(h->hypervisor, sizeof(h->hypervisor), s, len);
 	else if (at(w, "requests[].legacy.verdict")) {
 		h->requests++;
-		h->failing += !text_is(s, len, "fits");
-		h->unsupported |= text_is(s, len, "unsupported");
-	} else if (at(w, "findings[].code"))
+		h->legacy_failing += !text_is(s, len, "fits");
+	} else if (at(w, "requests[].new_scheme.verdict"))
+		h->new_failing += !text_is(s, len, "fits");
+	else if (at(w, "scheme"))
+		h->scheme_new = text_is(s, len, "new");
+	else if (at(w, "verdict.fix.change"))
+		copy_text(h->fix, sizeof(h->fix), s, len);
+	else if (at(w, "findings[].code"))
 		copy_text(w->code, sizeof(w->code), s, len);
 	else if (at(w, "findings[].message"))
 		copy_text(w->message, sizeof(w->message), s, len);
@@ -135,6 +140,12 @@ static int on_boolean(void *ctx, int v)
 		return stop(w, "a JSON boolean where a report should start");
 	if (at(w, "inconclusive"))
 		w->host.inconclusive = v;
+	else if (at(w, "kernel.device_private"))
+		w->host.device_private_off = !v;
+	else if (at(w, "verdict.possible"))
+		w->host.possible = v;
+	else if (at(w, "gpus[].fails"))
+		w->host.gpu_fails |= v;
 	return 1;
 }
 
@@ -168,6 +179,7 @@ static int on_start_map(void *ctx)
 	if (w->depth == 0) {
 		memset(&w->host, 0, sizeof(w->host));
 		w->host.phys_bits = -1;
+		w->host.possible = -1;
 		snprintf(w->host.source, sizeof(w->host.source), "%s:%u", w->file, w->line);
 		w->record_line = w->line;
 	}

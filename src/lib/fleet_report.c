@@ -13,6 +13,7 @@ static const struct {
 } sections[] = {
 	{"verdict", "Verdicts"}, {"kernel", "Kernels"}, {"phys_bits", "Phys-bits"},
 	{"hypervisor", "Hypervisors"}, {"gpu_model", "GPU models"},
+	{"fix", "The change that fixes the most of each failing host's requests and GPUs"},
 	{"advice_code", "Failing hosts by the kind of change advised"},
 	{"advice", "Advice carried by the most failing hosts (one change each)"},
 };

@@ -62,17 +62,21 @@ static void scalar(FILE *out, const char *name, const char *help, const json_t *
 	fprintf(out, "%s %" PRIu64 "\n", name, v);
 }
 
-static void info(FILE *out, const json_t *machine, const json_t *kernel)
+static void info(FILE *out, const json_t *report, const json_t *machine, const json_t *kernel)
 {
-	family(out, "headroom_info", "The machine and kernel judged, and the scheme its drivers use "
-	       "(legacy: request_free_mem_region(); new: memremap_device_private_pagemap()). Always 1.");
+	const char *scheme = text_at(report, "scheme");
+
+	family(out, "headroom_info", "The machine and kernel judged; the scheme the verdicts follow "
+	       "(legacy: request_free_mem_region(); new: memremap_device_private_pagemap()) and whether "
+	       "the kernel has the new one. Always 1.");
 	fputs("headroom_info{", out);
 	label(out, "arch", text_at(machine, "arch"), false);
 	label(out, "kernel_release", text_at(machine, "kernel_release"), false);
 	label(out, "kernel_version", text_at(machine, "kernel_version"), false);
 	label(out, "hypervisor", text_at(machine, "hypervisor"), false);
-	label(out, "scheme", json_is_true(json_object_get(kernel, "new_scheme")) ? "new" : "legacy",
-	      false);
+	label(out, "scheme", scheme ? scheme : "legacy", false);
+	label(out, "new_scheme_in_kernel",
+	      json_is_true(json_object_get(kernel, "new_scheme")) ? "true" : "false", false);
 	label(out, "search_step", text_at(kernel, "search_step"), true);
 	fputs(" 1\n", out);
 }
@@ -166,7 +170,7 @@ bool hr_report_prometheus(FILE *out, const json_t *report)
 		     *kernel = json_object_get(report, "kernel"),
 		     *free_space = json_object_get(report, "free");
 
-	info(out, machine, kernel);
+	info(out, report, machine, kernel);
 	scalar(out, "headroom_phys_bits", "Physical address width, in bits.", machine, "phys_bits");
 	scalar(out, "headroom_iomem_end_bytes", "iomem_resource.end: the highest physical address "
 	       "the kernel hands out, in bytes.", kernel, "iomem_end");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Guest /init (busybox sh). Kernel command-line words name=value without a dot
-# arrive here as environment variables: probesizes (required), probemode.
+# arrive here as environment variables: probesizes (required), probemode,
+# hmmtests (1: also run hmm-tests when test_hmm loaded).
 # Order matters: capture-root runs BEFORE the probe is loaded. The probe's
 # answer is read from sysfs before rmmod; its dmesg lines are kept for
 # information only.
@@ -37,9 +38,32 @@ else
 fi
 # dmesg, not the console: "quiet" keeps pr_info off the serial line
 dmesg | grep 'headroom_probe: ' > $O/probe.txt
+# kernel warnings so far (the series WARNs on a pagemap of 128 GiB or more)
+dmesg | grep -A24 -E '(WARNING|BUG):' > $O/warnings
 rmmod headroom_probe
 echo "rmmod_rc=$?" >> $O/status
 echo "@@T probe-done $(up)"
+# lib/test_hmm, the kernel's own device-private consumer (a kernel tree built
+# with TEST_HMM=m): two 256 MiB chunks at load, carved from physical address
+# space by the stock kernel, not by the series. After the probe, so the
+# capture and the answer see the machine without it.
+if [ -f /lib/modules/test_hmm.ko ]; then
+	insmod /lib/modules/test_hmm.ko
+	rc=$?
+	{
+		echo "# headroom test_hmm v1"
+		echo "insmod $rc"
+		grep hmm_dmirror /proc/iomem | sed 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : .*/iomem 0x\1-0x\2/'
+		dmesg | grep -E 'added new [0-9]+ MB chunk' | sed 's/^\[[ 0-9.]*\] /chunk /'
+	} > $O/test-hmm
+	if [ $rc -eq 0 ] && [ -n "${hmmtests:-}" ] && [ -x /bin/hmm-tests ]; then
+		echo "@@T hmm-tests-start $(up)"
+		timeout 600 /bin/hmm-tests > $O/hmm-tests.txt 2>&1
+		echo "hmm_tests_rc=$?" >> $O/status
+		echo "@@T hmm-tests-done $(up)"
+	fi
+	[ $rc -eq 0 ] && rmmod test_hmm
+fi
 cat $O/status
 cat $O/answer
 sync

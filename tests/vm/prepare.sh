@@ -153,6 +153,15 @@ add_module() {
 }
 for m in ${HVM_EXTRA_MODS:-}; do add_module "$m"; done
 cp probe/headroom_probe.ko $R/lib/modules/
+# a tree built with TEST_HMM=m (build-kernel.sh --source): lib/test_hmm.ko,
+# which init.sh loads after the probe, and the static hmm-tests selftest
+if [ -n "$HVM_TREE" ] && [ -f "$HVM_TREE/lib/test_hmm.ko" ]; then
+	grep -aq "vermagic=$REL " "$HVM_TREE/lib/test_hmm.ko" ||
+		{ echo "test_hmm.ko vermagic does not match $REL" >&2; exit 1; }
+	cp "$HVM_TREE/lib/test_hmm.ko" $R/lib/modules/
+	hmmt=$HVM_TREE/tools/testing/selftests/mm/hmm-tests
+	[ ! -x "$hmmt" ] || cp "$hmmt" $R/bin/hmm-tests
+fi
 # A kernel tree has no package: its modules (none are needed; 9p, virtio must be
 # built in) and its config come from the guest itself, /proc/config.gz
 # (CONFIG_IKCONFIG_PROC), which capture-root records. init.sh loads only the

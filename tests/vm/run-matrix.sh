@@ -18,6 +18,12 @@ if [ -n "$mrel" ] && [ -z "${HVM_RELEASE:-}" ]; then export HVM_RELEASE=$mrel; f
 # HVM_KERNEL_TREE is set; cases vmk-<name>/, see lib.sh
 mtree=$(sed -n 's/^#@ kernel-tree[[:space:]]*\([^[:space:]]*\).*/\1/p' "$MATRIX" | head -1)
 if [ -n "$mtree" ] && [ -z "${HVM_KERNEL_TREE:-}" ]; then export HVM_KERNEL_TREE=$mtree; fi
+# "#@ probe-mode new" (kernel73.x86_64): the probe also registers pagemaps
+# (answer v2); "#@ timeout S" raises the per-guest limit (run-one.sh)
+mmode=$(sed -n 's/^#@ probe-mode[[:space:]]*\([^[:space:]]*\).*/\1/p' "$MATRIX" | head -1)
+[ -z "$mmode" ] || export HVM_PROBE_MODE=$mmode
+mtmo=$(sed -n 's/^#@ timeout[[:space:]]*\([0-9]*\).*/\1/p' "$MATRIX" | head -1)
+[ -z "$mtmo" ] || export HVM_TIMEOUT=${HVM_TIMEOUT:-$mtmo}
 . "$(dirname "$0")/lib.sh"
 JOBS=${2:-2}
 [ -f "$AWORK/initramfs.cpio.gz" ] || "$HVM_DIR/prepare.sh"

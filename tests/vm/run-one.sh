@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run-one.sh NAME "QEMU ARGS" "KERNEL APPEND" SIZES [MODE]   (env HVM_ARCH=arm64 for arm64)
+# MODE (the probe's mode=) defaults to $HVM_PROBE_MODE, else old; the guest's
+# time limit is $HVM_TIMEOUT seconds (default 120).
 # Boots one TCG guest (bzImage, not PVH: PVH boot skips KASLR) and leaves
 # $HVM_WORK/runs/NAME/{share/,console.txt,result}. result is one of:
 #   ok | refused <qemu message> | failed <why>
@@ -8,7 +10,7 @@
 # writable vars store; never write the system copy).
 set -eu
 . "$(dirname "$0")/lib.sh"
-N=$1 QARGS=$2 APPEND=$3 SIZES=$4 MODE=${5:-old}
+N=$1 QARGS=$2 APPEND=$3 SIZES=$4 MODE=${5:-${HVM_PROBE_MODE:-old}}
 D=$AWORK/runs/$N
 rm -rf "$D" && mkdir -p "$D/share"
 [ -f "$AWORK/vars-template.fd" ] && cp "$AWORK/vars-template.fd" "$D/vars.fd"
@@ -17,7 +19,7 @@ T0=$(date +%s.%N)
 rc=0
 # word splitting of QARGS is intended: matrix args contain no spaces
 # shellcheck disable=SC2086
-timeout 120 ${QEMU:-$QEMU_BIN} -accel tcg -nographic -no-reboot \
+timeout "${HVM_TIMEOUT:-120}" ${QEMU:-$QEMU_BIN} -accel tcg -nographic -no-reboot \
 	-kernel "$AWORK/vmlinuz" -initrd "$AWORK/initramfs.cpio.gz" \
 	-append "console=$CONSOLE quiet panic=-1 $APPEND probesizes=$SIZES probemode=$MODE" \
 	-virtfs "local,path=$D/share,mount_tag=host0,security_model=none,id=host0" \
