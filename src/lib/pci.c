@@ -255,6 +255,16 @@ static void read_config(struct pci_ctx *c, struct pci_dev *d, struct hr_gpu *g)
 		hr_diag_add(c->diags, HR_E_PARSE, path, 0, "%s", c->message);
 		return;
 	}
+	/* A copy made without privileges can hold the 64 bytes the kernel gave, padded with zeros:
+	 * a capability list that points at a zero capability ID was not captured. */
+	if ((pci_read_word(d, PCI_STATUS) & PCI_STATUS_CAP_LIST) && d->first_cap &&
+	    d->first_cap->id == 0) {
+		hr_diag_add(c->diags, HR_E_TRUNCATED, path, 0,
+			    "the capability list at %#x reads as zeros: config space past 64 bytes "
+			    "was not captured", d->first_cap->addr);
+		add_missing(g, "config (zeros past 64 bytes: capabilities unread)");
+		return;
+	}
 	if (pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL) && size < CONFIG_PCIE_BYTES) {
 		snprintf(what, sizeof(what), "config (%lld bytes: extended capabilities unread)",
 			 (long long)size);
@@ -293,8 +303,9 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 			struct hr_gpu *g)
 {
 	static const char *const optional[] = {"subsystem_vendor", "subsystem_device", "numa_node"};
-	unsigned flags = PCI_FILL_IDENT | PCI_FILL_CLASS;
+	unsigned flags = PCI_FILL_CLASS;
 	const char *where = c->where;
+	bool ids_from_config = false;
 	unsigned base;
 
 	memset(g, 0, sizeof(*g));
@@ -320,6 +331,17 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 		flags |= PCI_FILL_CLASS_EXT;
 	if (device_file_exists(c, g, "numa_node"))
 		flags |= PCI_FILL_NUMA_NODE;
+	/* libpci's sysfs method insists on both id files; config space holds the same ids. */
+	if (device_file_exists(c, g, "vendor") && device_file_exists(c, g, "device")) {
+		flags |= PCI_FILL_IDENT;
+	} else if (device_file_exists(c, g, "config")) {
+		ids_from_config = true;
+		add_missing(g, "vendor or device (ids from config space)");
+	} else {
+		hr_diag_add(c->diags, HR_E_NOENT, where, 0,
+			    "no vendor or device file and no config space: device skipped");
+		return false;
+	}
 	if (!device_file_exists(c, g, "resource"))
 		add_missing(g, "resource");
 	else if (resource_file_ok(c, g))
@@ -330,8 +352,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 		hr_diag_add(c->diags, HR_E_PARSE, where, 0, "%s: device skipped", c->message);
 		return false;
 	}
-	g->vendor = d->vendor_id;
-	g->device = d->device_id;
+	g->vendor = ids_from_config ? pci_read_word(d, PCI_VENDOR_ID) : d->vendor_id;
+	g->device = ids_from_config ? pci_read_word(d, PCI_DEVICE_ID) : d->device_id;
 	if (flags & PCI_FILL_SUBSYS) {
 		g->subsys_vendor = d->subsys_vendor_id;
 		g->subsys_device = d->subsys_id;

@@ -5,8 +5,9 @@
  * What the drivers expose, checked in their source:
  * - amdgpu: mem_info_vram_total in the PCI device's sysfs directory, the real VRAM size in bytes
  *   (amdgpu_vram_mgr.c, amdgpu_mem_info_vram_total_show: adev->gmc.real_vram_size).
- * - xe: tileN/physical_vram_size_bytes in the PCI device's directory (xe_tile_sysfs.c in the
- *   kernels that have it); current mainline's xe_tile_sysfs.c (torvalds/linux 06d0742) creates the
+ * - xe: tileN/physical_vram_size_bytes in the PCI device's directory, on discrete parts but DG1
+ *   (xe_tile_sysfs.c as in rodrigovivi/linux 839a927: tile->mem.vram.actual_physical_size, so
+ *   it counts reserved memory too); the xe_tile_sysfs.c of torvalds/linux 06d0742 creates the
  *   tileN directory with only the VRAM frequency files, so the table answers there.
  * - nouveau: no VRAM size in sysfs; the table answers.
  * - nvidia: /proc/driver/nvidia/gpus/BDF/information holds no memory size (open-gpu-kernel-modules

@@ -177,6 +177,39 @@ static void test_h100_page(void)
 	hr_diags_free(&diags);
 }
 
+/* Real amdgpu sysfs dumps (amdgpu-sysfs-rs' test data): VRAM from the driver, small 256 MiB
+ * BARs. The RX 6900 XT's dump pads every file to 4096 bytes with NULs, which libpci refuses. */
+static void test_amdgpu_captures(void)
+{
+	struct hr_diags diags = {0};
+	struct hr_gpus gpus;
+	const struct hr_gpu *g;
+
+	CHECK(read_root(FIXTURE("pci/amdgpu-rx580/root"), &gpus, &diags));
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count == 1) {
+		g = &gpus.items[0];
+		CHECK(strcmp(g->bdf, "0000:09:00.0") == 0 && g->device == 0x67df);
+		CHECK(strcmp(g->driver, "amdgpu") == 0);
+		CHECK(g->vram_source == HR_VRAM_DRIVER);
+		CHECK_U64(g->vram, 4294967296);
+		CHECK_U64(g->bars[0].start, 0xd0000000);
+		CHECK_U64(g->bars[0].size, 256 << 20);
+		CHECK(g->bars[0].is_64bit && g->bars[0].prefetchable);
+		CHECK(!g->have_config);
+		CHECK_STR_CONTAINS(g->missing, "config");
+	}
+	hr_gpus_free(&gpus);
+	CHECK(read_root(FIXTURE("pci/amdgpu-vega56/root"), &gpus, &diags));
+	CHECK(gpus.count == 1 && gpus.items[0].vram == 8573157376);
+	hr_gpus_free(&gpus);
+	CHECK(read_root(FIXTURE("pci/amdgpu-rx6900xt/root"), &gpus, &diags));
+	CHECK_U64(gpus.count, 0);
+	CHECK(has_diag(&diags, "0000:0c:00.0", "class too long: device skipped"));
+	hr_gpus_free(&gpus);
+	hr_diags_free(&diags);
+}
+
 /* The guest's qxl relabelled as an H100 SXM5 (10de:2330), then given VRAM sources one by one. */
 static void test_vram_precedence(void)
 {
@@ -247,6 +280,9 @@ static void test_bad_input(void)
 	   "%s/sys/bus/pci/devices/0000:02:00.0/subsystem_vendor", scratch, scratch);
 	sh("rm %s/sys/bus/pci/devices/0000:00:06.0/class", scratch);
 	sh("printf 'lots\\n' > %s" QXL "/mem_info_vram_total", scratch);
+	/* virtio-gpu: a config copied without privileges (64 bytes, then zeros), no device file */
+	sh("cd %s/sys/bus/pci/devices/0000:02:00.0 && head -c 64 config > c && truncate -s 4096 c && "
+	   "mv c config && rm device", scratch);
 	CHECK(read_root(scratch, &gpus, &diags));
 	CHECK_U64(gpus.count, 3);	/* the one without a class cannot be told a GPU */
 	CHECK(has_diag(&diags, "0000:00:06.0", "class"));
@@ -271,8 +307,12 @@ static void test_bad_input(void)
 	g = &gpus.items[2];		/* missing optional files: listed */
 	CHECK_STR_CONTAINS(g->missing, "subsystem_vendor");
 	CHECK_STR_CONTAINS(g->missing, "numa_node");
-	CHECK(g->have_config && g->bars[4].size == 16384);
+	CHECK(!g->have_config && g->bars[4].size == 16384);
 	CHECK(has_diag(&diags, "0000:02:00.0", "read without: subsystem_vendor"));
+	CHECK(has_diag(&diags, "0000:02:00.0/config", "reads as zeros"));
+	CHECK_STR_CONTAINS(g->missing, "zeros past 64 bytes");
+	CHECK_STR_CONTAINS(g->missing, "ids from config space");
+	CHECK(g->vendor == 0x1af4 && g->device == 0x1050);
 	hr_gpus_free(&gpus);
 	hr_diags_free(&diags);
 }
@@ -346,6 +386,7 @@ int main(void)
 	test_guest_inventory();
 	test_rebar();
 	test_h100_page();
+	test_amdgpu_captures();
 	test_vram_precedence();
 	test_bad_input();
 	test_nvidia_smi();
