@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "headroom/error.h"
+#include "headroom/firmware.h"
 #include "headroom/rootfs.h"
 
 #define HR_FDT_PATH "/sys/firmware/fdt"
@@ -24,6 +25,7 @@ struct hr_dt_region {
 	char node[64];			/* the node's name (hr_quote'd) */
 	bool usable_memory;		/* memory: from linux,usable-memory, which the kernel prefers to reg */
 	bool hotpluggable;		/* memory */
+	uint32_t numa_node;		/* memory: numa-node-id, 0 without one */
 	bool no_map;			/* reserved: left out of the linear map, still DRAM to memblock */
 };
 
@@ -44,10 +46,12 @@ struct hr_dt_pci_window {
 };
 
 struct hr_dt_host_bridge {
-	char path[256];			/* node path, e.g. /pcie@10000000 (hr_quote'd) */
-	char compatible[64];		/* first compatible string (hr_quote'd) */
+	char path[128];			/* node path, e.g. /pcie@10000000 (hr_quote'd) */
+	char compatible[32];		/* first compatible string (hr_quote'd) */
 	bool have_config;		/* the ECAM area is known */
 	struct hr_dt_range config;
+	uint32_t domain;		/* linux,pci-domain, 0 without one */
+	uint8_t bus_start, bus_end;	/* bus-range, 0-255 without one (of_pci_parse_bus_range) */
 	struct hr_dt_pci_window *windows;
 	size_t n_windows, cap_windows;
 };
@@ -91,6 +95,10 @@ enum hr_status hr_fdt_read(const struct hr_root *root, struct hr_dt *out, struct
 bool hr_dt_memory_bounds(const struct hr_dt *dt, uint64_t *bottom, uint64_t *top);
 
 const char *hr_dt_pci_space_name(enum hr_dt_pci_space space);
+
+/* Add the tree's host bridges (their windows and ECAM areas) and /memory nodes to the firmware
+ * view, each with source "dt". What does not fit (a cap, memory) goes to diags. */
+void hr_dt_to_firmware(const struct hr_dt *dt, struct hr_firmware *fw, struct hr_diags *diags);
 
 void hr_dt_free(struct hr_dt *dt);
 

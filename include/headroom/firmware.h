@@ -25,7 +25,7 @@ struct hr_fw_window {
 
 struct hr_host_bridge {
 	char path[128];			/* ACPI path (\_SB.PCI0) or device-tree node */
-	char hid[16];			/* PNP0A08, ACPI0016, or the DT compatible's first word */
+	char hid[32];			/* PNP0A08, ACPI0016, or the DT node's first compatible */
 	struct hr_fw_window *windows;
 	size_t n_windows;
 	bool windows_unknown;		/* _CRS failed or read hardware registers: see iomem */
@@ -50,10 +50,11 @@ struct hr_mem_affinity {
 	enum hr_fw_source source;	/* HR_FW_CRS stands for "an ACPI table" here */
 };
 
-struct hr_ecam {			/* MCFG allocation (PCI Firmware Spec 3.3, 4.1.2) */
+struct hr_ecam {			/* MCFG allocation (PCI Firmware Spec 3.3, 4.1.2), or a DT host's */
 	uint64_t start, end;
 	uint16_t segment;
 	uint8_t bus_start, bus_end;
+	enum hr_fw_source source;	/* HR_FW_CRS stands for "MCFG" here */
 };
 
 struct hr_cxl_window {			/* CEDT CFMWS (CXL 3.1, 9.18.1.3) */

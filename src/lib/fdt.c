@@ -214,6 +214,15 @@ static bool prop_is(struct ctx *c, int node, const char *name, const char *value
 	return v && fdt_stringlist_contains(v, len, value);
 }
 
+/* A one-cell property, or fallback when it is absent or not one cell. */
+static uint32_t u32_prop(struct ctx *c, int node, const char *name, uint32_t fallback)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(c->fdt, node, name, &len);
+
+	return p && len == sizeof(*p) ? fdt32_to_cpu(*p) : fallback;
+}
+
 /* Every range of prop of node, with the node's name and flags, appended to *out. */
 static enum hr_status add_regions(struct ctx *c, int node, const char *prop,
 				  struct hr_dt_region **out, size_t *n, size_t *cap)
@@ -235,6 +244,7 @@ static enum hr_status add_regions(struct ctx *c, int node, const char *prop,
 		r->usable_memory = strcmp(prop, "linux,usable-memory") == 0;
 		r->hotpluggable = fdt_getprop(c->fdt, node, "hotpluggable", NULL) != NULL;
 		r->no_map = fdt_getprop(c->fdt, node, "no-map", NULL) != NULL;
+		r->numa_node = u32_prop(c, node, "numa-node-id", 0);
 	}
 	free(ranges);
 	return st;
@@ -422,6 +432,22 @@ static enum hr_status decode_host_config(struct ctx *c, int host, struct hr_dt_h
 	return st;
 }
 
+/* The PCI domain and bus numbers a host owns (drivers/pci/of.c). */
+static void host_numbering(struct ctx *c, int host, struct hr_dt_host_bridge *b)
+{
+	int len;
+	const fdt32_t *range = fdt_getprop(c->fdt, host, "bus-range", &len);
+
+	b->domain = u32_prop(c, host, "linux,pci-domain", 0);
+	b->bus_start = 0;
+	b->bus_end = 0xff;
+	if (range && len == 2 * (int)sizeof(*range) && fdt32_to_cpu(range[0]) <= fdt32_to_cpu(range[1]) &&
+	    fdt32_to_cpu(range[1]) <= 0xff) {
+		b->bus_start = (uint8_t)fdt32_to_cpu(range[0]);
+		b->bus_end = (uint8_t)fdt32_to_cpu(range[1]);
+	}
+}
+
 static bool is_pci(struct ctx *c, int node)
 {
 	return prop_is(c, node, "device_type", "pci") || prop_is(c, node, "device_type", "pciex");
@@ -445,6 +471,7 @@ static enum hr_status scan_host_bridges(struct ctx *c, struct hr_dt *dt)
 		node_path(c, node, b->path, sizeof(b->path));
 		hr_quote(compatible ? compatible : "", compatible ? strlen(compatible) : 0,
 			 sizeof(b->compatible), b->compatible, sizeof(b->compatible));
+		host_numbering(c, node, b);
 		/* The parent bus's cells shape both reg and ranges: checked once. */
 		if ((pac = bus_cells(c, parent, false)) < 0 || bus_cells(c, parent, true) < 0)
 			continue;

@@ -185,6 +185,8 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
 	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
+	if (f->dt_status == HR_OK)
+		hr_dt_to_firmware(&f->dt, &f->firmware, &f->diags);
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)

@@ -80,7 +80,8 @@ static void collect(const struct hr_facts *f, struct declared_list *l)
 			a->nonvolatile ? ", non-volatile" : "");
 	}
 	for (size_t i = 0; i < fw->n_ecam; i++)
-		declare(l, fw->ecam[i].start, fw->ecam[i].end, HR_MS_MCFG,
+		declare(l, fw->ecam[i].start, fw->ecam[i].end,
+			fw->ecam[i].source == HR_FW_DT ? HR_MS_DT : HR_MS_MCFG,
 			"ECAM segment %u [bus %02x-%02x]", fw->ecam[i].segment, fw->ecam[i].bus_start,
 			fw->ecam[i].bus_end);
 	for (size_t i = 0; i < fw->n_cxl; i++)
@@ -245,6 +246,15 @@ static bool declared_window(const struct hr_firmware *fw, uint64_t start, uint64
 	return false;
 }
 
+/* How iomem names a host bridge's window: "PCI Bus dddd:bb" (ACPI), or the device-tree node's
+ * name (of_pci_range_to_resource() names the resource after the node). */
+static const char *window_name(const struct hr_host_bridge *b, const struct hr_fw_window *w)
+{
+	const char *slash = strrchr(b->path, '/');
+
+	return w->source == HR_FW_DT && slash ? slash + 1 : "PCI Bus";
+}
+
 static void check_windows(const struct hr_facts *f, uint64_t iomem_end, struct hr_audit *a)
 {
 	const struct hr_firmware *fw = &f->firmware;
@@ -264,12 +274,14 @@ static void check_windows(const struct hr_facts *f, uint64_t iomem_end, struct h
 					(unsigned long long)w->end, hr_fw_source_name(w->source),
 					(unsigned long long)iomem_end);
 			if (w->start <= iomem_end &&
-			    !iomem_overlaps(&f->iomem, w->start, w->end, "PCI Bus", true))
+			    !iomem_overlaps(&f->iomem, w->start, w->end, window_name(&fw->bridges[i], w),
+					    true))
 				finding(a, "fw-window-missing", HR_WARNING,
 					"%s declares the window %#llx-%#llx (%s), and /proc/iomem has "
-					"no PCI Bus entry there: the kernel did not take it",
+					"no %s entry there: the kernel did not take it",
 					fw->bridges[i].path, (unsigned long long)w->start,
-					(unsigned long long)w->end, hr_fw_source_name(w->source));
+					(unsigned long long)w->end, hr_fw_source_name(w->source),
+					window_name(&fw->bridges[i], w));
 		}
 	if (!windows_known(fw))
 		return;
@@ -347,8 +359,9 @@ void hr_merged_map_check(const struct hr_facts *f, const struct hr_model *m,
 		    iomem_overlaps(&f->iomem, e->start, e->end, "PCI ECAM", false))
 			continue;
 		finding(a, "mcfg-not-reserved", cover ? HR_INFO : HR_WARNING,
-			"MCFG declares ECAM for segment %u [bus %02x-%02x] at %#llx-%#llx, and "
-			"/proc/iomem has no PCI MMCONFIG (or ECAM) entry for it%s%s%s", e->segment,
+			"%s declares ECAM for segment %u [bus %02x-%02x] at %#llx-%#llx, and "
+			"/proc/iomem has no PCI MMCONFIG (or ECAM) entry for it%s%s%s",
+			e->source == HR_FW_DT ? "The device tree" : "MCFG", e->segment,
 			e->bus_start, e->bus_end, (unsigned long long)e->start,
 			(unsigned long long)e->end, cover ? " (the top-level \"" : ": nothing "
 			"keeps a carve out of it", cover ? cover : "", cover ? "\" entry still "

@@ -110,9 +110,12 @@ void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes
 
 	if (!fw->n_tables && !fw->n_bridges)
 		return;
-	fprintf(out, "\nFirmware (%zu ACPI tables, %zu with a bad checksum; host-bridge windows: %s)\n",
-		fw->n_tables, bad_checksums(fw), fw->aml == HR_AML_EVALUATED ? "_CRS evaluated"
-		: fw->aml == HR_AML_NONE ? "no AML" : "unknown, see the findings");
+	if (fw->n_tables)
+		fprintf(out, "\nFirmware (%zu ACPI tables, %zu with a bad checksum; host-bridge windows: "
+			"%s)\n", fw->n_tables, bad_checksums(fw), fw->aml == HR_AML_EVALUATED
+			? "_CRS evaluated" : fw->aml == HR_AML_NONE ? "no AML" : "unknown, see the findings");
+	else
+		fprintf(out, "\nFirmware (the device tree, %s)\n", HR_FDT_PATH);
 	for (size_t i = 0; i < fw->n_bridges; i++) {
 		const struct hr_host_bridge *b = &fw->bridges[i];
 
@@ -138,8 +141,9 @@ void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes
 		fw_line(out, "  ", fw->cxl[i].start, fw->cxl[i].end, bytes,
 			"CXL fixed memory window (CEDT)");
 	for (size_t i = 0; i < fw->n_ecam; i++) {
-		snprintf(what, sizeof(what), "ECAM segment %u [bus %02x-%02x] (MCFG)", fw->ecam[i].segment,
-			 fw->ecam[i].bus_start, fw->ecam[i].bus_end);
+		snprintf(what, sizeof(what), "ECAM segment %u [bus %02x-%02x] (%s)", fw->ecam[i].segment,
+			 fw->ecam[i].bus_start, fw->ecam[i].bus_end,
+			 fw->ecam[i].source == HR_FW_DT ? "dt" : "MCFG");
 		fw_line(out, "  ", fw->ecam[i].start, fw->ecam[i].end, bytes, what);
 	}
 }

@@ -39,7 +39,8 @@ static bool kernel_answer_end(const char *dir, uint64_t *end)
 }
 
 /*
- * Every captured arm64 guest: the model takes the DRAM start from the device tree's /memory; on
+ * Every captured arm64 guest: the device tree's host bridge, ECAM and memory enter the firmware
+ * view as "dt"; the model takes the DRAM start from the device tree's /memory; on
  * 6.1 the limit is 2^48 - 1, as the kernel said. On 6.12 the kernel's linear-map end, given as the
  * direct-map end, settles vabits_actual (52 only past what 48 bits map) and with it, on this LPA2
  * kernel, MAX_PHYSMEM_BITS; modelled without it, the end is the kernel's when KASLR is off and the
@@ -63,6 +64,14 @@ static void test_guests(void)
 		hr_facts_gather(root, &f);
 		CHECK(kernel_answer_end(g.gl_pathv[c], &answer));
 		CHECK(hr_dt_memory_bounds(&f.dt, &bottom, &top));
+		/* The tree's host bridge and memory reach the firmware view as "dt". */
+		CHECK_U64(f.firmware.n_bridges, 1);
+		for (size_t i = 0; i < f.firmware.n_bridges; i++)
+			for (size_t j = 0; j < f.firmware.bridges[i].n_windows; j++)
+				CHECK(f.firmware.bridges[i].windows[j].source == HR_FW_DT);
+		CHECK(f.firmware.n_affinity == 1 && f.firmware.affinity[0].source == HR_FW_DT &&
+		      f.firmware.affinity[0].start == bottom && f.firmware.affinity[0].end == top);
+		CHECK(f.firmware.n_ecam == 1 && f.firmware.ecam[0].source == HR_FW_DT);
 		hr_model_build(&f, &none, &m);
 		CHECK(m.arm64);
 		CHECK_U64(m.dram_start.value, bottom);
