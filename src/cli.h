@@ -12,6 +12,8 @@ enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
 enum { MAX_ADD_GPUS = 64 };
 enum { MAX_COLUMNS = 32 };
 
+#define VALIDATION_SCHEMA "headroom/validation-v1"	/* headroom validate --json */
+
 enum { MAX_VRAM_OVERRIDES = 64 };
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "headroom/capture.h"
+#include "headroom/fleet.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
 
@@ -60,7 +61,7 @@ static void usage(FILE *out)
 		"      --probe-module KO     validate: load this prebuilt headroom_probe.ko (no headers)\n"
 		"      --test-hmm FILE       validate: also check what loading lib/test_hmm did\n"
 		"  -h, --help                this help\n"
-		"  -V, --version             print the version\n\n"
+		"  -V, --version             the version, and those of the JSON schemas\n\n"
 		"Exit status: 1 when the kernel lacks CONFIG_DEVICE_PRIVATE, whatever else is unknown;\n"
 		"else 2 when the answer is inconclusive (missing privileges or data); else with\n"
 		"--request 0 when every request fits and 1 when one fails or is a hazard, and without\n"
@@ -407,8 +408,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			usage(stdout);
 			exit(EXIT_FITS);
 		case 'V':
-			printf("headroom %s\n", HEADROOM_VERSION);
-			exit(EXIT_FITS);
+			/* The JSON Schema $id of each is urn:headroom:schema:NAME (share/headroom/). */
+			printf("headroom %s\nschemas: %s, %s, %s\n", HEADROOM_VERSION, HR_REPORT_SCHEMA,
+			       HR_FLEET_SCHEMA, VALIDATION_SCHEMA);
+			exit(close_stdout() ? EXIT_FITS : EXIT_USAGE);
 		case ':':
 			return usage_error("%s wants an argument", argv[optind - 1]);
 		default:
@@ -536,7 +539,7 @@ int main(int argc, char **argv)
 		/* A wrong directory would give a report that is nothing but missing inputs. */
 		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys"))
 			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
-					   "sys/ (tests/capture-root DIR makes one)", cli.root);
+					   "sys/ (headroom capture -o FILE.tar.gz makes one)", cli.root);
 	}
 	if (cli.validate)
 		return validate_main(&cli);

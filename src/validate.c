@@ -10,22 +10,38 @@
 #include "headroom/probe.h"
 #include "headroom/report.h"
 
-/* Where the probe's sources are looked for: $HEADROOM_PROBE_DIR, the installed copy, then the
- * source tree the binary was built from. */
+static bool has_kbuild(const char *dir)
+{
+	char kbuild[1100];
+
+	snprintf(kbuild, sizeof(kbuild), "%s/Kbuild", dir);
+	return access(kbuild, R_OK) == 0;
+}
+
+/* Where the probe's sources are looked for: $HEADROOM_PROBE_DIR; beside the binary as installed
+ * (BINDIR/../share/headroom/probes, wherever the tree was moved); the install prefix's copy; and
+ * BINDIR/../probes, a build directory inside the source tree. No build path is compiled in. */
 static const char *probe_dir(void)
 {
-	static const char *const candidates[] = {HEADROOM_PROBE_INSTALL_DIR, HEADROOM_PROBE_SOURCE_DIR};
+	static char beside[1024];
 	const char *env = getenv("HEADROOM_PROBE_DIR");
-	char kbuild[1024];
+	char bindir[900];
+	ssize_t n = readlink("/proc/self/exe", bindir, sizeof(bindir) - 1);
+	char *slash;
 
 	if (env)
 		return env;
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
-		snprintf(kbuild, sizeof(kbuild), "%s/Kbuild", candidates[i]);
-		if (access(kbuild, R_OK) == 0)
-			return candidates[i];
-	}
-	return NULL;
+	bindir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(bindir, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(beside, sizeof(beside), "%s/../share/headroom/probes", bindir);
+	if (slash && has_kbuild(beside))
+		return beside;
+	if (has_kbuild(HEADROOM_PROBE_INSTALL_DIR))
+		return HEADROOM_PROBE_INSTALL_DIR;
+	snprintf(beside, sizeof(beside), "%s/../probes", bindir);
+	return slash && has_kbuild(beside) ? beside : NULL;
 }
 
 /* Sizes a live check asks for when none are given: both sides of most limits. */
@@ -65,9 +81,9 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 		if (!sources && !cli->probe_module)
 			return cannot("cannot build the probe",
 				      &(struct hr_error){HR_E_NOENT, HEADROOM_PROBE_INSTALL_DIR, 0,
-							 "no probe sources here nor in "
-							 HEADROOM_PROBE_SOURCE_DIR "; set "
-							 "HEADROOM_PROBE_DIR or give --probe-module"});
+							 "no probe sources there nor beside the "
+							 "binary; set HEADROOM_PROBE_DIR or give "
+							 "--probe-module"});
 		if (n > HR_PROBE_MAX_SIZES) {
 			fprintf(stderr, "headroom validate: the probe takes at most %d sizes\n",
 				HR_PROBE_MAX_SIZES);
@@ -111,7 +127,7 @@ static void print_json(const struct hr_comparison *cmp, const struct hr_answer *
 							cmp->checks[i].predicted, "kernel",
 							cmp->checks[i].kernel, "agrees",
 							cmp->checks[i].agrees));
-	root = json_pack("{s:s, s:s, s:o, s:I, s:I}", "schema", "headroom/validation-v1",
+	root = json_pack("{s:s, s:s, s:o, s:I, s:I}", "schema", VALIDATION_SCHEMA,
 			 "kernel_release", answer->release, "checks", checks,
 			 "agreements", (json_int_t)cmp->agreements, "total", (json_int_t)cmp->count);
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

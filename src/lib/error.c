@@ -8,13 +8,33 @@
 
 #include "headroom/error.h"
 
+/* A string cut to fit its buffer may end inside a UTF-8 sequence: drop that partial sequence. */
+static void trim_partial_utf8(char *s)
+{
+	size_t n = strlen(s), lead = n, need;
+
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || ((unsigned char)s[lead - 1] & 0x80) == 0)
+		return;
+	lead--;
+	need = (unsigned char)s[lead] >= 0xf0 ? 4 : (unsigned char)s[lead] >= 0xe0 ? 3 : 2;
+	if (n - lead < need)
+		s[lead] = '\0';
+}
+
+static void fill(struct hr_error *err, enum hr_status status, const char *path, unsigned line,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
 static void fill(struct hr_error *err, enum hr_status status, const char *path, unsigned line,
 		 const char *fmt, va_list ap)
 {
 	err->status = status;
-	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
+	if (snprintf(err->path, sizeof(err->path), "%s", path ? path : "") >= (int)sizeof(err->path))
+		trim_partial_utf8(err->path);
 	err->line = line;
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	if (vsnprintf(err->message, sizeof(err->message), fmt, ap) >= (int)sizeof(err->message))
+		trim_partial_utf8(err->message);
 }
 
 enum hr_status hr_fail(struct hr_error *err, enum hr_status status, const char *path,

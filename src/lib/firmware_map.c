@@ -105,14 +105,15 @@ static bool read_attr(const struct hr_root *root, const char *name, const char *
 static bool read_addr(const struct hr_root *root, const char *name, const char *file,
 		      uint64_t *out, struct hr_diags *diags)
 {
-	char path[ATTR_PATH_MAX], *text;
+	char path[ATTR_PATH_MAX], *text, quoted[200];
 	bool ok;
 
 	if (!read_attr(root, name, file, path, &text, diags))
 		return false;
 	ok = hr_parse_hex(text, text + strlen(text), out);
 	if (!ok)
-		hr_diag_add(diags, HR_E_PARSE, path, 0, "not a hex address: \"%.40s\"", text);
+		hr_diag_add(diags, HR_E_PARSE, path, 0, "not a hex address: \"%s\"",
+			    hr_quote(text, strlen(text), 40, quoted, sizeof(quoted)));
 	free(text);
 	return ok;
 }
@@ -121,7 +122,7 @@ static bool read_addr(const struct hr_root *root, const char *name, const char *
 static bool read_entry(const struct hr_root *root, const char *name, struct hr_map_entry *out,
 		       struct hr_diags *diags)
 {
-	char path[ATTR_PATH_MAX], *text;
+	char path[ATTR_PATH_MAX], *text, quoted[256];
 	bool known;
 
 	if (!read_addr(root, name, "start", &out->start, diags) ||
@@ -137,7 +138,8 @@ static bool read_entry(const struct hr_root *root, const char *name, struct hr_m
 		return false;
 	out->type = type_from_name(text, &known);
 	if (!known)
-		hr_diag_add(diags, HR_E_PARSE, path, 0, "unknown type name \"%.60s\", kept as type 0", text);
+		hr_diag_add(diags, HR_E_PARSE, path, 0, "unknown type name \"%s\", kept as type 0",
+			    hr_quote(text, strlen(text), 60, quoted, sizeof(quoted)));
 	free(text);
 	return true;
 }

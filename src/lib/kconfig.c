@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "headroom/kernel.h"
+#include "headroom/parse.h"
 
 #define KCONFIG_MAX_BYTES (8u << 20)
+#define KCONFIG_MAX_ENTRIES (1u << 16)	/* a distribution config has about 10000 */
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -50,6 +52,10 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 	size_t cap = 0;
 	unsigned lineno = 0;
 
+	*out = (struct hr_kconfig){0};
+	if (!buf && len)
+		return hr_fail(err, HR_E_USAGE, path, 0, "no buffer");
+
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *name, *value;
 		size_t name_len, value_len;
@@ -58,15 +64,16 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 			eol = end;
 		lineno++;
 		if (split_line(p, eol, &name, &name_len, &value, &value_len)) {
-			if (cfg.count == cap) {
-				size_t ncap = cap ? cap * 2 : 1024;
-				struct hr_kconfig_entry *grown = realloc(cfg.entries, ncap * sizeof(*grown));
+			enum hr_status grown = hr_grow(&cfg.entries, &cap, cfg.count,
+						       sizeof(*cfg.entries), KCONFIG_MAX_ENTRIES);
 
-				if (!grown)
-					goto nomem;
-				cfg.entries = grown;
-				cap = ncap;
+			if (grown == HR_E_RANGE) {
+				hr_diag_add(diags, HR_E_RANGE, path, lineno, "more than %u settings, the "
+					    "rest is ignored", KCONFIG_MAX_ENTRIES);
+				break;
 			}
+			if (grown)
+				goto nomem;
 			cfg.entries[cfg.count].name = strndup(name, name_len);
 			cfg.entries[cfg.count].value = strndup(value, value_len);
 			if (!cfg.entries[cfg.count].name || !cfg.entries[cfg.count].value) {
@@ -99,7 +106,10 @@ enum hr_status hr_kconfig_read(const struct hr_root *root, const char *release,
 	char *buf = NULL;
 	size_t len = 0;
 	const char *path = "/proc/config.gz";
-	enum hr_status st = hr_read_gz_file(root, path, KCONFIG_MAX_BYTES, &buf, &len, err);
+	enum hr_status st;
+
+	*out = (struct hr_kconfig){0};
+	st = hr_read_gz_file(root, path, KCONFIG_MAX_BYTES, &buf, &len, err);
 
 	if (st == HR_E_NOENT && release && *release) {
 		snprintf(boot_path, sizeof(boot_path), "/boot/config-%s", release);

@@ -83,7 +83,7 @@ bool hr_kernel_version_guess(const char *release, const char *proc_version,
 	}
 	/* "Ubuntu 6.8.0-45.45-generic 6.8.12": the upstream version is the last word. */
 	if (version_signature && (last = strrchr(version_signature, ' ')) &&
-	    hr_kver_parse(last + 1, out)) {
+	    hr_kver_parse(last + 1, out) && out->major == rel.major && out->minor == rel.minor) {
 		snprintf(source, source_len, "/proc/version_signature");
 		return true;
 	}
@@ -131,11 +131,13 @@ enum hr_status hr_cmdline_parse(const char *buf, size_t len, const char *path,
 			out->nokaslr = true;
 		} else if (n > 4 && memcmp(w, "mem=", 4) == 0) {
 			hr_quote(w + 4, n - 4, n - 4, quoted, sizeof(quoted));
-			if (strlen(quoted) >= sizeof(out->mem))
-				hr_diag_add(diags, HR_E_PARSE, path, 0, "mem=%.40s... is longer than %zu "
-					    "characters, skipped", quoted, sizeof(out->mem) - 1);
-			else
+			if (strlen(quoted) < sizeof(out->mem))
 				memcpy(out->mem, quoted, strlen(quoted) + 1);
+			else
+				hr_diag_add(diags, HR_E_PARSE, path, 0, "mem=%s is longer than %zu "
+					    "characters, skipped", hr_quote(w + 4, n - 4, 40, quoted,
+									    sizeof(quoted)),
+					    sizeof(out->mem) - 1);
 		} else if (n > 7 && memcmp(w, "memmap=", 7) == 0) {
 			out->memmap_count++;
 		}

@@ -34,7 +34,11 @@ static json_t *text(const char *s)
  * jansson runs out of memory. */
 static bool append(json_t *array, json_t *item)
 {
-	return array && json_array_append_new(array, item) == 0;
+	if (!array) {
+		json_decref(item);
+		return false;
+	}
+	return json_array_append_new(array, item) == 0;
 }
 
 /* A limit that may be unknown: null then, never 0x0. */
@@ -154,8 +158,11 @@ static json_t *merged_map(const struct hr_merged_map *merged)
 		for (unsigned s = HR_MS_IOMEM; s <= HR_MS_LAST; s <<= 1)
 			if ((r->sources & s) && !append(sources, json_string(hr_map_source_name(s))))
 				break;
-		if (!o || !sources || json_object_set_new(o, "sources", sources) != 0 ||
-		    !append(map, o)) {
+		if (!o || !sources) {
+			json_decref(sources);
+			sources = NULL;
+		}
+		if (!sources || json_object_set_new(o, "sources", sources) != 0 || !append(map, o)) {
 			json_decref(o);
 			json_decref(map);
 			return NULL;

@@ -127,6 +127,9 @@ static void test_cpuid_live(void)
 	char *buf;
 	size_t len;
 
+	/* Valgrind answers CPUID with its own synthetic CPU: nothing to compare then. */
+	if (getenv("LD_PRELOAD") && strstr(getenv("LD_PRELOAD"), "vgpreload"))
+		return;
 	CHECK(ok);
 	CHECK(id.phys_bits >= 32 && id.phys_bits <= 64);
 	CHECK(id.virt_bits == 48 || id.virt_bits == 57);
