@@ -162,8 +162,12 @@ static json_t *merged_map(const struct hr_merged_map *merged)
 			json_decref(sources);
 			sources = NULL;
 		}
-		if (!sources || json_object_set_new(o, "sources", sources) != 0 || !append(map, o)) {
+		if (!sources || json_object_set_new(o, "sources", sources) != 0) {
 			json_decref(o);
+			json_decref(map);
+			return NULL;
+		}
+		if (!append(map, o)) {	/* append took o, even on failure */
 			json_decref(map);
 			return NULL;
 		}
