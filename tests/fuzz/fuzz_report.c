@@ -37,7 +37,7 @@ static bool size_ok(const json_t *v)
 	if (json_is_integer(v))
 		return json_integer_value(v) >= 0;
 	return s && strncmp(s, "0x", 2) == 0 && strspn(s + 2, "0123456789abcdef") == strlen(s + 2) &&
-	       (strlen(s) == 19 ? s[2] >= '8' : strcmp(s, "0x10000000000000000") == 0);
+	       (strlen(s) == 18 ? s[2] >= '8' : strcmp(s, "0x10000000000000000") == 0);
 }
 
 static void check_sizes(const json_t *j)
