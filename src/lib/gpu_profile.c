@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/amdgpu_ids.h"
 #include "headroom/gpu_profile.h"
 
 #define MIB (1ull << 20)
@@ -39,6 +40,24 @@ static void note(struct hr_gpu_profile *p, const char *text)
 	snprintf(p->conditions + len, sizeof(p->conditions) - len, "%s%s", len ? "; " : "", text);
 }
 
+static int compare_device(const void *key, const void *row)
+{
+	return (int)*(const uint16_t *)key - (int)*(const uint16_t *)row;
+}
+
+/* Both tables of amdgpu_ids.c start each row with its uint16_t device id. */
+static const struct hr_amdgpu_id *amdgpu_id_find(uint16_t device)
+{
+	return bsearch(&device, hr_amdgpu_ids, hr_amdgpu_n_ids, sizeof(hr_amdgpu_ids[0]),
+		       compare_device);
+}
+
+static const struct hr_amd_owned_id *amdgpu_unsupported_find(uint16_t device)
+{
+	return bsearch(&device, hr_amdgpu_unsupported, hr_amdgpu_n_unsupported,
+		       sizeof(hr_amdgpu_unsupported[0]), compare_device);
+}
+
 /*
  * amdkfd: drivers/gpu/drm/amd/amdkfd/kfd_migrate.c kgd2kfd_init_zone_device(), called from
  * amdgpu_device_ip_init() (amdgpu_device.c:3083), which ignores its return value.
@@ -48,12 +67,17 @@ static void note(struct hr_gpu_profile *p, const char *text)
  *   1058: if (adev->gmc.xgmi.connected_to_cpu) -> MEMORY_DEVICE_COHERENT at aper_base, no carve
  *   1063: res = devm_request_free_mem_region(adev->dev, &iomem_resource, size);
  *   1065: return PTR_ERR(res);   (no message: SVM is simply off)
- * Since 5.14 (CONFIG_HSA_AMD_SVM, which depends on DEVICE_PRIVATE).
+ * Since 5.14 (CONFIG_HSA_AMD_SVM, which depends on DEVICE_PRIVATE). Debian's linux-source-6.1
+ * (6.1.192) has the same carve as svm_migrate_init() (kfd_migrate.c:1009, from kgd2kfd_device_init()
+ * kfd_device.c:638), which skips parts before gfx9 (:1018 KFD_IS_SOC15) but has no APU test.
+ * The gfx generation and APU flag come from amdgpu's pciidlist row (amdgpu_ids.c) when it has one.
  */
 static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			   struct hr_gpu_profile *p)
 {
 	uint64_t size = (gpu->vram + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	const struct hr_amdgpu_id *row = gpu->vendor == VENDOR_AMD ? amdgpu_id_find(gpu->device) : NULL;
+	char text[320];
 
 	p->source = "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1057 (6.12) kgd2kfd_init_zone_device(): "
 		    "size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20); "
@@ -72,12 +96,38 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 	}
 	if (env->amd_svm < 0)
 		note(p, "CONFIG_HSA_AMD_SVM unknown: assumed set (its default with DEVICE_PRIVATE)");
+	if (row && row->chip < HR_AMD_CHIP_VEGA10) {
+		snprintf(text, sizeof(text), "%s (amdgpu_drv.c pciidlist) is older than gfx9: "
+			 "kfd_migrate.c:1045 skips it, no carve", hr_amd_chip_names[row->chip]);
+		note(p, text);
+		return;
+	}
+	if (row && row->apu && !version_before(env, 6, 12)) {
+		snprintf(text, sizeof(text), "%s is an APU (AMD_IS_APU in its pciidlist row): "
+			 "kfd_migrate.c:1048 returns before the carve%s", hr_amd_chip_names[row->chip],
+			 env->version_known ? "" : " (kernel version unknown: 6.12's test assumed)");
+		note(p, text);
+		return;
+	}
 	if (!gpu->vram) {
 		note(p, "VRAM unknown: an APU or a part headroom cannot size; give --vram");
 		return;
 	}
-	note(p, "assumed gfx9 or newer (kfd_migrate.c:1045 skips older parts) and not an APU (:1048), "
-		"which PCI config space does not tell");
+	if (row && row->apu) {
+		snprintf(text, sizeof(text), "%s is an APU: 6.1.192's svm_migrate_init() has no APU test "
+			 "and carves its VRAM carve-out too (the kernels between 6.1 and 6.12 were not "
+			 "checked)", hr_amd_chip_names[row->chip]);
+		note(p, text);
+	} else if (row) {
+		snprintf(text, sizeof(text), "%s (amdgpu_drv.c pciidlist): gfx9 or newer, not an APU",
+			 hr_amd_chip_names[row->chip]);
+		note(p, text);
+	} else {
+		note(p, "not in amdgpu's explicit pciidlist: a part amdgpu takes by its class "
+			"(CHIP_IP_DISCOVERY, all gfx9 or newer); whether it is an APU comes from IP discovery "
+			"at probe (amdgpu_discovery.c:2791), which config space does not show: assumed not "
+			"(kfd_migrate.c:1048 skips APUs)");
+	}
 	note(p, "assumed not xGMI-connected to the CPU (:1058: those use DEVICE_COHERENT at the "
 		"aperture and carve nothing)");
 	set_carve(p, size, 1);
@@ -276,6 +326,64 @@ enum hr_gpu_driver hr_gpu_driver_from_name(const char *name)
 	return HR_DRIVER_NONE;
 }
 
+/*
+ * Which driver takes an unbound AMD device, as the kernel decides it (amdgpu_drv.c, Debian's
+ * linux-source-6.12; 6.1.192's unsupported list is the same, its pciidlist lacks four pre-gfx9 ids
+ * and has 0x163f, a VANGOGH APU that 6.12 takes by class):
+ *   1096: amdgpu_unsupported_pciidlist[], ids left to radeon, r128 and mach64;
+ *         :2274-2277 amdgpu_pci_probe() returns -ENODEV for them
+ *   1805: pciidlist[], explicit rows with the chip; SI and CIK chips go to radeon unless
+ *         amdgpu.si_support / cik_support is set (:2310, :2329; both default to 0 when radeon is
+ *         built, :625, :644)
+ *   2158-2172: any other 0x1002 device of class VGA, display-other or processing accelerator,
+ *         as CHIP_IP_DISCOVERY
+ * radeon registers no device-private memory: drivers/gpu/drm/radeon (6.12) calls neither
+ * request_free_mem_region() nor memremap_pages(), nor do r128 and the mach64 fbdev driver (aty).
+ */
+static enum hr_gpu_driver predict_amd(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
+{
+	const struct hr_amd_owned_id *owned = amdgpu_unsupported_find(gpu->device);
+	const struct hr_amdgpu_id *row = amdgpu_id_find(gpu->device);
+	char text[400];
+
+	if (owned) {
+		p->driver_name = owned->owner;
+		snprintf(text, sizeof(text), "no driver bound: predicted for %s, which registers no "
+			 "device-private memory; 1002:%04x is in amdgpu_unsupported_pciidlist "
+			 "(amdgpu_drv.c:1096, 6.12), so amdgpu_pci_probe() refuses it (:2277)",
+			 owned->owner, gpu->device);
+		note(p, text);
+		return HR_DRIVER_NONE;
+	}
+	if (row && row->chip <= HR_AMD_CHIP_MULLINS) {
+		bool si = row->chip <= HR_AMD_CHIP_HAINAN;
+
+		p->driver_name = "radeon";
+		snprintf(text, sizeof(text), "no driver bound: predicted for radeon, which registers no "
+			 "device-private memory; %s is %s, which amdgpu leaves to radeon unless "
+			 "amdgpu.%s_support=1 (amdgpu_drv.c:%d, 6.12)", hr_amd_chip_names[row->chip],
+			 si ? "SI" : "CIK", si ? "si" : "cik", si ? 2310 : 2329);
+		note(p, text);
+		return HR_DRIVER_NONE;
+	}
+	if (row) {
+		snprintf(text, sizeof(text), "no driver bound: predicted for amdgpu, whose pciidlist "
+			 "has 1002:%04x as %s (amdgpu_drv.c:1805, 6.12)", gpu->device,
+			 hr_amd_chip_names[row->chip]);
+		note(p, text);
+		return HR_DRIVER_AMDGPU;
+	}
+	if (gpu->class_code == 0x030000 || gpu->class_code == 0x038000 || gpu->class_code == 0x120000) {
+		note(p, "no driver bound: predicted for amdgpu, which takes any AMD device of this class "
+			"(amdgpu_drv.c:2158-2172, 6.12)");
+		return HR_DRIVER_AMDGPU;
+	}
+	snprintf(text, sizeof(text), "no driver bound, and amdgpu matches neither 1002:%04x nor class "
+		 "%06x (amdgpu_drv.c:1805-2172, 6.12)", gpu->device, gpu->class_code);
+	note(p, text);
+	return HR_DRIVER_NONE;
+}
+
 /* The driver whose rule applies: the bound one, else the one the vendor's parts normally get. */
 static enum hr_gpu_driver choose_driver(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
 {
@@ -300,8 +408,7 @@ static enum hr_gpu_driver choose_driver(const struct hr_gpu *gpu, struct hr_gpu_
 			"the nouveau rule would apply)");
 		return HR_DRIVER_NVIDIA_UVM;
 	case VENDOR_AMD:
-		note(p, "no driver bound: predicted for amdgpu");
-		return HR_DRIVER_AMDGPU;
+		return predict_amd(gpu, p);
 	case VENDOR_INTEL:
 		note(p, "no driver bound: predicted for xe");
 		return HR_DRIVER_XE;
@@ -316,7 +423,8 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 {
 	memset(p, 0, sizeof(*p));
 	p->driver = choose_driver(gpu, p);
-	p->driver_name = driver_names[p->driver];
+	if (!p->driver_name)
+		p->driver_name = driver_names[p->driver];
 	switch (p->driver) {
 	case HR_DRIVER_AMDGPU:
 		profile_amdgpu(gpu, env, p);

@@ -2,6 +2,7 @@
 /* Each driver rule against the source line it follows (cited per test; line numbers from Debian's
  * linux-source-6.12 and NVIDIA/open-gpu-kernel-modules 595.45.04, as in gpu_profile.c). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "headroom/gpu_profile.h"
@@ -180,6 +181,67 @@ static void test_unbound_and_other_drivers(void)
 	CHECK(p.driver == HR_DRIVER_NONE && p.predicted);
 }
 
+/* An unbound AMD device gets the driver the kernel's own tables give it (amdgpu_drv.c, 6.12):
+ * amdgpu_unsupported_pciidlist (:1096) leaves QEMU's ati-vga, an RV100, to radeon; SI chips go to
+ * radeon by default (:2310); pciidlist rows name the chip, so gfx8 carves nothing (kfd_migrate.c
+ * :1045) and an APU carves nothing on 6.12 (:1048) but does on 6.1 (svm_migrate_init() has no APU
+ * test); other parts are taken by class (:2158-2172), and only VGA, display and accelerators. */
+static void test_amd_prediction(void)
+{
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+	struct hr_gpu g = gpu_with(0x1002, 0x5159, "", 16 * MIB);
+
+	g.class_code = 0x030000;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.predicted && p.driver == HR_DRIVER_NONE && strcmp(p.driver_name, "radeon") == 0);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "amdgpu_unsupported_pciidlist");
+
+	g.device = 0x6798;		/* CHIP_TAHITI */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NONE && strcmp(p.driver_name, "radeon") == 0);
+	CHECK_STR_CONTAINS(p.conditions, "si_support=1");
+
+	g.device = 0x67df;		/* CHIP_POLARIS10, the RX 580 */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_AMDGPU && p.predicted);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "CHIP_POLARIS10 (amdgpu_drv.c pciidlist) is older than gfx9");
+	snprintf(g.driver, sizeof(g.driver), "amdgpu");
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_AMDGPU && !p.predicted);
+	CHECK_U64(p.n_carves, 0);
+
+	g = gpu_with(0x1002, 0x740f, "", 64 * GIB);	/* CHIP_ALDEBARAN, the MI210 */
+	g.class_code = 0x038000;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_AMDGPU);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "CHIP_ALDEBARAN (amdgpu_drv.c pciidlist): gfx9 or newer");
+
+	g = gpu_with(0x1002, 0x15dd, "", 2 * GIB);	/* CHIP_RAVEN, an APU */
+	g.class_code = 0x030000;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "CHIP_RAVEN is an APU");
+	env = env_for(6, 1);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+
+	env = env_for(6, 12);
+	g = gpu_with(0x1002, 0x744c, "", 24 * GIB);	/* Navi 31: not in pciidlist, VGA class */
+	g.class_code = 0x030000;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_AMDGPU);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "any AMD device of this class");
+	g.class_code = 0x040300;			/* its HDMI audio function's class */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NONE);
+	CHECK_U64(p.n_carves, 0);
+}
+
 /* The parameter is read through the root, as /sys/module/nvidia_uvm/parameters shows it. */
 static void test_env_read(void)
 {
@@ -228,6 +290,7 @@ int main(void)
 	test_nvidia_uvm();
 	test_test_hmm_and_uvmem();
 	test_unbound_and_other_drivers();
+	test_amd_prediction();
 	test_env_read();
 	CHECK_DONE();
 }
