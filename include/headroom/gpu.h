@@ -49,7 +49,7 @@ struct hr_gpu {
 	char missing[160];		/* sysfs files that were absent ("config, numa_node"), or "" */
 	uint64_t vram;			/* bytes, 0 when unknown */
 	enum hr_vram_source vram_source;
-	char vram_basis[200];		/* the file, nvidia-smi field or table citation it came from */
+	char vram_basis[480];		/* the file, nvidia-smi field or table citation it came from */
 	unsigned n_tiles;		/* xe: VRAM regions, one carve each; 0 elsewhere */
 	uint64_t tile_vram[HR_GPU_MAX_TILES];
 };

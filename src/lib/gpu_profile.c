@@ -264,8 +264,8 @@ static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env
 		note(p, "VRAM unknown; give --vram");
 		return;
 	}
-	note(p, "max_allocatable_address taken as the VRAM size (RM keeps a little at the top; the "
-		"section rounding absorbs it)");
+	note(p, "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c "
+		"queryFbInfo()), is in no file: the VRAM size is taken for it");
 	set_carve(p, gpu->vram, 1);
 }
 

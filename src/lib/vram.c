@@ -23,6 +23,7 @@
 
 #define SMALL_FILE_MAX (64u << 10)
 #define SMI_MAX_BYTES (16u << 20)	/* 8 GPUs of nvidia-smi -q are ~60 KiB */
+#define MIB (1ull << 20)
 #define GIB (1ull << 30)
 
 const char *hr_vram_source_name(enum hr_vram_source source)
@@ -39,49 +40,77 @@ const char *hr_vram_source_name(enum hr_vram_source source)
 	return "unknown";
 }
 
-/* VRAM by PCI device id, per PCI function (a part with two dies on two functions counts one).
- * Device ids from pci.ids (pciutils/pciids c1c1254, 2026-08-22) and, for NVIDIA, the supported
- * GPU list in open-gpu-kernel-modules README.md (595.45.04); sizes from the vendor's datasheet
- * or product page named in each row (GB there is GiB of memory). */
+/*
+ * VRAM by PCI device id, per PCI function (a part with two dies on two functions counts one).
+ * Device ids from pci.ids (pciutils/pciids c1c1254, 2026-08-22) and, for NVIDIA, the supported GPU
+ * list in open-gpu-kernel-modules README.md (595.45.04).
+ *
+ * Two numbers, and the table says which one it gives:
+ * - nominal: the datasheet's capacity. Its "GB" is read as GiB: HBM stacks and GDDR chips come in
+ *   binary sizes (an H100's 80 GB is five 16 GiB stacks), and what the drivers report sits just
+ *   below the GiB reading, never near the decimal one (80 GB = 76294 MiB).
+ * - driver-visible: what the driver reported on a real machine of that part, with the capture
+ *   cited. It is what the carve is made of: amdgpu carves ALIGN(real_vram_size, 2 MiB), and
+ *   real_vram_size is mem_info_vram_total, which rocm-smi's "VRAM Total Memory (B)" reads;
+ *   nvidia-uvm carves max_allocatable_address, the highest end of RM's FB regions
+ *   (nv_gpu_ops.c queryFbInfo(), 595.45.04), which no file shows and which headroom takes as
+ *   nvidia-smi's FB total. The firmware and RM keep some of the memory, so the driver-visible size
+ *   is smaller: 81559 MiB of an H100's 81920, 183359 MiB of a B200's 184320.
+ * A row without a driver-visible size gives the nominal one, which may then be up to a few sections
+ * too large; --vram or a captured nvidia-smi -q gives the exact size.
+ */
 struct vram_row {
 	uint16_t vendor, device;
-	uint64_t bytes;
-	const char *citation;
+	uint64_t nominal;
+	const char *nominal_source;
+	uint64_t visible;		/* 0: no capture of the part known to headroom */
+	const char *visible_source;
 };
 
 static const struct vram_row vram_table[] = {
-	{0x10de, 0x20b0, 40 * GIB, "A100 SXM4 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x20b1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x20f1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x20b2, 80 * GIB, "A100 SXM4 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x20b5, 80 * GIB, "A100 PCIe 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2330, 80 * GIB, "H100 SXM5 80GB: 80 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2331, 80 * GIB, "H100 PCIe: 80 GB HBM2e (NVIDIA H100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2321, 94 * GIB, "H100 NVL: 94 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2335, 141 * GIB, "H200 SXM: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)"},
-	{0x10de, 0x233b, 141 * GIB, "H200 NVL: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2901, 180 * GIB, "B200: 180 GB HBM3e, 1,440 GB for 8 GPUs (NVIDIA DGX B200 datasheet)"},
-	{0x10de, 0x26b9, 48 * GIB, "L40S: 48 GB GDDR6 (NVIDIA L40S datasheet)"},
-	{0x10de, 0x27b8, 24 * GIB, "L4: 24 GB GDDR6 (NVIDIA L4 Tensor Core GPU datasheet)"},
-	{0x10de, 0x2204, 24 * GIB, "GeForce RTX 3090: 24 GB GDDR6X (NVIDIA GeForce RTX 3090 specifications)"},
-	{0x10de, 0x2684, 24 * GIB, "GeForce RTX 4090: 24 GB GDDR6X (NVIDIA GeForce RTX 4090 specifications)"},
-	{0x10de, 0x2b85, 32 * GIB, "GeForce RTX 5090: 32 GB GDDR7 (NVIDIA GeForce RTX 5090 specifications)"},
-	{0x1002, 0x740f, 64 * GIB, "Instinct MI210: 64 GB HBM2e (AMD Instinct MI210 product page)"},
-	{0x1002, 0x7408, 64 * GIB, "Instinct MI250X: 128 GB HBM2e on two GCDs, each its own PCI function "
-				   "(AMD Instinct MI250X product page)"},
-	{0x1002, 0x740c, 64 * GIB, "Instinct MI250/MI250X: 128 GB HBM2e on two GCDs, each its own PCI "
-				   "function (AMD Instinct MI250 product page)"},
-	{0x1002, 0x74a1, 192 * GIB, "Instinct MI300X: 192 GB HBM3 (AMD Instinct MI300X product page)"},
-	{0x1002, 0x74a5, 256 * GIB, "Instinct MI325X: 256 GB HBM3E (AMD Instinct MI325X product page)"},
-	{0x8086, 0x0bd9, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
-	{0x8086, 0x0bda, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
-	{0x8086, 0x0bdb, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)"},
-	{0x8086, 0x0bd5, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)"},
-	{0x8086, 0x0bd6, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)"},
+	{0x10de, 0x20b0, 40 * GIB, "A100 SXM4 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)",
+	 40960 * MIB, "nvidia-smi 580.126.09, bottlerocket-os/bottlerocket-core-kit#834"},
+	{0x10de, 0x20b1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x20f1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x20b2, 80 * GIB, "A100 SXM4 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x20b5, 80 * GIB, "A100 PCIe 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2330, 80 * GIB, "H100 SXM5 80GB: 80 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)",
+	 81559 * MIB, "nvidia-smi 565.57.01, tests/fixtures/pci/nvidia-smi-q-h100x8.txt; "
+		      "550.54.15, NVIDIA/nccl#1264"},
+	{0x10de, 0x2331, 80 * GIB, "H100 PCIe: 80 GB HBM2e (NVIDIA H100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2321, 94 * GIB, "H100 NVL: 94 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2335, 141 * GIB, "H200 SXM: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet; "
+				    "id 0x2335 in NVIDIA/mig-parted#120)", 0, NULL},
+	{0x10de, 0x233b, 141 * GIB, "H200 NVL: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2901, 180 * GIB, "B200: 180 GB HBM3e, 1,440 GB for 8 GPUs (NVIDIA DGX B200 datasheet; "
+				    "id 0x2901 in NVIDIA/gpu-operator#1242)",
+	 183359 * MIB, "nvidia-smi 580.95.05, NVIDIA/TensorRT-LLM#10278"},
+	{0x10de, 0x26b9, 48 * GIB, "L40S: 48 GB GDDR6 (NVIDIA L40S datasheet)", 0, NULL},
+	{0x10de, 0x27b8, 24 * GIB, "L4: 24 GB GDDR6 (NVIDIA L4 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2204, 24 * GIB, "GeForce RTX 3090: 24 GB GDDR6X (NVIDIA GeForce RTX 3090 specifications)",
+	 24576 * MIB, "nvidia-smi 595.71.05, noonghunna/club-3090#758"},
+	{0x10de, 0x2684, 24 * GIB, "GeForce RTX 4090: 24 GB GDDR6X (NVIDIA GeForce RTX 4090 specifications)",
+	 24564 * MIB, "nvidia-smi 535.54.03, vllm-project/vllm#7553"},
+	{0x10de, 0x2b85, 32 * GIB, "GeForce RTX 5090: 32 GB GDDR7 (NVIDIA GeForce RTX 5090 specifications)", 0, NULL},
+	{0x1002, 0x740f, 64 * GIB, "Instinct MI210: 64 GB HBM2e (AMD Instinct MI210 product page)", 0, NULL},
+	{0x1002, 0x7408, 64 * GIB, "Instinct MI250X: 128 GB HBM2e on two GCDs, 64 GB each, and each GCD "
+				   "is a PCI function of its own with its own amdgpu device and carve "
+				   "(AMD Instinct MI250X product page)", 0, NULL},
+	{0x1002, 0x740c, 64 * GIB, "Instinct MI250/MI250X: 128 GB HBM2e on two GCDs, 64 GB each, and each "
+				   "GCD is a PCI function of its own with its own amdgpu device and carve "
+				   "(AMD Instinct MI250 product page)", 0, NULL},
+	{0x1002, 0x74a1, 192 * GIB, "Instinct MI300X: 192 GB HBM3 (AMD Instinct MI300X product page)",
+	 206141652992ull, "rocm-smi VRAM Total Memory, which is mem_info_vram_total, ROCm/ROCm#4750"},
+	{0x1002, 0x74a5, 256 * GIB, "Instinct MI325X: 256 GB HBM3E (AMD Instinct MI325X product page)", 0, NULL},
+	{0x8086, 0x0bd9, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)", 0, NULL},
+	{0x8086, 0x0bda, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)", 0, NULL},
+	{0x8086, 0x0bdb, 48 * GIB, "Data Center GPU Max 1100: 48 GB HBM2e (Intel product specifications)", 0, NULL},
+	{0x8086, 0x0bd5, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)", 0, NULL},
+	{0x8086, 0x0bd6, 128 * GIB, "Data Center GPU Max 1550: 128 GB HBM2e (Intel product specifications)", 0, NULL},
 	{0x8086, 0x56a0, 16 * GIB, "Arc A770: 16 GB GDDR6, an 8 GB model shares the id: --vram for it "
-				   "(Intel Arc A770 Graphics product specifications)"},
-	{0x8086, 0x56a1, 8 * GIB, "Arc A750: 8 GB GDDR6 (Intel Arc A750 Graphics product specifications)"},
-	{0x8086, 0xe20b, 12 * GIB, "Arc B580: 12 GB GDDR6 (Intel Arc B580 Graphics product specifications)"},
+				   "(Intel Arc A770 Graphics product specifications)", 0, NULL},
+	{0x8086, 0x56a1, 8 * GIB, "Arc A750: 8 GB GDDR6 (Intel Arc A750 Graphics product specifications)", 0, NULL},
+	{0x8086, 0xe20b, 12 * GIB, "Arc B580: 12 GB GDDR6 (Intel Arc B580 Graphics product specifications)", 0, NULL},
 };
 
 /* One decimal number of bytes in a sysfs file; false when absent (silently) or malformed. */
@@ -178,10 +207,17 @@ static void from_table(struct hr_gpu *g)
 
 		if (r->vendor != g->vendor || r->device != g->device)
 			continue;
-		g->vram = r->bytes;
+		g->vram = r->visible ? r->visible : r->nominal;
 		g->vram_source = HR_VRAM_TABLE;
-		snprintf(g->vram_basis, sizeof(g->vram_basis), "headroom's table, %04x:%04x: %s",
-			 r->vendor, r->device, r->citation);
+		if (r->visible)
+			snprintf(g->vram_basis, sizeof(g->vram_basis), "headroom's table, %04x:%04x: "
+				 "driver-visible size of a real one (%s); nominal: %s", r->vendor,
+				 r->device, r->visible_source, r->nominal_source);
+		else
+			snprintf(g->vram_basis, sizeof(g->vram_basis), "headroom's table, %04x:%04x: "
+				 "nominal, the datasheet's GB read as GiB: %s; the driver sees a little "
+				 "less, which no capture known to headroom shows", r->vendor, r->device,
+				 r->nominal_source);
 		return;
 	}
 }

@@ -257,8 +257,8 @@ static void test_env_read(void)
 }
 
 /* A real H100 80GB (10de:2330) from its published sysfs files (tests/fixtures/pci/README.md), read
- * by the inventory: no driver link, so nvidia-uvm is predicted, and the carve is its 80 GiB of VRAM
- * from the table, not its 128 GiB BAR 1. */
+ * by the inventory: no driver link, so nvidia-uvm is predicted, and the carve is the 81559 MiB of
+ * VRAM the table has from nvidia-smi of a real one, not its 128 GiB BAR 1. */
 static void test_real_h100(void)
 {
 	struct hr_root root;
@@ -276,7 +276,7 @@ static void test_real_h100(void)
 		CHECK(p.predicted && p.driver == HR_DRIVER_NVIDIA_UVM);
 		CHECK_U64(p.n_carves, 1);
 		CHECK_U64(p.carves[0].size, gpus.items[0].vram);
-		CHECK_U64(p.carves[0].size, 80 * GIB);
+		CHECK_U64(p.carves[0].size, 81559 * MIB);
 	}
 	hr_gpus_free(&gpus);
 }

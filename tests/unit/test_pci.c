@@ -171,7 +171,8 @@ static void test_h100_page(void)
 	CHECK_STR_CONTAINS(g->missing, "resource");
 	CHECK(has_diag(&diags, "0000:62:00.0/config", "96 bytes, not 64, 256 or 4096"));
 	CHECK(g->vram_source == HR_VRAM_TABLE);
-	CHECK_U64(g->vram, 80ull << 30);
+	CHECK_U64(g->vram, 81559ull << 20);	/* what nvidia-smi shows of one, not the 80 GiB */
+	CHECK_STR_CONTAINS(g->vram_basis, "driver-visible size of a real one");
 	CHECK_STR_CONTAINS(g->vram_basis, "H100 SXM5 80GB");
 	hr_gpus_free(&gpus);
 	hr_diags_free(&diags);
@@ -225,9 +226,20 @@ static void test_vram_precedence(void)
 	CHECK(read_root(scratch, &gpus, &diags));
 	g = &gpus.items[2];
 	CHECK(g->vram_source == HR_VRAM_TABLE);
-	CHECK_U64(g->vram, 80ull << 30);
+	CHECK_U64(g->vram, 81559ull << 20);
 	CHECK_STR_CONTAINS(g->vram_basis, "10de:2330");
 	CHECK_U64(g->bars[4].size, 4ull << 30);		/* never the BAR */
+	hr_gpus_free(&gpus);
+	/* an H200 (10de:2335): no capture of one in the table, so the nominal size, said so */
+	sh("printf '0x2335\\n' > %s" QXL "/device", scratch);
+	CHECK(read_root(scratch, &gpus, &diags));
+	g = &gpus.items[2];
+	CHECK_U64(g->vram, 141ull << 30);
+	CHECK_STR_CONTAINS(g->vram_basis, "nominal, the datasheet's GB read as GiB");
+	hr_gpus_free(&gpus);
+	sh("printf '0x2330\\n' > %s" QXL "/device", scratch);
+	CHECK(read_root(scratch, &gpus, &diags));
+	g = &gpus.items[2];
 	/* --vram beats the table; an unknown BDF is a usage error */
 	CHECK(hr_vram_override_parse("01:00.0=94G", &ov));
 	CHECK(strcmp(ov.bdf, "0000:01:00.0") == 0);
