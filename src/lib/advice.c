@@ -175,10 +175,51 @@ static void search_phys_bits(const struct search *s, const struct vm *vm)
 		adv->verified = false;
 }
 
+/* The 64-bit window the advice resizes. The knob the user turns changes what the firmware declares
+ * (QEMU builds the host bridge's _CRS from pci-hole64-size, OVMF from X-PciMmio64Mb), so that window
+ * is the one to size when the inputs have it; else the kernel's view of it in /proc/iomem, which
+ * can differ (Linux clips host-bridge windows to E820, for one), and the advice says which. */
+struct window64 {
+	uint64_t start, end;
+	const struct hr_iomem_entry *iomem;	/* the kernel's, which the re-run replaces */
+	const struct hr_host_bridge *bridge;	/* the declaring bridge, NULL for iomem's */
+	enum hr_fw_source source;
+};
+
+static bool current_window64(const struct hr_facts *f, struct window64 *w)
+{
+	const struct hr_fw_window *declared = hr_firmware_window64(&f->firmware, &w->bridge);
+
+	w->iomem = hr_pci_window64(&f->iomem);
+	if (!w->iomem)
+		return false;
+	if (!declared) {
+		w->bridge = NULL;
+		w->start = w->iomem->start;
+		w->end = w->iomem->end;
+		return true;
+	}
+	w->start = declared->start;
+	w->end = declared->end;
+	w->source = declared->source;
+	return true;
+}
+
+/* "the 64-bit PCI window of \_SB.PCI0, from its _CRS," or the iomem fallback, for the advice. */
+static void window_basis(const struct window64 *w, const char *whose, char *buf, size_t len)
+{
+	if (w->bridge)
+		snprintf(buf, len, "%s64-bit PCI window of %s, from its %s,", whose, w->bridge->path,
+			 w->source == HR_FW_DT ? "ranges" : "_CRS");
+	else
+		snprintf(buf, len, "%s64-bit PCI window, as /proc/iomem shows it since the firmware's "
+			 "declared one is unknown,", whose);
+}
+
 /* The space the window must keep: its highest child (BARs assigned in it) and a BAR per what-if
  * GPU, its VRAM rounded up to a power of two as GPUs size their VRAM BAR. */
 static uint64_t window_needs(const struct hr_facts *f, const struct hr_overrides *ov,
-			     const struct hr_iomem_entry *w)
+			     const struct window64 *w)
 {
 	uint64_t used = 0;
 
@@ -202,7 +243,7 @@ static uint64_t window_needs(const struct hr_facts *f, const struct hr_overrides
  * any top-level entry it would overlap (the AMD HyperTransport hole below 1 TiB moves it to 1 TiB).
  * OVMF keeps its base. Both were seen in the captured guests (vm-*-hole*). */
 static uint64_t window_start(const struct search *s, const struct vm *vm,
-			     const struct hr_iomem_entry *w, uint64_t size)
+			     const struct window64 *w, uint64_t size)
 {
 	const struct hr_iomem *iomem = &s->facts->iomem;
 	uint64_t start;
@@ -212,26 +253,23 @@ static uint64_t window_start(const struct search *s, const struct vm *vm,
 	start = (s->a->model.top_of_ram >= HR_4G ? s->a->model.top_of_ram + GIB : HR_4G) & ~(GIB - 1);
 	for (size_t i = 0; i < iomem->count; i++) {
 		const struct hr_iomem_entry *e = &iomem->entries[i];
+		bool moving = e == w->iomem || (e->start >= w->start && e->end <= w->end);
 
-		if (e->depth == 0 && e != w && e->end >= start && e->start <= start + size - 1)
+		if (e->depth == 0 && !moving && e->end >= start && e->start <= start + size - 1)
 			start = (e->end + GIB) & ~(GIB - 1);
 	}
 	return start;
 }
 
-static void advise_window_size(const struct search *s, const struct vm *vm, uint64_t size,
-			       uint64_t start, const bool *fixed, size_t n_fixed)
+static void advise_window_size(const struct search *s, const struct vm *vm,
+			       const struct window64 *w, uint64_t size, uint64_t start,
+			       const bool *fixed, size_t n_fixed)
 {
-	char what_if[96], sz[32], old[32], whose[200] = "the 64-bit PCI window";
+	char what_if[96], sz[32], old[32], whose[200];
 	const char *host = vm->q35 ? "q35-pcihost" : "i440FX-pcihost";
-	const struct hr_iomem_entry *w = hr_pci_window64(&s->facts->iomem);
-	const struct hr_host_bridge *bridge = NULL;
-	const struct hr_fw_window *declared = hr_firmware_window64(&s->facts->firmware, &bridge);
 	struct hr_advice *adv;
 
-	/* Name the bridge whose _CRS declares it, when the firmware's window is the kernel's. */
-	if (declared && bridge && declared->start == w->start && declared->end == w->end)
-		snprintf(whose, sizeof(whose), "the 64-bit PCI window of %s, from its _CRS,", bridge->path);
+	window_basis(w, vm->ovmf ? "OVMF's " : "the ", whose, sizeof(whose));
 	snprintf(what_if, sizeof(what_if), "--hole64 %#llx:%lluG", (unsigned long long)start,
 		 (unsigned long long)(size / GIB));
 	hr_format_size(size, false, sz, sizeof(sz));
@@ -247,14 +285,12 @@ static void advise_window_size(const struct search *s, const struct vm *vm, uint
 		adv = add_advice(s, "pci-hole64", "qemu", what_if, fixed, n_fixed,
 				 "-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=%llu",
 				 (unsigned long long)(size >> 20));
-		set_change(adv, "shrink OVMF's 64-bit PCI window from %s to %s (its base assumed kept)",
-			   old, sz);
+		set_change(adv, "shrink %s from %s to %s (its base assumed kept)", whose, old, sz);
 		adv = add_advice(s, "pci-hole64", "libvirt", what_if, fixed, n_fixed,
 				 "<qemu:commandline><qemu:arg value='-fw_cfg'/><qemu:arg "
 				 "value='name=opt/ovmf/X-PciMmio64Mb,string=%llu'/></qemu:commandline>",
 				 (unsigned long long)(size >> 20));
-		set_change(adv, "shrink OVMF's 64-bit PCI window from %s to %s (its base assumed kept)",
-			   old, sz);
+		set_change(adv, "shrink %s from %s to %s (its base assumed kept)", whose, old, sz);
 		return;
 	}
 	adv = add_advice(s, "pci-hole64", "qemu", what_if, fixed, n_fixed,
@@ -271,22 +307,22 @@ static void advise_window_size(const struct search *s, const struct vm *vm, uint
  * to what the BARs in it need; else the one that fixes the most. */
 static void search_window(const struct search *s, const struct vm *vm)
 {
-	const struct hr_iomem_entry *w = hr_pci_window64(&s->facts->iomem);
+	struct window64 w;
 	bool fixed[MAX_TARGETS], best_fixed[MAX_TARGETS];
 	size_t n_fixed, best_n = 0;
 	uint64_t need, size, best = 0, best_start = 0;
 
-	if (!w || s->ov->have_hole64 || s->a->model.arm64)
+	if (!current_window64(s->facts, &w) || s->ov->have_hole64 || s->a->model.arm64)
 		return;
-	need = window_needs(s->facts, s->ov, w);
-	for (size = GIB; size < w->end - w->start + 1; size <<= 1)
+	need = window_needs(s->facts, s->ov, &w);
+	for (size = GIB; size < w.end - w.start + 1; size <<= 1)
 		;
 	for (size >>= 1; size >= GIB && size >= need && best_n < s->n_failing; size >>= 1) {
 		struct hr_overrides ov2 = *s->ov;
 
 		ov2.have_hole64 = true;
 		ov2.hole64_size = size;
-		ov2.hole64_start = window_start(s, vm, w, size);
+		ov2.hole64_start = window_start(s, vm, &w, size);
 		if (evaluate(s, &ov2, fixed, &n_fixed) && n_fixed > best_n) {
 			best = size;
 			best_start = ov2.hole64_start;
@@ -295,7 +331,7 @@ static void search_window(const struct search *s, const struct vm *vm)
 		}
 	}
 	if (best)
-		advise_window_size(s, vm, best, best_start, best_fixed, best_n);
+		advise_window_size(s, vm, &w, best, best_start, best_fixed, best_n);
 }
 
 static void search_nokaslr(const struct search *s)

@@ -3,6 +3,7 @@
  * 6.1.192, which steps by the request size; free: 36 GiB-1012 GiB and 1 TiB-8 TiB): each carve takes
  * the space the next GPU would have used, so a later GPU fails where an earlier one fits. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "headroom/audit.h"
@@ -167,8 +168,67 @@ static void test_existing_carve(void)
 	hr_facts_free(&f);
 }
 
+/* The window advice resizes what the firmware declares (QEMU builds _CRS from pci-hole64-size), and
+ * falls back to /proc/iomem's window, saying so, when the inputs do not have the firmware's. A
+ * captured pc guest with a 256 GiB window (vm-pc-seabios-hole256g-pb40) and an 800 GiB request,
+ * as in tests/cases/whatif-pc-window-advice. */
+static const struct hr_advice *window_advice(const struct hr_facts *f, struct hr_audit *a)
+{
+	static const uint64_t sizes[] = {800 * GIB};
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+
+	ov.device_private = 1;
+	ov.have_version = true;
+	ov.version = (struct hr_kver){6, 12, 67};
+	if (hr_audit_run(f, &ov, sizes, 1, a) != HR_OK)
+		return NULL;
+	for (size_t i = 0; i < a->n_advice; i++)
+		if (strcmp(a->advice[i].kind, "pci-hole64") == 0)
+			return &a->advice[i];
+	return NULL;
+}
+
+static void test_window_basis(void)
+{
+	struct hr_fw_window *declared = NULL;
+	const struct hr_advice *adv;
+	struct hr_facts f;
+	struct hr_audit a;
+
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/vm-pc-seabios-hole256g-pb40/root", &f);
+	adv = window_advice(&f, &a);
+	CHECK(adv != NULL);
+	if (adv) {
+		CHECK_STR_CONTAINS(adv->change, "window of \\_SB.PCI0, from its _CRS, from 256 GiB to");
+		CHECK(adv->verified);
+	}
+	hr_audit_free(&a);
+	/* The firmware declares 512 GiB where the kernel shows 256: the firmware's is the one resized. */
+	for (size_t i = 0; i < f.firmware.n_bridges; i++)
+		for (size_t j = 0; j < f.firmware.bridges[i].n_windows; j++)
+			if (f.firmware.bridges[i].windows[j].type == HR_WIN_MEM64)
+				declared = &f.firmware.bridges[i].windows[j];
+	CHECK(declared != NULL);
+	if (!declared) {
+		hr_facts_free(&f);
+		return;
+	}
+	declared->end = declared->start + 512 * GIB - 1;
+	adv = window_advice(&f, &a);
+	CHECK(adv && strstr(adv->change, "from its _CRS, from 512 GiB to"));
+	hr_audit_free(&a);
+	/* No 64-bit window declared (its _CRS unevaluated, say): iomem's, and the report says so. */
+	declared->type = HR_WIN_MEM;
+	adv = window_advice(&f, &a);
+	CHECK(adv && strstr(adv->change, "as /proc/iomem shows it since the firmware's declared one is "
+					 "unknown, from 256 GiB to"));
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
 int main(void)
 {
+	test_window_basis();
 	test_existing_carve();
 	test_later_gpu_fails();
 	test_requests_after_gpus();
