@@ -50,8 +50,8 @@ struct hr_gpu {
 	uint64_t vram;			/* bytes, 0 when unknown */
 	enum hr_vram_source vram_source;
 	char vram_basis[480];		/* the file, nvidia-smi field or table citation it came from */
-	unsigned n_tiles;		/* xe: VRAM regions, one carve each; 0 elsewhere */
-	uint64_t tile_vram[HR_GPU_MAX_TILES];
+	unsigned n_tiles;		/* xe: tileN directories, one VRAM region and carve each; 0 elsewhere */
+	uint64_t tile_vram[HR_GPU_MAX_TILES];	/* each tile's, when the driver shows it; else 0 */
 };
 
 struct hr_gpus {

@@ -153,6 +153,26 @@ static enum hr_status capture_driver_link(struct bundle *b, const char *device,
 	return add_entry(b, path, NULL, 0, target, err);
 }
 
+/* xe's tileN directories: their number is the tile count, which mainline xe shows nowhere else
+ * (xe_tile_sysfs.c, 6.12); on most parts they are empty. */
+static enum hr_status capture_tile_dirs(struct bundle *b, const char *device, struct hr_error *err)
+{
+	size_t skip = b->root->live ? 0 : strlen(b->root->dir);
+	enum hr_status st = HR_OK;
+	char pattern[512], full[1024];
+	struct stat sb;
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s/tile[0-9]*", device);
+	if (hr_root_path(b->root, pattern, full, sizeof(full), NULL) || glob(full, 0, NULL, &g) != 0)
+		return HR_OK;
+	for (size_t i = 0; i < g.gl_pathc && !st; i++)
+		if (stat(g.gl_pathv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			st = add_entry(b, g.gl_pathv[i] + skip, NULL, 0, NULL, err);
+	globfree(&g);
+	return st;
+}
+
 /* The PCI directory always (empty: no GPUs; absent from a bundle: not captured), and in it each
  * GPU: class 0x03 (display) or 0x12 (processing accelerator), as capture-root takes them. */
 static enum hr_status capture_pci(struct bundle *b, struct hr_error *err)
@@ -183,6 +203,7 @@ static enum hr_status capture_pci(struct bundle *b, struct hr_error *err)
 			snprintf(path, sizeof(path), "%s/%s", device, gpu_files[f]);
 			st = capture_glob(b, path, false, err);
 		}
+		st = st ? st : capture_tile_dirs(b, device, err);
 		st = st ? st : capture_driver_link(b, device, err);
 	}
 	globfree(&g);

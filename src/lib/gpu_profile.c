@@ -169,9 +169,9 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage): no carve");
 		return;
 	}
-	if (gpu->n_tiles) {
-		note(p, "each tile's physical VRAM taken as its usable size (xe keeps a little of it "
-			"for itself; the section rounding absorbs most of that)");
+	if (gpu->n_tiles && gpu->tile_vram[0]) {
+		note(p, "each tile's physical VRAM taken as its usable size (xe_vram.c:338 usable_size "
+			"stops at the stolen memory, a little lower)");
 		for (unsigned t = 0; t < gpu->n_tiles && t < HR_GPU_MAX_TILES; t++)
 			set_carve(p, gpu->tile_vram[t], 1);
 		return;
@@ -180,7 +180,18 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		note(p, "VRAM unknown; give --vram");
 		return;
 	}
-	note(p, "per-tile VRAM not readable: the whole VRAM taken as one tile");
+	if (gpu->n_tiles > 1) {
+		char text[200];
+
+		snprintf(text, sizeof(text), "%u tiles (tile0 %s tile%u in sysfs), whose VRAM xe does not "
+			 "show: the VRAM split evenly between them", gpu->n_tiles,
+			 gpu->n_tiles == 2 ? "and" : "to", gpu->n_tiles - 1);
+		note(p, text);
+		set_carve(p, gpu->vram / gpu->n_tiles, gpu->n_tiles);
+		return;
+	}
+	note(p, gpu->n_tiles ? "one tile (tile0 in sysfs): the whole VRAM is its region"
+			     : "no tile directories read: the whole VRAM taken as one tile");
 	set_carve(p, gpu->vram, 1);
 }
 

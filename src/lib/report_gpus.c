@@ -83,7 +83,10 @@ static bool alike(const struct hr_gpu_result *x, const struct hr_gpu_result *y)
 	return x->gpu.vendor == y->gpu.vendor && x->gpu.device == y->gpu.device &&
 	       x->gpu.vram == y->gpu.vram && x->gpu.vram_source == y->gpu.vram_source &&
 	       x->profile.driver == y->profile.driver && x->profile.predicted == y->profile.predicted &&
-	       strcmp(x->profile.conditions, y->profile.conditions) == 0;
+	       strcmp(x->profile.conditions, y->profile.conditions) == 0 &&
+	       x->gpu.rebar.present == y->gpu.rebar.present && x->gpu.rebar.bar == y->gpu.rebar.bar &&
+	       x->gpu.rebar.current == y->gpu.rebar.current &&
+	       x->gpu.rebar.supported == y->gpu.rebar.supported;
 }
 
 /* Where a run of GPUs shares something: "what-if.1 to what-if.7" or the one address. */
@@ -194,6 +197,25 @@ static void print_bars(FILE *out, const struct hr_gpu *g, bool run, bool bytes)
 	}
 }
 
+/* The Resizable BAR capability: the BAR's size now and the sizes it can take (bit n: 1 MiB << n). */
+static void print_rebar(FILE *out, const struct hr_gpu *g, bool bytes)
+{
+	char now[32], low[32], high[32], text[256];
+	uint64_t sizes = g->rebar.supported;
+	unsigned first, last;
+
+	if (!g->rebar.present || !sizes)
+		return;
+	first = (unsigned)__builtin_ctzll(sizes);
+	last = 63 - (unsigned)__builtin_clzll(sizes);
+	hr_format_size(g->rebar.current, bytes, now, sizeof(now));
+	hr_format_size((1ull << 20) << first, bytes, low, sizeof(low));
+	hr_format_size((1ull << 20) << last, bytes, high, sizeof(high));
+	snprintf(text, sizeof(text), "BAR %u at %s, resizable from %s to %s%s", g->rebar.bar, now,
+		 low, high, sizes == ((2ull << last) - (1ull << first)) ? "" : ", not every size between");
+	hr_print_wrapped(out, "    ReBAR       ", 16, text);
+}
+
 static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 {
 	char sz[32], label[64], text[1024];
@@ -211,6 +233,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 			 g->gpu.vram_basis[0] ? g->gpu.vram_basis : "no source");
 		hr_print_wrapped(out, "    VRAM        ", 16, text);
 		print_bars(out, &g->gpu, same > 1, bytes);
+		print_rebar(out, &g->gpu, bytes);
 		snprintf(text, sizeof(text), "%s%s: %s", g->profile.driver_name,
 			 g->profile.predicted ? ", predicted with no driver bound" : "", g->profile.rule);
 		hr_print_wrapped(out, "    driver      ", 16, text);

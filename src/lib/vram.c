@@ -7,8 +7,9 @@
  *   (amdgpu_vram_mgr.c, amdgpu_mem_info_vram_total_show: adev->gmc.real_vram_size).
  * - xe: tileN/physical_vram_size_bytes in the PCI device's directory, on discrete parts but DG1
  *   (xe_tile_sysfs.c as in rodrigovivi/linux 839a927: tile->mem.vram.actual_physical_size, so
- *   it counts reserved memory too); the xe_tile_sysfs.c of torvalds/linux 06d0742 creates the
- *   tileN directory with only the VRAM frequency files, so the table answers there.
+ *   it counts reserved memory too); the xe_tile_sysfs.c of torvalds/linux 06d0742 and of Debian's
+ *   6.12.117 creates the tileN directory with only the VRAM frequency files, so there the
+ *   directories give the tile count and the table the size.
  * - nouveau: no VRAM size in sysfs; the table answers.
  * - nvidia: /proc/driver/nvidia/gpus/BDF/information holds no memory size (open-gpu-kernel-modules
  *   kernel-open/nvidia/nv-procfs.c, nv_procfs_read_gpu_info: Model, IRQ, UUID, VBIOS, bus, DMA
@@ -150,23 +151,31 @@ static bool from_amdgpu(const struct hr_root *root, struct hr_gpu *g, struct hr_
 	return true;
 }
 
-/* xe: one VRAM region per tile, each carved on its own. */
+/* xe: one VRAM region per tile, each carved on its own. Mainline xe makes a tileN directory per
+ * tile in the PCI device's directory (xe_tile_sysfs.c:46 kobject_add(..., "tile%d"), 6.12), holding
+ * only memory/freq0 on Ponte Vecchio (xe_vram_freq.c:110): the tile count, not the sizes. */
 static bool from_xe(const struct hr_root *root, struct hr_gpu *g, struct hr_diags *diags)
 {
 	char path[128];
 	uint64_t total = 0;
-	unsigned n = 0;
+	unsigned n = 0, sized = 0;
 
 	for (; n < HR_GPU_MAX_TILES; n++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/tile%u", g->bdf, n);
+		if (!hr_root_exists(root, path))
+			break;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/tile%u/physical_vram_size_bytes",
 			 g->bdf, n);
-		if (!read_bytes_file(root, path, &g->tile_vram[n], diags))
-			break;
-		total += g->tile_vram[n];
+		if (sized == n && read_bytes_file(root, path, &g->tile_vram[n], diags)) {
+			total += g->tile_vram[n];
+			sized++;
+		}
 	}
-	if (n == 0)
-		return false;
 	g->n_tiles = n;
+	if (!n || sized != n) {
+		memset(g->tile_vram, 0, sizeof(g->tile_vram));
+		return false;
+	}
 	g->vram = total;
 	g->vram_source = HR_VRAM_DRIVER;
 	snprintf(g->vram_basis, sizeof(g->vram_basis),
@@ -294,7 +303,7 @@ enum hr_status hr_vram_overrides_apply(struct hr_gpus *gpus, const struct hr_vra
 		}
 		g->vram = ov[i].bytes;
 		g->vram_source = HR_VRAM_OVERRIDE;
-		g->n_tiles = 0;
+		memset(g->tile_vram, 0, sizeof(g->tile_vram));	/* the tile count stays */
 		snprintf(g->vram_basis, sizeof(g->vram_basis), "--vram %s", g->bdf);
 	}
 	return HR_OK;

@@ -74,6 +74,15 @@ static void test_xe(void)
 	CHECK_U64(p.n_carves, 1);
 	CHECK_STR_CONTAINS(p.conditions, "whole VRAM taken as one tile");
 
+	/* 6.12's sysfs: two tile directories and no sizes, so the VRAM split between them */
+	g = gpu_with(0x8086, 0x0bd5, "xe", 128 * GIB);
+	g.n_tiles = 2;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 64 * GIB);
+	CHECK_U64(p.carves[0].count, 2);
+	CHECK_STR_CONTAINS(p.conditions, "split evenly");
+
 	g = gpu_with(0x8086, 0x56a0, "xe", 16 * GIB);
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 0);

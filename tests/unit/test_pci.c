@@ -147,6 +147,54 @@ static void test_rebar(void)
 	hr_diags_free(&diags);
 }
 
+/* Config space written from the PCIe spec layout (tests/fixtures/pci/spec-lspci: Resizable BAR
+ * extended capability 0x15 at 0x100, one entry, BAR 2 at 16 GiB from 256 MiB to 16 GiB; lspci -F
+ * decodes the same bytes the same way), eight times, with the resource files the BARs belong to. */
+static void test_rebar_from_spec(void)
+{
+	struct hr_diags diags = {0};
+	struct hr_gpus gpus;
+
+	CHECK(read_root(FIXTURE("pci/xe-b580x8-rebar/root"), &gpus, &diags));
+	CHECK_U64(gpus.count, 8);
+	for (size_t i = 0; i < gpus.count; i++) {
+		const struct hr_gpu *g = &gpus.items[i];
+
+		CHECK(g->have_config && g->rebar.present && g->missing[0] == '\0');
+		CHECK_U64(g->rebar.bar, 2);
+		CHECK_U64(g->rebar.current, 16ull << 30);
+		CHECK_U64(g->rebar.supported, 0x7f00);	/* 1 MiB << 8 .. 1 MiB << 14 */
+		CHECK_U64(g->bars[2].size, g->rebar.current);
+		CHECK_U64(g->bars[2].start, (1ull << 40) + i * (16ull << 30));
+		CHECK(strcmp(g->driver, "xe") == 0 && g->n_tiles == 0);
+	}
+	CHECK_U64(diags.count, 0);
+	hr_gpus_free(&gpus);
+	hr_diags_free(&diags);
+}
+
+/* xe in 6.12 makes a tileN directory per tile (xe_tile_sysfs.c:46) but shows no VRAM size in it:
+ * the tile count comes from the directories, the size from the table. */
+static void test_xe_tiles(void)
+{
+	struct hr_diags diags = {0};
+	struct hr_gpus gpus;
+	const struct hr_gpu *g;
+
+	CHECK(read_root(FIXTURE("pci/xe-max1550-tiles/root"), &gpus, &diags));
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count != 1)
+		return;
+	g = &gpus.items[0];
+	CHECK_U64(g->n_tiles, 2);
+	CHECK_U64(g->tile_vram[0], 0);
+	CHECK(g->vram_source == HR_VRAM_TABLE);
+	CHECK_U64(g->vram, 128ull << 30);
+	CHECK(g->have_config && !g->rebar.present);
+	hr_gpus_free(&gpus);
+	hr_diags_free(&diags);
+}
+
 /* A real H100's first 96 bytes of config space and its NVIDIA information file, as published:
  * ids and class from the config space, capabilities and BARs unknown and said so, VRAM from the
  * table (the information file holds no memory size). */
@@ -397,6 +445,8 @@ int main(void)
 	}
 	test_guest_inventory();
 	test_rebar();
+	test_rebar_from_spec();
+	test_xe_tiles();
 	test_h100_page();
 	test_amdgpu_captures();
 	test_vram_precedence();
