@@ -101,7 +101,7 @@ struct hr_audit {
 };
 
 /* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
-#define HR_MAX_REQUESTS 256
+#define HR_MAX_REQUESTS 1024
 #define HR_REQUEST_LIMIT (1ull << 62)	/* beyond any physical address space (52 bits) */
 
 /* HR_OK for a size from 1 to HR_REQUEST_LIMIT - 1, else HR_E_RANGE with err filled. */
