@@ -97,7 +97,6 @@ struct hr_audit {
 	bool inconclusive;		/* the findings marked inconclusive say why */
 	bool nomem;			/* while running: something could not be recorded */
 	struct hr_verdict verdict;	/* the answer in a few words, with the best fix */
-	struct hr_merged_map merged;	/* iomem with every firmware source beside it */
 };
 
 /* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
