@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "closestream.h"
 #include "headroom/answer.h"
 #include "headroom/probe.h"
 #include "headroom/report.h"
