@@ -33,7 +33,8 @@ struct hr_fleet_host {
 	bool is_report;			/* "schema": "headroom/report-v1" */
 	char kernel[128];		/* machine.kernel_release, "" when null */
 	int phys_bits;			/* -1 when null */
-	char hypervisor[64];		/* "" when null (bare metal) */
+	char hypervisor[64];		/* "" when null: bare metal, or a guest the inputs do not name */
+	int guest;			/* machine.guest: 1, 0, -1 null or absent */
 	bool inconclusive;
 	bool device_private_off;	/* kernel.device_private false: fails whatever else */
 	bool scheme_new;		/* "scheme": "new": requests are judged under the new scheme */

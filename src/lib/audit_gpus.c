@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "headroom/audit.h"
+#include "headroom/report.h"
 
 static int tristate_int(enum hr_tristate t)
 {
@@ -116,6 +117,40 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 	return HR_OK;
 }
 
+/* A --add-gpu GPU brings no BARs into the map, but a real one needs its VRAM behind a 64-bit BAR
+ * (data-centre parts, and any with Resizable BAR: the VRAM rounded up to a power of two, an
+ * 80 GiB H100's BAR 1 is 128 GiB), which the firmware must fit in the 64-bit window too. */
+static void what_if_bars(struct hr_audit *a)
+{
+	uint64_t total = 0, space = 0;
+	unsigned n = 0;
+	char sz[32], whole[32], msg[sizeof(a->findings->message)];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		uint64_t bar = 1, vram = a->gpus[i].gpu.vram;
+
+		if (a->gpus[i].gpu.vram_source != HR_VRAM_WHAT_IF || !vram)
+			continue;
+		while (bar < vram && bar <= UINT64_MAX / 2)
+			bar <<= 1;
+		total = total > UINT64_MAX - bar ? UINT64_MAX : total + bar;
+		n++;
+	}
+	if (!n)
+		return;
+	hr_format_size(total, false, sz, sizeof(sz));
+	if (a->model.phys_bits.source != HR_SRC_UNKNOWN && a->model.phys_bits.value < 64)
+		space = (uint64_t)1 << a->model.phys_bits.value;
+	snprintf(msg, sizeof(msg), "the %u --add-gpu GPU%s bring no BARs into this map: real ones with all their VRAM "
+		 "behind a 64-bit BAR need %s more in the 64-bit PCI window%s%s%s, which the "
+		 "verdicts and fixes above do not count; model the window the firmware would give "
+		 "them with --hole64 START:SIZE", n, n > 1 ? "s" : "", sz,
+		 space ? ", in an address space of " : "",
+		 space ? hr_format_size(space, false, whole, sizeof(whole)) : "",
+		 space ? " in all" : "");
+	hr_audit_add_finding(a, "what-if-gpu-bars", HR_WARNING, msg);
+}
+
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver)
 {
@@ -141,6 +176,8 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 		st = judge_gpu(a, carver, g, used);
 	}
 	free(used);
+	if (!st)
+		what_if_bars(a);
 	return st;
 }
 

@@ -138,6 +138,14 @@ static void rank(struct hr_fleet *f, const struct hr_fleet_worst *w)
 	f->worst[at] = *w;
 }
 
+/* A null hypervisor is bare metal only when the report says it is not a guest. */
+static const char *hypervisor_name(const struct hr_fleet_host *h)
+{
+	if (h->hypervisor[0])
+		return h->hypervisor;
+	return h->guest == 0 ? "none" : h->guest == 1 ? "unnamed guest" : "unknown";
+}
+
 enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 {
 	struct hr_fleet_worst w = {.verdict = hr_fleet_host_verdict(h), .phys_bits = h->phys_bits,
@@ -151,8 +159,7 @@ enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 	st = tally_add(&f->tallies[HR_FLEET_VERDICT], hr_fleet_verdict_name(w.verdict));
 	st = st ? st : tally_add(&f->tallies[HR_FLEET_KERNEL], h->kernel[0] ? h->kernel : "unknown");
 	st = st ? st : tally_add(&f->tallies[HR_FLEET_PHYS_BITS], h->phys_bits < 0 ? "unknown" : bits);
-	st = st ? st : tally_add(&f->tallies[HR_FLEET_HYPERVISOR],
-				 h->hypervisor[0] ? h->hypervisor : "none");
+	st = st ? st : tally_add(&f->tallies[HR_FLEET_HYPERVISOR], hypervisor_name(h));
 	for (unsigned i = 0; !st && i < h->n_gpu_models; i++)
 		st = tally_add(&f->tallies[HR_FLEET_GPU_MODEL], h->gpu_models[i]);
 	if (!st && w.verdict == HR_FLEET_FAILS && h->fix[0])

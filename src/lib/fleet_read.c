@@ -146,6 +146,8 @@ static int on_boolean(void *ctx, int v)
 		w->host.possible = v;
 	else if (at(w, "gpus[].fails"))
 		w->host.gpu_fails |= v;
+	else if (at(w, "machine.guest"))
+		w->host.guest = v;
 	return 1;
 }
 
@@ -180,6 +182,7 @@ static int on_start_map(void *ctx)
 		memset(&w->host, 0, sizeof(w->host));
 		w->host.phys_bits = -1;
 		w->host.possible = -1;
+		w->host.guest = -1;
 		snprintf(w->host.source, sizeof(w->host.source), "%s:%u", w->file, w->line);
 		w->record_line = w->line;
 	}
