@@ -146,21 +146,43 @@ static bool xe_discrete_with_usm(uint16_t device)
 }
 
 /*
- * xe: drivers/gpu/drm/xe/xe_svm.c xe_devm_add(tile, vr) (Kingxukai/linux@9b44fff655e2, 6.15 on),
+ * xe, 6.15 to 6.19: drivers/gpu/drm/xe/xe_svm.c xe_devm_add(tile, vr) (Kingxukai/linux@9b44fff655e2),
  * called from xe_tile_init_noalloc() when xe->info.has_usm && IS_DGFX(xe), return value ignored:
  *   res = devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size);
  * one carve per tile VRAM region; a failed request returns with no message.
+ * From 7.0 (the drm_pagemap cache series, "drm/xe: Use the drm_pagemap cache and shrinker": 7.0 is
+ * inferred from its postings, Oct-Nov 2025, after 6.19's drm cut-off; read in Debian's 7.3.4; a
+ * 6.19 kernel is judged by the old rule) the same carve is made lazily, xe_svm.c:1822 in
+ * xe_pagemap_create(), when the first fault-mode VM opens (xe_svm_init() :908
+ * xe_svm_get_pagemaps(), one per tile with VRAM); fault mode needs has_usm (xe_vm.c:2120), and the
+ * error fails that VM_CREATE ioctl. An unused pagemap is released by a shrinker and carved again.
  */
 static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		       struct hr_gpu_profile *p)
 {
-	p->source = "drivers/gpu/drm/xe/xe_svm.c xe_devm_add() (6.15+, Kingxukai/linux@9b44fff655e2): "
-		    "devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size)";
-	p->on_failure = "silence: xe_devm_add() returns the error and xe_tile_init_noalloc() "
-			"ignores it";
-	p->loses = lost_migration;
-	snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, at tile init, "
-		 "on discrete parts with USM");
+	if (version_before(env, 7, 0)) {
+		p->source = "drivers/gpu/drm/xe/xe_svm.c xe_devm_add() (6.15 to 6.19, "
+			    "Kingxukai/linux@9b44fff655e2): devm_request_free_mem_region(dev, "
+			    "&iomem_resource, vr->usable_size)";
+		p->on_failure = "silence: xe_devm_add() returns the error and xe_tile_init_noalloc() "
+				"ignores it";
+		p->loses = lost_migration;
+		snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, at tile "
+			 "init, on discrete parts with USM");
+	} else {
+		p->source = "drivers/gpu/drm/xe/xe_svm.c:1822 (Debian 7.3.4) xe_pagemap_create(): "
+			    "devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size), from "
+			    "xe_svm_init() :908 when a fault-mode VM opens";
+		p->on_failure = "the error returns from DRM_IOCTL_XE_VM_CREATE for a fault-mode VM, "
+				"no kernel message";
+		p->loses = "the application's fault-mode VM is not created: no shared virtual memory "
+			   "on this GPU";
+		p->lazy = true;
+		snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, when the "
+			 "first fault-mode VM opens, on discrete parts with USM");
+		if (!env->version_known)
+			note(p, "kernel version unknown: the 7.0+ rule assumed");
+	}
 	if (version_before(env, 6, 15)) {
 		note(p, "kernel older than 6.15: xe has no device-private memory");
 		return;

@@ -54,7 +54,8 @@ static void test_amdgpu(void)
 }
 
 /* xe_svm.c xe_devm_add(): devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size) for
- * each tile, only when has_usm && IS_DGFX (PVC 0x0bd5, BMG 0xe20b; DG2 0x56a0 has no USM), 6.15 on. */
+ * each tile, only when has_usm && IS_DGFX (PVC 0x0bd5, BMG 0xe20b; DG2 0x56a0 has no USM), 6.15 on;
+ * from 7.0 the same carve in xe_pagemap_create() (7.3.4 xe_svm.c:1822), when a fault-mode VM opens. */
 static void test_xe(void)
 {
 	struct hr_gpu g = gpu_with(0x8086, 0x0bd5, "xe", 128 * GIB);
@@ -64,10 +65,21 @@ static void test_xe(void)
 	g.n_tiles = 2;
 	g.tile_vram[0] = g.tile_vram[1] = 64 * GIB;
 	hr_gpu_profile(&g, &env, &p);
-	CHECK(p.driver == HR_DRIVER_XE);
+	CHECK(p.driver == HR_DRIVER_XE && !p.lazy);
 	CHECK_U64(p.n_carves, 2);
 	CHECK_U64(p.carves[0].size, 64 * GIB);
 	CHECK_U64(p.carves[1].size, 64 * GIB);
+	CHECK_STR_CONTAINS(p.rule, "at tile init");
+	CHECK_STR_CONTAINS(p.on_failure, "silence");
+
+	env = env_for(7, 3);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.lazy);
+	CHECK_U64(p.n_carves, 2);
+	CHECK_STR_CONTAINS(p.rule, "when the first fault-mode VM opens");
+	CHECK_STR_CONTAINS(p.source, "xe_svm.c:1822");
+	CHECK_STR_CONTAINS(p.on_failure, "DRM_IOCTL_XE_VM_CREATE");
+	env = env_for(6, 15);
 
 	g = gpu_with(0x8086, 0xe20b, "xe", 12 * GIB);
 	hr_gpu_profile(&g, &env, &p);
