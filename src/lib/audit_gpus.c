@@ -141,10 +141,10 @@ static void what_if_bars(struct hr_audit *a)
 	hr_format_size(total, false, sz, sizeof(sz));
 	if (a->model.phys_bits.source != HR_SRC_UNKNOWN && a->model.phys_bits.value < 64)
 		space = (uint64_t)1 << a->model.phys_bits.value;
-	snprintf(msg, sizeof(msg), "the %u --add-gpu GPU%s bring no BARs into this map: real ones with all their VRAM "
-		 "behind a 64-bit BAR need %s more in the 64-bit PCI window%s%s%s, which the "
-		 "verdicts and fixes above do not count; model the window the firmware would give "
-		 "them with --hole64 START:SIZE", n, n > 1 ? "s" : "", sz,
+	snprintf(msg, sizeof(msg), "%u GPU%s from --add-gpu: no BARs in this map, while real ones "
+		 "with all their VRAM behind a 64-bit BAR need %s more in the 64-bit PCI window%s%s%s, "
+		 "which the verdicts and fixes above do not count; model the window the firmware would "
+		 "give them with --hole64 START:SIZE", n, n > 1 ? "s" : "", sz,
 		 space ? ", in an address space of " : "",
 		 space ? hr_format_size(space, false, whole, sizeof(whole)) : "",
 		 space ? " in all" : "");
