@@ -81,6 +81,8 @@
 #include <asm/processor.h>
 #endif
 
+#include "headroom_answer.h"
+
 #if IS_ENABLED(CONFIG_GET_FREE_REGION) || IS_ENABLED(CONFIG_DEVICE_PRIVATE)
 #define HP_HAVE_RFMR 1
 #endif
@@ -92,8 +94,6 @@
 #define HP_HAVE_MEMREMAP_PAGES_PRIVATE 1
 #endif
 
-#define HP_MAX_SIZES 64
-
 static char *sizes = "1G";
 module_param(sizes, charp, 0444);
 MODULE_PARM_DESC(sizes, "comma list of sizes (memparse syntax), requested in order and kept until all are done");
@@ -102,19 +102,16 @@ static char *mode = "old";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "old: request_free_mem_region only; new: also a device-private pagemap of each size (answer v2)");
 
-static unsigned long long hp_sizes[HP_MAX_SIZES];
+static unsigned long long hp_sizes[HR_ANSWER_MAX_SIZES];
 static int hp_nsizes;
 
 /*
  * ---- the answer, in kernel-answer v1 format ------------------------------
- * Built during init, read through /sys/module/headroom_probe/parameters/answer.
- * sysfs gives a parameter's get() one page; 4096 fits every page size.
+ * Built during init, read through /sys/module/headroom_probe/parameters/answer
+ * (at most HR_ANSWER_MAX bytes: one page of sysfs).
  */
-#ifndef HP_ANSWER_MAX
-#define HP_ANSWER_MAX 4096	/* a test build may shrink it (-DHP_ANSWER_MAX=512) */
-#endif
-#define HP_TRUNCATED "truncated\n"
-static char hp_answer[HP_ANSWER_MAX];
+#define HP_TRUNCATED HR_ANSWER_TRUNCATED "\n"
+static char hp_answer[HR_ANSWER_MAX];
 static size_t hp_answer_len;
 static bool hp_answer_truncated;
 
@@ -143,7 +140,7 @@ static __printf(1, 2) void hp_answer_add(const char *fmt, ...)
 
 static int hp_answer_get(char *buffer, const struct kernel_param *kp)
 {
-	/* hp_answer_len < HP_ANSWER_MAX <= PAGE_SIZE, NUL included */
+	/* hp_answer_len < HR_ANSWER_MAX <= PAGE_SIZE, NUL included */
 	memcpy(buffer, hp_answer, hp_answer_len + 1);
 	return hp_answer_len;
 }
@@ -274,9 +271,9 @@ static void hp_parse_sizes(void)
 
 		if (!*tok)
 			continue;
-		if (hp_nsizes == HP_MAX_SIZES) {
-			pr_info("error too many sizes (max %d)\n", HP_MAX_SIZES);
-			hp_answer_add("error too many sizes (max %d)\n", HP_MAX_SIZES);
+		if (hp_nsizes == HR_ANSWER_MAX_SIZES) {
+			pr_info("error too many sizes (max %d)\n", HR_ANSWER_MAX_SIZES);
+			hp_answer_add("error too many sizes (max %d)\n", HR_ANSWER_MAX_SIZES);
 			break;
 		}
 		size = memparse(tok, &end);
@@ -291,7 +288,7 @@ static void hp_parse_sizes(void)
 }
 
 #ifdef HP_HAVE_RFMR
-static struct resource *hp_res[HP_MAX_SIZES];
+static struct resource *hp_res[HR_ANSWER_MAX_SIZES];
 
 static void hp_run_sizes(void)
 {
@@ -486,7 +483,7 @@ static int __init hp_init(void)
 	bool new_mode = !strcmp(mode, "new");
 
 	pr_info("begin mode %s sizes %s\n", mode, sizes);
-	hp_answer_add(new_mode ? "# headroom kernel answer v2\n" : "# headroom kernel answer v1\n");
+	hp_answer_add(new_mode ? HR_ANSWER_MAGIC_V2 "\n" : HR_ANSWER_MAGIC "\n");
 	hp_answer_add("release %s\n", utsname()->release);
 	hp_answer_version();
 	hp_report_limits();

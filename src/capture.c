@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "closestream.h"
 #include "headroom/capture.h"
 
 /* One line, as the audit's usage errors. */

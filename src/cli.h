@@ -42,7 +42,4 @@ int validate_main(const struct cli *cli);
 int fleet_main(int argc, char **argv);
 int capture_main(int argc, char **argv);
 
-/* Late write errors (a full disk, a closed pipe) must not pass for success. */
-bool close_stdout(void);
-
 #endif

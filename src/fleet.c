@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "closestream.h"
 #include "headroom/fleet.h"
 #include "headroom/parse.h"
 

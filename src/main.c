@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "closestream.h"
 #include "headroom/capture.h"
 #include "headroom/fleet.h"
 #include "headroom/parse.h"
@@ -499,13 +500,6 @@ static bool open_bundle(struct cli *cli)
 	atexit(remove_bundle);
 	cli->root = bundle_dir;
 	return true;
-}
-
-bool close_stdout(void)
-{
-	bool ok = !ferror(stdout);
-
-	return fclose(stdout) == 0 && ok;
 }
 
 int main(int argc, char **argv)

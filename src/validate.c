@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "closestream.h"
 #include "headroom/answer.h"
 #include "headroom/probe.h"
 #include "headroom/report.h"
+#include "headroom_answer.h"
 
 static bool has_kbuild(const char *dir)
 {
@@ -66,7 +68,7 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 	size_t len;
 
 	if (cli->answer) {
-		if (hr_read_path(cli->answer, 1 << 20, &text, &len, &err))
+		if (hr_read_path(cli->answer, HR_ANSWER_MAX, &text, &len, &err))
 			return cannot("cannot read the answer", &err);
 	} else {
 		if (cli->root_given) {
@@ -84,9 +86,9 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 							 "no probe sources there nor beside the "
 							 "binary; set HEADROOM_PROBE_DIR or give "
 							 "--probe-module"});
-		if (n > HR_PROBE_MAX_SIZES) {
+		if (n > HR_ANSWER_MAX_SIZES) {
 			fprintf(stderr, "headroom validate: the probe takes at most %d sizes\n",
-				HR_PROBE_MAX_SIZES);
+				HR_ANSWER_MAX_SIZES);
 			return EXIT_USAGE;
 		}
 		if (hr_probe_run(sources, cli->probe_module, facts->release, sizes, n, &text, &err))

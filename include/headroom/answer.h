@@ -9,9 +9,6 @@
 #include <stdint.h>
 #include "headroom/audit.h"
 
-#define HR_ANSWER_MAGIC "# headroom kernel answer v1"
-#define HR_ANSWER_MAGIC_V2 "# headroom kernel answer v2"	/* the probe's mode=new */
-
 struct hr_answer_request {
 	uint64_t size;
 	bool placed;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "headroom/error.h"
 #include "headroom/kernel_rules.h"
+#include "headroom/kversion.h"
 #include "headroom/rootfs.h"
 
 enum hr_tristate { HR_UNKNOWN = -1, HR_NO = 0, HR_YES = 1 };
@@ -39,22 +40,6 @@ const char *hr_kconfig_get(const struct hr_kconfig *config, const char *name);
 enum hr_tristate hr_kconfig_enabled(const struct hr_kconfig *config, const char *name);
 
 void hr_kconfig_free(struct hr_kconfig *config);
-
-/* Leading "X.Y[.Z]" of s. */
-bool hr_kver_parse(const char *s, struct hr_kver *out);
-
-/* "6.1.192", or "6.1" when the sublevel is unknown. */
-const char *hr_kver_format(struct hr_kver v, char *buf, size_t len);
-
-/* Kernel version compare: sublevel -1 compares below 0. */
-int hr_kver_cmp(struct hr_kver a, struct hr_kver b);
-
-/* The upstream version a kernel is built from. Distribution kernels hide the stable sublevel
- * outside the release ("6.1.0-56-amd64" is Debian 6.1.192: /proc/version says "Debian 6.1.192-2";
- * Ubuntu puts it last in /proc/version_signature). source receives where the answer came from. */
-bool hr_kernel_version_guess(const char *release, const char *proc_version,
-			     const char *version_signature, struct hr_kver *out, char *source,
-			     size_t source_len);
 
 struct hr_cmdline {
 	bool present;

@@ -4,10 +4,7 @@
 #define HEADROOM_KERNEL_RULES_H
 
 #include <stdbool.h>
-
-struct hr_kver {
-	int major, minor, sublevel;	/* sublevel -1: unknown */
-};
+#include "headroom/kversion.h"
 
 /* One stable branch that took a backport, from its first sublevel on. */
 struct hr_backport {

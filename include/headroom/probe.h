@@ -10,7 +10,6 @@
 
 #define HR_PROBE_MODULE "headroom_probe"
 #define HR_PROBE_ANSWER "/sys/module/headroom_probe/parameters/answer"
-#define HR_PROBE_MAX_SIZES 64	/* HP_MAX_SIZES in probes/headroom_probe.c */
 
 /* On success *answer holds the kernel-answer text (malloc'd). Nothing of the probe stays loaded or
  * in /proc/iomem. prebuilt, when not NULL, is a module built already (then no headers are needed).

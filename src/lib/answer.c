@@ -6,6 +6,7 @@
 #include "headroom/answer.h"
 #include "headroom/parse.h"
 #include "headroom/report.h"
+#include "headroom_answer.h"
 
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): sizes above INT_MAX are refused */
 #define WORDS_MAX 14			/* the longest line: a v2 "pagemap" line */
@@ -204,7 +205,7 @@ enum hr_status hr_answer_parse(const char *buf, size_t len, const char *path,
 			if (!parse_request(&ws, &out->requests[out->count++]))
 				problem = "expected \"request SIZE START-END\" or \"request SIZE error "
 					  "-ERRNO\" with SIZE from 1 to 2^62 - 1";
-		} else if (word_is(&ws, 0, "error") || word_is(&ws, 0, "truncated")) {
+		} else if (word_is(&ws, 0, "error") || word_is(&ws, 0, HR_ANSWER_TRUNCATED)) {
 			/* The probe could not answer everything: a partial answer proves nothing. */
 			problem = "the probe reported";
 		} else if (out->version == 2 && word_is(&ws, 0, "new_scheme")) {

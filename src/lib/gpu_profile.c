@@ -10,6 +10,7 @@
 
 #include "headroom/amdgpu_ids.h"
 #include "headroom/gpu_profile.h"
+#include "headroom/kversion.h"
 
 #define MIB (1ull << 20)
 
@@ -28,8 +29,8 @@ static void set_carve(struct hr_gpu_profile *p, uint64_t size, uint64_t count)
 
 static bool version_before(const struct hr_gpu_env *env, int major, int minor)
 {
-	return env->version_known && (env->version.major < major ||
-				      (env->version.major == major && env->version.minor < minor));
+	return env->version_known &&
+	       hr_kver_cmp_series(env->version, (struct hr_kver){major, minor, -1}) < 0;
 }
 
 /* Append "; text" to the conditions. */

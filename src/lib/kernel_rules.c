@@ -166,13 +166,18 @@ const struct hr_rule *hr_rule_get(enum hr_rule_id id)
 	return &rules[id];
 }
 
-static int cmp_major_minor(struct hr_kver a, struct hr_kver b)
+/* The stable branch of v's series that took the change, NULL when none did. */
+static const struct hr_backport *backport_for(const struct hr_rule *rule, struct hr_kver v)
 {
-	if (a.major != b.major)
-		return a.major < b.major ? -1 : 1;
-	if (a.minor != b.minor)
-		return a.minor < b.minor ? -1 : 1;
-	return 0;
+	for (int i = 0; rule && i < rule->n_backports; i++)
+		if (rule->backports[i].major == v.major && rule->backports[i].minor == v.minor)
+			return &rule->backports[i];
+	return NULL;
+}
+
+bool hr_rule_has_backport(const struct hr_rule *rule, struct hr_kver v)
+{
+	return backport_for(rule, v) != NULL;
 }
 
 /*
@@ -181,26 +186,13 @@ static int cmp_major_minor(struct hr_kver a, struct hr_kver b)
  * series carry it only from the first stable sublevel that took it; an unknown sublevel
  * there cannot be placed, so it counts as lacking.
  */
-bool hr_rule_has_backport(const struct hr_rule *rule, struct hr_kver v)
-{
-	for (int i = 0; rule && i < rule->n_backports; i++)
-		if (rule->backports[i].major == v.major && rule->backports[i].minor == v.minor)
-			return true;
-	return false;
-}
-
 bool hr_rule_in_version(const struct hr_rule *rule, struct hr_kver v)
 {
+	const struct hr_backport *b = backport_for(rule, v);
+
 	if (!rule)
 		return false;
-	if (cmp_major_minor(v, rule->mainline) >= 0)
+	if (hr_kver_cmp_series(v, rule->mainline) >= 0)
 		return true;
-	for (int i = 0; i < rule->n_backports; i++) {
-		const struct hr_backport *b = &rule->backports[i];
-
-		if (b->major != v.major || b->minor != v.minor)
-			continue;
-		return v.sublevel >= 0 && v.sublevel >= b->first_sublevel;
-	}
-	return false;
+	return b && v.sublevel >= 0 && v.sublevel >= b->first_sublevel;
 }

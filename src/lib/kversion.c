@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "headroom/kernel.h"
+#include "headroom/kversion.h"
 
 bool hr_kver_parse(const char *s, struct hr_kver *out)
 {
@@ -43,12 +44,21 @@ const char *hr_kver_format(struct hr_kver v, char *buf, size_t len)
 	return buf;
 }
 
-int hr_kver_cmp(struct hr_kver a, struct hr_kver b)
+int hr_kver_cmp_series(struct hr_kver a, struct hr_kver b)
 {
 	if (a.major != b.major)
 		return a.major < b.major ? -1 : 1;
 	if (a.minor != b.minor)
 		return a.minor < b.minor ? -1 : 1;
+	return 0;
+}
+
+int hr_kver_cmp(struct hr_kver a, struct hr_kver b)
+{
+	int series = hr_kver_cmp_series(a, b);
+
+	if (series)
+		return series;
 	if (a.sublevel != b.sublevel)
 		return a.sublevel < b.sublevel ? -1 : 1;
 	return 0;

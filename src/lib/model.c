@@ -158,15 +158,12 @@ static bool rule_applies(const struct hr_model *m, enum hr_rule_id id)
 static void rule_basis(char *buf, size_t len, const struct hr_model *m, enum hr_rule_id id)
 {
 	const struct hr_rule *r = hr_rule_get(id);
+	char version[32];
 
 	if (m->version_source == HR_SRC_UNKNOWN)
 		snprintf(buf, len, "kernel version unknown; assumed without %s (%s)", r->commit, r->title);
-	else if (m->version.sublevel >= 0)
-		snprintf(buf, len, "%d.%d.%d %s %s (%s)", m->version.major, m->version.minor,
-			 m->version.sublevel, rule_applies(m, id) ? "carries" : "lacks", r->commit,
-			 r->title);
 	else
-		snprintf(buf, len, "%d.%d %s %s (%s)", m->version.major, m->version.minor,
+		snprintf(buf, len, "%s %s %s (%s)", hr_kver_format(m->version, version, sizeof(version)),
 			 rule_applies(m, id) ? "carries" : "lacks", r->commit, r->title);
 }
 

@@ -13,6 +13,7 @@
 
 #include "headroom/probe.h"
 #include "headroom/rootfs.h"
+#include "headroom_answer.h"
 
 extern char **environ;
 
@@ -39,7 +40,7 @@ static bool run_logged(char *const argv[], const char *log)
 /* The module's sources (not its build products) into dir. */
 static enum hr_status copy_sources(const char *from, const char *to, struct hr_error *err)
 {
-	static const char *const files[] = {"Kbuild", "headroom_probe.c"};
+	static const char *const files[] = {"Kbuild", "headroom_probe.c", "headroom_answer.h"};
 	char src[1024], dst[1024];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -176,7 +177,7 @@ static enum hr_status ask(const struct hr_root *live, const char *ko, const uint
 			       "symbol); see this log");
 	}
 	free(param);
-	st = hr_read_file(live, HR_PROBE_ANSWER, 1 << 20, answer, NULL, err);
+	st = hr_read_file(live, HR_PROBE_ANSWER, HR_ANSWER_MAX, answer, NULL, err);
 	if (!run_logged((char *[]){"rmmod", HR_PROBE_MODULE, NULL}, log)) {
 		if (!st)
 			free(*answer);

@@ -60,7 +60,7 @@ echo "$REL" > release
 #    Makefile's absolute include of /usr/src/linux-headers-<abi>-common, and
 #    the scripts/ and tools/ links. Idempotent on a cached img/.
 rm -rf probe && mkdir probe
-cp "$REPO/probes/headroom_probe.c" "$REPO/probes/Kbuild" probe/
+cp "$REPO/probes/headroom_probe.c" "$REPO/probes/headroom_answer.h" "$REPO/probes/Kbuild" probe/
 MAKEARGS=
 if [ -n "$HVM_TREE" ]; then
 	HDR=$HVM_TREE	# the build tree itself (modules_prepare done)
