@@ -97,11 +97,10 @@ struct hr_audit {
 	bool inconclusive;		/* the findings marked inconclusive say why */
 	bool nomem;			/* while running: something could not be recorded */
 	struct hr_verdict verdict;	/* the answer in a few words, with the best fix */
-	struct hr_merged_map merged;	/* iomem with every firmware source beside it */
 };
 
 /* Limits on what can be asked, enforced here whoever asks (command line, recorded answers). */
-#define HR_MAX_REQUESTS 256
+#define HR_MAX_REQUESTS 1024
 #define HR_REQUEST_LIMIT (1ull << 62)	/* beyond any physical address space (52 bits) */
 
 /* HR_OK for a size from 1 to HR_REQUEST_LIMIT - 1, else HR_E_RANGE with err filled. */

@@ -22,8 +22,13 @@ bool hr_range_is_everything(struct hr_range r);
 struct hr_space {
 	struct hr_range *busy;		/* sorted by start */
 	uint64_t *max_end;		/* max_end[i]: highest end among busy[0..i] */
+	/* block_gap[b]: the largest free run just below one of busy[b * HR_SPACE_BLOCK ...] and
+	 * above all before it, so that a search passes a dense stretch a block at a time. */
+	uint64_t *block_gap;
 	size_t count, cap;
 };
+
+#define HR_SPACE_BLOCK 64
 
 enum hr_status hr_space_from_iomem(const struct hr_iomem *iomem, struct hr_space *space);
 enum hr_status hr_space_add(struct hr_space *space, struct hr_range range);

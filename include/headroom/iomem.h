@@ -16,10 +16,13 @@ struct hr_iomem_entry {
 	char *name;
 };
 
+struct hr_iomem_names;
+
 struct hr_iomem {
 	struct hr_iomem_entry *entries;	/* in file order */
 	size_t count;
 	size_t top_count;		/* entries with depth 0 */
+	struct hr_iomem_names *names;	/* where the entries' names are kept */
 };
 
 /* Parse the text of /proc/iomem. A malformed line goes to diags and is skipped; an all-zero file

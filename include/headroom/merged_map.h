@@ -26,13 +26,17 @@ enum hr_map_source {
 
 struct hr_merged_range {
 	uint64_t start, end;
-	char name[128];		/* the iomem name, or what the firmware declared */
+	/* The iomem name (the facts' own string: they outlive the map), or what the firmware
+	 * declared (held by the map). A pointer: a map of 10^5 iomem entries stays a few MiB. */
+	const char *name;
 	unsigned sources;	/* enum hr_map_source bits */
 };
 
 struct hr_merged_map {
 	struct hr_merged_range *ranges;	/* by start */
 	size_t count;
+	struct hr_declared *declared;	/* the firmware's ranges, which name the rest */
+	size_t n_declared;
 };
 
 /* "iomem", "e820", "memmap", "SRAT", "MCFG", "CEDT", "_CRS", "dt". */

@@ -28,6 +28,19 @@ enum hr_status hr_open_file(const struct hr_root *root, const char *path, int *f
 enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t max, char **buf,
 			    size_t *len, struct hr_error *err);
 
+/* A whole file (at most max bytes) as read-only bytes: mapped where the file has a size and
+ * can be mapped (no copy: /sys/kernel/btf/vmlinux is megabytes, and Linux 6.16 maps it), else read
+ * as hr_read_file does. The caller releases it with hr_file_view_release. */
+struct hr_file_view {
+	const char *data;
+	size_t len;
+	bool mapped;		/* data is a mapping, else a malloc'd copy */
+};
+
+enum hr_status hr_view_file(const struct hr_root *root, const char *path, size_t max,
+			    struct hr_file_view *view, struct hr_error *err);
+void hr_file_view_release(struct hr_file_view *view);
+
 /* The same for a gzip file (/proc/config.gz); plain text passes through unchanged. */
 enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, size_t max,
 			       char **buf, size_t *len, struct hr_error *err);

@@ -17,6 +17,10 @@
 
 #define OUTPUT_MAX (16u << 20)	/* a large DSDT's resources print a few MiB at most */
 #define MAX_FILES 64
+/* The debugger echoes each command after its prompt "- ". help prints 6 KiB, more than the 4 KiB
+ * stdio buffer acpiexec has on a pipe, so the echo of help comes out while help is still being
+ * printed, after all that the commands before it printed. */
+#define HELP_ECHO "\n- help\n"
 
 extern char **environ;
 
@@ -28,12 +32,15 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read the pipe until EOF, the cap or the deadline. */
+/* Read the pipe until EOF, the echo of help (*answered, the output cut after it), the cap or the
+ * deadline. */
 static enum hr_status drain(int fd, const char *prog, long long deadline, char **out, size_t *len,
-			    struct hr_error *err)
+			    bool *answered, struct hr_error *err)
 {
 	size_t cap = 1u << 16, used = 0;
-	char *data = malloc(cap + 1);
+	char *data = malloc(cap + 1), *echo;
+
+	*answered = false;
 
 	if (!data)
 		return hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
@@ -41,6 +48,7 @@ static enum hr_status drain(int fd, const char *prog, long long deadline, char *
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		long long left = deadline - now_ms();
 		ssize_t got;
+		size_t from;
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			free(data);
@@ -52,6 +60,14 @@ static enum hr_status drain(int fd, const char *prog, long long deadline, char *
 		if (got <= 0)
 			break;
 		used += (size_t)got;
+		/* From just before the new bytes: the echo may straddle two reads. */
+		from = used - (size_t)got > strlen(HELP_ECHO) ? used - (size_t)got - strlen(HELP_ECHO) : 0;
+		echo = memmem(data + from, used - from, HELP_ECHO, strlen(HELP_ECHO));
+		if (echo) {
+			used = (size_t)(echo - data) + strlen(HELP_ECHO);
+			*answered = true;
+			break;
+		}
 		if (used == cap) {
 			char *bigger = cap >= OUTPUT_MAX ? NULL : realloc(data, cap * 2 + 1);
 
@@ -79,6 +95,7 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 	int pipefd[2], in[2], status, rc;
 	size_t n_commands = strlen(commands);
 	pid_t pid;
+	bool answered;
 	enum hr_status st;
 
 	*out = NULL;
@@ -121,13 +138,16 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 	/* A short write means it exited before reading: its output and status say why. */
 	(void)!send(in[1], commands, n_commands, MSG_NOSIGNAL);
 	close(in[1]);
-	st = drain(pipefd[0], prog, now_ms() + timeout_ms, out, len, err);
+	st = drain(pipefd[0], prog, now_ms() + timeout_ms, out, len, &answered, err);
 	close(pipefd[0]);
-	if (st)
+	/* Once help is echoed the answer is whole; what is left is help and ACPICA's exit, which
+	 * polls its debugger thread with 100 ms sleeps (AcpiTerminateDebugger): most runs would
+	 * idle there for longer than all the rest takes. */
+	if (st || answered)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!st && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+	if (!st && !answered && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		/* 127 with no output: the exec failed in the child (posix_spawn reports it there when
 		 * it cannot report it to the parent, e.g. under valgrind). */
 		bool missing = WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*len;

@@ -594,10 +594,8 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 	if (!st) {
 		explain_unknowns(a);
 		judge_verdict(a, facts);
-		st = hr_merged_map_build(facts, &a->merged);
-	}
-	if (!st)
 		hr_merged_map_check(facts, &a->model, a);
+	}
 	if (st || a->nomem || a->verdict.nomem) {
 		hr_audit_free(a);
 		return HR_E_NOMEM;
@@ -629,7 +627,6 @@ void hr_audit_free(struct hr_audit *a)
 	free(a->existing);
 	free(a->findings);
 	hr_verdict_free(&a->verdict);
-	hr_merged_map_free(&a->merged);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -2,8 +2,6 @@
 /* headroom capture: a machine's inputs into one tar.gz. The list is the one tests/capture-root
  * copies (tests/check-capture compares the two on the machine it runs on). The machine is the live
  * one, or a captured root, which turns a capture-root directory into a bundle. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -12,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "headroom/archive_lib.h"
 #include "headroom/capture.h"
 #include "headroom/measured.h"
 #include "headroom/model.h"
@@ -57,6 +56,7 @@ static const char *const kallsyms_kept[] = {
 };
 
 struct bundle {
+	const struct hr_archive *la;
 	struct archive *archive;
 	const struct hr_root *root;
 	time_t now;
@@ -70,23 +70,23 @@ struct bundle {
 static enum hr_status add_entry(struct bundle *b, const char *path, const char *data, size_t len,
 				const char *link, struct hr_error *err)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = b->la->archive_entry_new();
 	enum hr_status st = HR_OK;
 
 	if (!e)
 		return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
-	archive_entry_set_pathname(e, path + 1);	/* relative: "proc/iomem" */
-	archive_entry_set_filetype(e, link ? AE_IFLNK : data ? AE_IFREG : AE_IFDIR);
-	archive_entry_set_perm(e, data ? 0644 : 0755);
-	archive_entry_set_size(e, (la_int64_t)len);
+	b->la->archive_entry_set_pathname(e, path + 1);	/* relative: "proc/iomem" */
+	b->la->archive_entry_set_filetype(e, link ? AE_IFLNK : data ? AE_IFREG : AE_IFDIR);
+	b->la->archive_entry_set_perm(e, data ? 0644 : 0755);
+	b->la->archive_entry_set_size(e, (la_int64_t)len);
 	if (link)
-		archive_entry_set_symlink(e, link);
-	archive_entry_set_mtime(e, b->now, 0);
-	if (archive_write_header(b->archive, e) != ARCHIVE_OK ||
-	    (len && archive_write_data(b->archive, data, len) != (la_ssize_t)len))
+		b->la->archive_entry_set_symlink(e, link);
+	b->la->archive_entry_set_mtime(e, b->now, 0);
+	if (b->la->archive_write_header(b->archive, e) != ARCHIVE_OK ||
+	    (len && b->la->archive_write_data(b->archive, data, len) != (la_ssize_t)len))
 		st = hr_fail(err, HR_E_IO, path, 0, "cannot add to the bundle: %s",
-			     archive_error_string(b->archive));
-	archive_entry_free(e);
+			     b->la->archive_error_string(b->archive));
+	b->la->archive_entry_free(e);
 	b->summary->files += !st && data;
 	return st;
 }
@@ -358,29 +358,35 @@ enum hr_status hr_capture_write(const char *root_dir, const char *path, const ch
 	st = hr_root_init(&root, root_dir, err);
 	if (st)
 		return st;
-	b.archive = archive_write_new();
+	st = hr_archive_open(&b.la, path, err);
+	if (st)
+		return st;
+	b.archive = b.la->archive_write_new();
 	b.manifest = open_memstream(&b.manifest_text, &b.manifest_len);
 	if (!b.archive || !b.manifest) {
 		st = hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 		goto out;
 	}
-	if (archive_write_add_filter_gzip(b.archive) != ARCHIVE_OK ||
-	    archive_write_set_format_pax_restricted(b.archive) != ARCHIVE_OK ||
-	    archive_write_open_filename(b.archive, strcmp(path, "-") == 0 ? NULL : path) != ARCHIVE_OK) {
-		st = hr_fail(err, HR_E_IO, path, 0, "cannot write: %s", archive_error_string(b.archive));
+	if (b.la->archive_write_add_filter_gzip(b.archive) != ARCHIVE_OK ||
+	    b.la->archive_write_set_format_pax_restricted(b.archive) != ARCHIVE_OK ||
+	    b.la->archive_write_open_filename(b.archive, strcmp(path, "-") == 0 ? NULL : path) !=
+	    ARCHIVE_OK) {
+		st = hr_fail(err, HR_E_IO, path, 0, "cannot write: %s",
+			     b.la->archive_error_string(b.archive));
 		goto out;
 	}
 	st = capture_inputs(&b, root_dir, tool_version, err);
 	if (!st && fflush(b.manifest) != 0)
 		st = hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 	st = st ? st : add_entry(&b, HR_CAPTURE_MANIFEST, b.manifest_text, b.manifest_len, NULL, err);
-	if (archive_write_close(b.archive) != ARCHIVE_OK && !st)
-		st = hr_fail(err, HR_E_IO, path, 0, "cannot write: %s", archive_error_string(b.archive));
+	if (b.la->archive_write_close(b.archive) != ARCHIVE_OK && !st)
+		st = hr_fail(err, HR_E_IO, path, 0, "cannot write: %s",
+			     b.la->archive_error_string(b.archive));
 out:
 	if (b.manifest)
 		fclose(b.manifest);
 	free(b.manifest_text);
 	if (b.archive)
-		archive_write_free(b.archive);
+		b.la->archive_write_free(b.archive);
 	return st;
 }

@@ -23,19 +23,42 @@ static int range_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* The free bytes just below busy[i] and above everything before it: no candidate larger than
+ * this can end between busy[i - 1].start and busy[i].start. */
+static uint64_t gap_below(const struct hr_space *space, size_t i)
+{
+	if (!i)
+		return space->busy[0].start;
+	return space->busy[i].start > space->max_end[i - 1]
+	       ? space->busy[i].start - space->max_end[i - 1] - 1 : 0;
+}
+
+static void update_gap_block(struct hr_space *space, size_t block)
+{
+	size_t end = (block + 1) * HR_SPACE_BLOCK;
+	uint64_t largest = 0;
+
+	for (size_t i = block * HR_SPACE_BLOCK; i < end && i < space->count; i++)
+		if (gap_below(space, i) > largest)
+			largest = gap_below(space, i);
+	space->block_gap[block] = largest;
+}
+
 /* max_end[i] = the highest end among busy[0..i], so that one look answers "does anything at or
- * below index i reach this address?" even when corrupt input overlaps. */
+ * below index i reach this address?" even when corrupt input overlaps; and the gaps from there. */
 static void update_max_end(struct hr_space *space, size_t from)
 {
 	for (size_t i = from; i < space->count; i++)
 		space->max_end[i] = i && space->max_end[i - 1] > space->busy[i].end
 				    ? space->max_end[i - 1] : space->busy[i].end;
+	for (size_t b = from / HR_SPACE_BLOCK; b * HR_SPACE_BLOCK < space->count; b++)
+		update_gap_block(space, b);
 }
 
 static enum hr_status reserve(struct hr_space *space, size_t cap)
 {
 	struct hr_range *busy;
-	uint64_t *max_end;
+	uint64_t *max_end, *block_gap;
 
 	if (cap <= space->cap)
 		return HR_OK;
@@ -47,6 +70,10 @@ static enum hr_status reserve(struct hr_space *space, size_t cap)
 	if (!max_end)
 		return HR_E_NOMEM;
 	space->max_end = max_end;
+	block_gap = realloc(space->block_gap, (cap / HR_SPACE_BLOCK + 1) * sizeof(*block_gap));
+	if (!block_gap)
+		return HR_E_NOMEM;
+	space->block_gap = block_gap;
 	space->cap = cap;
 	return HR_OK;
 }
@@ -82,6 +109,7 @@ enum hr_status hr_space_add(struct hr_space *space, struct hr_range range)
 	if (lo < space->count && range.end < space->busy[lo].start &&
 	    range.end + 1 == space->busy[lo].start) {
 		space->busy[lo].start = range.start;
+		update_gap_block(space, lo / HR_SPACE_BLOCK);
 		return HR_OK;
 	}
 	if (space->count == space->cap && reserve(space, space->cap ? space->cap * 2 : 64))
@@ -115,6 +143,7 @@ void hr_space_free(struct hr_space *space)
 {
 	free(space->busy);
 	free(space->max_end);
+	free(space->block_gap);
 	*space = (struct hr_space){0};
 }
 
@@ -150,6 +179,24 @@ static const struct hr_range *highest_overlap(const struct hr_space *space, uint
 	return NULL;
 }
 
+/* The highest index at or below i whose gap_below() holds size bytes, or SIZE_MAX: whole blocks
+ * whose largest gap is smaller are passed in one step. */
+static size_t highest_gap(const struct hr_space *space, size_t i, uint64_t size)
+{
+	for (size_t j = i + 1; j > 0;) {
+		size_t block = (j - 1) / HR_SPACE_BLOCK;
+
+		if (space->block_gap[block] < size) {
+			j = block * HR_SPACE_BLOCK;
+			continue;
+		}
+		j--;
+		if (gap_below(space, j) >= size)
+			return j;
+	}
+	return SIZE_MAX;
+}
+
 bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, uint64_t size,
 	      struct hr_range *out)
 {
@@ -162,12 +209,19 @@ bool hr_carve(const struct hr_space *space, const struct hr_carve_rule *rule, ui
 	for (addr = rule->top - aligned + 1; addr > step;) {
 		const struct hr_range *hit = highest_overlap(space, addr, addr + aligned - 1);
 		uint64_t below, jumps;
+		size_t gap;
 
 		if (!hit) {
 			*out = (struct hr_range){addr, addr + aligned - 1};
 			return true;
 		}
-		/* Jump straight to the first candidate that ends below the obstacle. */
+		/* A candidate that ends in a gap smaller than itself overlaps what lies below the gap:
+		 * pass every obstacle down to the highest one whose gap can hold it, then jump straight
+		 * to the first candidate that ends below that one. */
+		gap = highest_gap(space, (size_t)(hit - space->busy), aligned);
+		if (gap == SIZE_MAX)
+			return false;
+		hit = &space->busy[gap];
 		if (hit->start < aligned)
 			return false;
 		below = hit->start - aligned;

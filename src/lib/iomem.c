@@ -10,6 +10,37 @@
 #define IOMEM_MAX_DEPTH 32		/* the kernel nests a handful of levels */
 #define IOMEM_MAX_ENTRIES (1u << 18)	/* real files have hundreds to a few thousand lines */
 
+#define NAMES_BLOCK (64u << 10)
+
+/* The entries' names, in blocks filled one after another: each name costs its bytes, not a malloc
+ * of its own (10^5 entries: 1.6 MiB instead of 3.2). */
+struct hr_iomem_names {
+	struct hr_iomem_names *next;
+	size_t used, size;
+	char text[];
+};
+
+/* A copy of name in io's blocks, NULL when out of memory. */
+static char *keep_name(struct hr_iomem *io, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	struct hr_iomem_names *b = io->names;
+	char *kept;
+
+	if (!b || b->size - b->used < len) {
+		size_t size = len > NAMES_BLOCK ? len : NAMES_BLOCK;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		*b = (struct hr_iomem_names){.next = io->names, .size = size};
+		io->names = b;
+	}
+	kept = memcpy(b->text + b->used, name, len);
+	b->used += len;
+	return kept;
+}
+
 /* One line: "<indent>start-end : name". A name that is not text is kept escaped (*escaped).
  * HR_E_PARSE for a line of another shape. */
 static enum hr_status parse_line(const char *line, const char *eol, struct hr_iomem_entry *e,
@@ -112,6 +143,7 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 		} else {
 			enum hr_status grown = hr_grow(&io.entries, &cap, io.count, sizeof(e),
 						       IOMEM_MAX_ENTRIES);
+			char *kept;
 
 			if (e.start || e.end)	/* zeroed lines (unprivileged reader) say nothing */
 				check_nesting(&io, last, &e, lineno, path, diags);
@@ -121,11 +153,13 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 					    "more than %u entries, the rest is ignored", IOMEM_MAX_ENTRIES);
 				break;
 			}
-			if (grown) {
-				free(e.name);
+			kept = grown ? NULL : keep_name(&io, e.name);
+			free(e.name);
+			if (!kept) {
 				hr_iomem_free(&io);
 				return hr_fail(err, HR_E_NOMEM, path, 0, "out of memory");
 			}
+			e.name = kept;
 			e.line = lineno;
 			io.entries[io.count++] = e;
 			last[e.depth] = io.count;
@@ -191,8 +225,12 @@ bool hr_iomem_ram_bounds(const struct hr_iomem *iomem, uint64_t *bottom, uint64_
 
 void hr_iomem_free(struct hr_iomem *iomem)
 {
-	for (size_t i = 0; i < iomem->count; i++)
-		free(iomem->entries[i].name);
+	while (iomem->names) {
+		struct hr_iomem_names *next = iomem->names->next;
+
+		free(iomem->names);
+		iomem->names = next;
+	}
 	free(iomem->entries);
 	*iomem = (struct hr_iomem){0};
 }

@@ -11,15 +11,10 @@
 #define GiB4 0x100000000ull
 
 /* A range one firmware source declares. */
-struct declared {
+struct hr_declared {
 	uint64_t start, end;
 	unsigned source;
 	char name[128];
-};
-
-struct declared_list {
-	struct declared *items;
-	size_t count;
 };
 
 const char *hr_map_source_name(enum hr_map_source source)
@@ -37,13 +32,13 @@ const char *hr_map_source_name(enum hr_map_source source)
 	return "?";
 }
 
-static void declare(struct declared_list *l, uint64_t start, uint64_t end, unsigned source,
+static void declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void declare(struct declared_list *l, uint64_t start, uint64_t end, unsigned source,
+static void declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
 		    const char *fmt, ...)
 {
-	struct declared *d = hr_fw_append(&l->items, &l->count, sizeof(*d), SIZE_MAX);
+	struct hr_declared *d = hr_fw_append(&l->declared, &l->n_declared, sizeof(*d), SIZE_MAX);
 	va_list ap;
 
 	if (!d)
@@ -62,7 +57,7 @@ static bool is_memory_window(const struct hr_fw_window *w)
 }
 
 /* Every range the firmware sources declare (memory space only). */
-static void collect(const struct hr_facts *f, struct declared_list *l)
+static void collect(const struct hr_facts *f, struct hr_merged_map *l)
 {
 	const struct hr_firmware *fw = &f->firmware;
 
@@ -117,29 +112,30 @@ static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 	return s1 <= e2 && s2 <= e1;
 }
 
-static struct hr_merged_range *add_range(struct hr_merged_map *map, uint64_t start, uint64_t end,
-					 unsigned sources, const char *name)
+/* Append a range; a declared piece (first_declared: the index where they begin, after iomem's)
+ * that another source declared the same way joins that one, so that one range has both sources.
+ * Only the declared pieces are searched: iomem's many entries never merge. */
+static struct hr_merged_range *add_range(struct hr_merged_map *map, size_t first_declared,
+					 uint64_t start, uint64_t end, unsigned sources,
+					 const char *name)
 {
 	struct hr_merged_range *r;
 
-	/* The same piece from another source: one range, both sources. */
-	for (size_t i = 0; i < map->count; i++)
-		if (map->ranges[i].start == start && map->ranges[i].end == end &&
-		    !(map->ranges[i].sources & HR_MS_IOMEM)) {
+	for (size_t i = first_declared; i < map->count; i++)
+		if (map->ranges[i].start == start && map->ranges[i].end == end) {
 			map->ranges[i].sources |= sources;
 			return &map->ranges[i];
 		}
 	r = hr_fw_append(&map->ranges, &map->count, sizeof(*r), SIZE_MAX);
-	if (r) {
-		*r = (struct hr_merged_range){.start = start, .end = end, .sources = sources};
-		snprintf(r->name, sizeof(r->name), "%s", name);
-	}
+	if (r)
+		*r = (struct hr_merged_range){.start = start, .end = end, .name = name,
+					      .sources = sources};
 	return r;
 }
 
 /* The parts of d that no top-level iomem entry covers. */
-static void add_uncovered(struct hr_merged_map *map, const struct hr_iomem *iomem,
-			  const struct declared *d)
+static void add_uncovered(struct hr_merged_map *map, size_t first_declared,
+			  const struct hr_iomem *iomem, const struct hr_declared *d)
 {
 	uint64_t next = d->start;
 
@@ -149,13 +145,13 @@ static void add_uncovered(struct hr_merged_map *map, const struct hr_iomem *iome
 		if (e->depth || !overlaps(e->start, e->end, next, d->end))
 			continue;
 		if (e->start > next)
-			add_range(map, next, e->start - 1, d->source, d->name);
+			add_range(map, first_declared, next, e->start - 1, d->source, d->name);
 		if (e->end >= d->end)
 			return;
 		next = e->end + 1;
 	}
 	if (next <= d->end && next >= d->start)
-		add_range(map, next, d->end, d->source, d->name);
+		add_range(map, first_declared, next, d->end, d->source, d->name);
 }
 
 static int by_start(const void *a, const void *b)
@@ -169,25 +165,25 @@ static int by_start(const void *a, const void *b)
 
 enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_map *out)
 {
-	struct declared_list l = {0};
+	size_t first_declared;
 
 	*out = (struct hr_merged_map){0};
-	collect(f, &l);
+	collect(f, out);
 	for (size_t i = 0; i < f->iomem.count; i++) {
 		const struct hr_iomem_entry *e = &f->iomem.entries[i];
 		struct hr_merged_range *r;
 
 		if (e->depth)
 			continue;
-		r = add_range(out, e->start, e->end, HR_MS_IOMEM, e->name);
-		for (size_t j = 0; r && j < l.count; j++)
-			if (l.items[j].start <= e->start && e->end <= l.items[j].end)
-				r->sources |= l.items[j].source;
+		r = add_range(out, out->count, e->start, e->end, HR_MS_IOMEM, e->name);
+		for (size_t j = 0; r && j < out->n_declared; j++)
+			if (out->declared[j].start <= e->start && e->end <= out->declared[j].end)
+				r->sources |= out->declared[j].source;
 	}
 	/* iomem is sorted and flat at the top level (the kernel refuses overlaps there). */
-	for (size_t j = 0; j < l.count; j++)
-		add_uncovered(out, &f->iomem, &l.items[j]);
-	free(l.items);
+	first_declared = out->count;
+	for (size_t j = 0; j < out->n_declared; j++)
+		add_uncovered(out, first_declared, &f->iomem, &out->declared[j]);
 	if (out->count)
 		qsort(out->ranges, out->count, sizeof(*out->ranges), by_start);
 	return HR_OK;
@@ -196,6 +192,7 @@ enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_ma
 void hr_merged_map_free(struct hr_merged_map *map)
 {
 	free(map->ranges);
+	free(map->declared);
 	*map = (struct hr_merged_map){0};
 }
 

@@ -145,13 +145,18 @@ static json_t *named_range(struct hr_range r, const char *name)
 	return o;
 }
 
-/* The merged map: each range with the sources that name it. */
-static json_t *merged_map(const struct hr_merged_map *merged)
+/* The merged map: each range with the sources that name it. Built here, where it is printed: it
+ * holds every top-level iomem entry, which no other part of the audit needs. */
+static json_t *merged_map(const struct hr_facts *f)
 {
-	json_t *map = json_array();
+	struct hr_merged_map merged;
+	json_t *map;
 
-	for (size_t i = 0; i < merged->count; i++) {
-		const struct hr_merged_range *r = &merged->ranges[i];
+	if (hr_merged_map_build(f, &merged))
+		return NULL;
+	map = json_array();
+	for (size_t i = 0; map && i < merged.count; i++) {
+		const struct hr_merged_range *r = &merged.ranges[i];
 		json_t *o = named_range((struct hr_range){r->start, r->end}, r->name);
 		json_t *sources = json_array();
 
@@ -164,14 +169,14 @@ static json_t *merged_map(const struct hr_merged_map *merged)
 		}
 		if (!sources || json_object_set_new(o, "sources", sources) != 0) {
 			json_decref(o);
-			json_decref(map);
-			return NULL;
+			o = NULL;
 		}
 		if (!append(map, o)) {	/* append took o, even on failure */
 			json_decref(map);
-			return NULL;
+			map = NULL;
 		}
 	}
+	hr_merged_map_free(&merged);
 	return map;
 }
 
@@ -411,7 +416,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 : json_null(),
 			 "requests", requests,
 			 "existing_device_private", existing,
-			 "map", a->model.map_ok ? merged_map(&a->merged) : json_array(),
+			 "map", a->model.map_ok ? merged_map(f) : json_array(),
 			 "findings", findings,
 			 "advice", advices,
 			 "inconclusive", a->inconclusive,

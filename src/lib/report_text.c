@@ -439,6 +439,34 @@ struct map_row {
 	const char *name;
 };
 
+/* The map's rows in address order, one at a time (a map of 10^5 entries is not copied): each
+ * top-level entry after the free runs that start below it. */
+struct map_rows {
+	const struct hr_iomem *iomem;
+	const struct hr_free *gaps;
+	size_t entry, gap;
+};
+
+static bool next_row(struct map_rows *it, struct map_row *row)
+{
+	const struct hr_iomem_entry *e;
+
+	while (it->entry < it->iomem->count && it->iomem->entries[it->entry].depth)
+		it->entry++;
+	e = it->entry < it->iomem->count ? &it->iomem->entries[it->entry] : NULL;
+	if (it->gap < it->gaps->count && (!e || it->gaps->gaps[it->gap].start < e->start)) {
+		const struct hr_range *g = &it->gaps->gaps[it->gap++];
+
+		*row = (struct map_row){g->start, g->end, NULL};
+		return true;
+	}
+	if (!e)
+		return false;
+	*row = (struct map_row){e->start, e->end, e->name};
+	it->entry++;
+	return true;
+}
+
 /* digits: enough hex digits for the map's highest address, at least 12; width: for the sizes. A
  * name longer than the rest of the line (the kernel sets no limit) is cut at a character boundary
  * and ends in "..."; the JSON report keeps it whole. */
@@ -458,16 +486,17 @@ static void map_line(FILE *out, const struct map_row *row, int digits, int width
 		keep, name, name[keep] ? "..." : "");
 }
 
-/* Which rows the default map shows: the free runs and their neighbours, the rows nearest below the
- * search top (rows[top_row] is the last that ends at or below it), and the row that holds it. */
-static bool map_row_shown(const struct map_row *rows, size_t n, size_t i, size_t top_row,
-			  uint64_t top)
+/* Which rows the default map shows: the free runs and their neighbours (prev and next, NULL at the
+ * ends), the rows nearest below the search top (row top_row is the last that ends at or below
+ * it), and the row that holds it. */
+static bool map_row_shown(const struct map_row *prev, const struct map_row *row,
+			  const struct map_row *next, size_t i, size_t top_row, uint64_t top)
 {
 	enum { NEAR_TOP = 4 };
 
-	if (!rows[i].name || (i > 0 && !rows[i - 1].name) || (i + 1 < n && !rows[i + 1].name))
+	if (!row->name || (prev && !prev->name) || (next && !next->name))
 		return true;
-	if (rows[i].start <= top && rows[i].end >= top)
+	if (row->start <= top && row->end >= top)
 		return true;
 	return i <= top_row && i + NEAR_TOP > top_row;
 }
@@ -476,49 +505,48 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 		      const struct hr_report_options *o)
 {
 	const struct hr_free *gaps = &a->free;
-	struct map_row *rows = calloc(f->iomem.count + gaps->count + 1, sizeof(*rows));
-	size_t n = 0, g = 0, hidden = 0, top_row = 0;
+	struct map_rows it = {&f->iomem, gaps, 0, 0};
+	struct map_row prev, row = {0}, next, last = {0};
+	size_t n = 0, hidden = 0, top_row = 0;
+	bool below_top = true, have_next;
 	int digits = 12, width = 12;
 	char sz[32], sz2[32];
 
-	if (!rows)
-		return;
-	for (size_t i = 0; i < f->iomem.count; i++) {
-		const struct hr_iomem_entry *e = &f->iomem.entries[i];
-
-		if (e->depth)
-			continue;
-		for (; g < gaps->count && gaps->gaps[g].start < e->start; g++)
-			rows[n++] = (struct map_row){gaps->gaps[g].start, gaps->gaps[g].end, NULL};
-		rows[n++] = (struct map_row){e->start, e->end, e->name};
-	}
-	for (; g < gaps->count; g++)
-		rows[n++] = (struct map_row){gaps->gaps[g].start, gaps->gaps[g].end, NULL};
-	while (top_row + 1 < n && rows[top_row + 1].end <= a->model.search_top)
-		top_row++;
-	while (n && digits < 16 && rows[n - 1].end >> (4 * digits))
-		digits++;
-	for (size_t i = 0; i < n && o->bytes; i++)
-		if ((int)strlen(hr_format_range_size((struct hr_range){rows[i].start, rows[i].end}, true,
-						     sz, sizeof(sz))) > width)
+	/* First pass: the row count, the last row below the search top, the widths. */
+	while (next_row(&it, &row)) {
+		below_top = below_top && (!n || row.end <= a->model.search_top);
+		if (below_top)
+			top_row = n;
+		if (o->bytes && (int)strlen(hr_format_range_size((struct hr_range){row.start, row.end},
+								 true, sz, sizeof(sz))) > width)
 			width = (int)strlen(sz);
+		last = row;
+		n++;
+	}
+	while (n && digits < 16 && last.end >> (4 * digits))
+		digits++;
 
 	fprintf(out, "\nAddress map: top level of /proc/iomem%s, free runs of whole %s sections\n",
 		o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
 									  sz, sizeof(sz)));
-	for (size_t i = 0; i < n; i++) {
-		if (!o->verbose && !map_row_shown(rows, n, i, top_row, a->model.search_top)) {
+	it = (struct map_rows){&f->iomem, gaps, 0, 0};
+	have_next = next_row(&it, &next);
+	for (size_t i = 0; have_next; i++) {
+		prev = row;
+		row = next;
+		have_next = next_row(&it, &next);
+		if (!o->verbose && !map_row_shown(i ? &prev : NULL, &row, have_next ? &next : NULL, i,
+						  top_row, a->model.search_top)) {
 			hidden++;
 			continue;
 		}
 		if (hidden)
 			fprintf(out, "  ... %zu more, -v shows them\n", hidden);
 		hidden = 0;
-		map_line(out, &rows[i], digits, width, o->bytes);
+		map_line(out, &row, digits, width, o->bytes);
 	}
 	if (hidden)
 		fprintf(out, "  ... %zu more, -v shows them\n", hidden);
-	free(rows);
 	if (gaps->total)
 		fprintf(out, "Free below the search top: %s, the largest run %s at %#llx-%#llx\n",
 			hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),

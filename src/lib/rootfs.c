@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -201,6 +203,45 @@ enum hr_status hr_read_file(const struct hr_root *root, const char *path, size_t
 	enum hr_status st = hr_root_path(root, path, full, sizeof(full), err);
 
 	return st ? st : read_whole(full, path, max, buf, len, err);
+}
+
+enum hr_status hr_view_file(const struct hr_root *root, const char *path, size_t max,
+			    struct hr_file_view *view, struct hr_error *err)
+{
+	char full[1024];
+	struct source src = {.read = read_fd};
+	struct stat st;
+	char *copy;
+	void *map;
+	enum hr_status status = hr_root_path(root, path, full, sizeof(full), err);
+
+	*view = (struct hr_file_view){0};
+	if (!status)
+		status = open_regular(full, path, &src.fd, err);
+	if (status)
+		return status;
+	if (fstat(src.fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size <= max) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, src.fd, 0);
+		if (map != MAP_FAILED) {
+			close(src.fd);
+			*view = (struct hr_file_view){map, (size_t)st.st_size, true};
+			return HR_OK;
+		}
+	}
+	status = slurp(&src, path, max, &copy, &view->len, err);
+	close(src.fd);
+	if (!status)
+		view->data = copy;
+	return status;
+}
+
+void hr_file_view_release(struct hr_file_view *view)
+{
+	if (view->mapped)
+		munmap((void *)view->data, view->len);
+	else
+		free((void *)view->data);
+	*view = (struct hr_file_view){0};
 }
 
 enum hr_status hr_read_path(const char *path, size_t max, char **buf, size_t *len,

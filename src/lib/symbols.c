@@ -19,14 +19,16 @@
 #define KALLSYMS_LINE_MAX 1024
 #define KALLSYMS_CHUNK (64u << 10)
 
+#define NAMED(s) s, sizeof(s) - 1
 static const struct {
 	const char *name;
+	size_t len;
 	bool function;	/* BTF names functions; variables need kallsyms (CONFIG_KALLSYMS_ALL) */
 } symbols[HR_SYM_COUNT] = {
-	[HR_SYM_NEW_SCHEME] = {"memremap_device_private_pagemap", true},
-	[HR_SYM_REQUEST_FREE_MEM_REGION] = {"request_free_mem_region", true},
-	[HR_SYM_DIRECT_MAP_PHYSMEM_END] = {"direct_map_physmem_end", false},
-	[HR_SYM_PHYSMEM_END] = {"physmem_end", false},
+	[HR_SYM_NEW_SCHEME] = {NAMED("memremap_device_private_pagemap"), true},
+	[HR_SYM_REQUEST_FREE_MEM_REGION] = {NAMED("request_free_mem_region"), true},
+	[HR_SYM_DIRECT_MAP_PHYSMEM_END] = {NAMED("direct_map_physmem_end"), false},
+	[HR_SYM_PHYSMEM_END] = {NAMED("physmem_end"), false},
 };
 
 const char *hr_symbol_name(enum hr_symbol sym)
@@ -38,9 +40,29 @@ const char *hr_symbol_name(enum hr_symbol sym)
 static enum hr_symbol lookup(const char *s, size_t len)
 {
 	for (int i = 0; i < HR_SYM_COUNT; i++)
-		if (strlen(symbols[i].name) == len && memcmp(symbols[i].name, s, len) == 0)
+		if (symbols[i].len == len && memcmp(symbols[i].name, s, len) == 0)
 			return (enum hr_symbol)i;
 	return HR_SYM_COUNT;
+}
+
+/* The function named by the NUL-terminated string at name, which has room bytes before the end of
+ * its section, or HR_SYM_COUNT: tens of thousands of names pass here, most told apart by their
+ * first byte. */
+static enum hr_symbol lookup_function(const char *name, size_t room)
+{
+	for (int i = 0; i < HR_SYM_COUNT; i++)
+		if (symbols[i].function && symbols[i].len < room &&
+		    memcmp(symbols[i].name, name, symbols[i].len + 1) == 0)
+			return (enum hr_symbol)i;
+	return HR_SYM_COUNT;
+}
+
+static bool all_functions_found(const struct hr_symbol_set *set)
+{
+	for (int i = 0; i < HR_SYM_COUNT; i++)
+		if (symbols[i].function && !set->found[i])
+			return false;
+	return true;
 }
 
 /* ---- BTF ---- */
@@ -117,7 +139,9 @@ enum hr_status hr_btf_parse(const char *buf, size_t len, const char *path,
 	    !section_fits(strs, strs_len, len))
 		return hr_fail(err, HR_E_TRUNCATED, path, 0, "not valid BTF: the header's sections "
 			       "run past the end of the file (%zu bytes)", len);
-	for (uint64_t off = types; off < types_end;) {
+	/* Every record up to the last function asked about: a type is only found by stepping over
+	 * all before it. */
+	for (uint64_t off = types; off < types_end && !all_functions_found(out);) {
 		uint32_t name_off, info;
 		long long extra;
 
@@ -131,9 +155,7 @@ enum hr_status hr_btf_parse(const char *buf, size_t len, const char *path,
 			return hr_fail(err, HR_E_PARSE, path, 0, "not valid BTF: unknown kind %u at "
 				       "offset %llu", BTF_INFO_KIND(info), (unsigned long long)off);
 		if (BTF_INFO_KIND(info) == BTF_KIND_FUNC && name_off < strs_len) {
-			const char *name = buf + strs + name_off;
-			const char *nul = memchr(name, '\0', strs_len - name_off);
-			enum hr_symbol sym = nul ? lookup(name, (size_t)(nul - name)) : HR_SYM_COUNT;
+			enum hr_symbol sym = lookup_function(buf + strs + name_off, strs_len - name_off);
 
 			if (sym != HR_SYM_COUNT)
 				out->found[sym] = true;
@@ -311,18 +333,17 @@ static bool kallsyms_needed(const struct hr_root *root, bool have_btf)
 void hr_symbols_read(const struct hr_root *root, struct hr_symbols *out, struct hr_diags *diags)
 {
 	struct hr_symbol_set btf = {0}, kallsyms;
+	struct hr_file_view view;
 	struct hr_error err;
-	char *buf;
-	size_t len;
 	enum hr_status st;
 
 	*out = (struct hr_symbols){0};
 	for (int i = 0; i < HR_SYM_COUNT; i++)
 		out->present[i] = HR_UNKNOWN;
-	st = hr_read_file(root, BTF_PATH, BTF_MAX_BYTES, &buf, &len, &err);
+	st = hr_view_file(root, BTF_PATH, BTF_MAX_BYTES, &view, &err);
 	if (st == HR_OK) {
-		st = hr_btf_parse(buf, len, BTF_PATH, &btf, diags, &err);
-		free(buf);
+		st = hr_btf_parse(view.data, view.len, BTF_PATH, &btf, diags, &err);
+		hr_file_view_release(&view);
 	}
 	if (st == HR_OK) {
 		out->btf = true;

@@ -2,6 +2,7 @@
 /* ACPI: the acpiexec runner on its own (missing, failing, hanging, real), what is read from its
  * output, the table checks, and acpidump text; on tables captured from a QEMU guest. */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,21 +28,48 @@ static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_
 	return st;
 }
 
+/* A stand-in for acpiexec: a shell script in path (a mkstemp template). */
+static void write_script(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) && close(fd) == 0 &&
+	      chmod(path, 0700) == 0);
+}
+
 static void test_runner_failures(void)
 {
 	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
 	struct hr_error err;
-	int fd;
 
 	CHECK(run_with("/nonexistent/acpiexec", 5000, &err) == HR_E_NOENT);
 	CHECK(run_with("false", 5000, &err) == HR_E_IO);
 	CHECK_STR_CONTAINS(err.message, "exit status 1");
 	/* A program that never answers is killed at the time limit. */
-	fd = mkstemp(script);
-	CHECK(fd >= 0 && write(fd, "#!/bin/sh\nexec sleep 30\n", 24) == 24 && close(fd) == 0 &&
-	      chmod(script, 0700) == 0);
+	write_script(script, "#!/bin/sh\nexec sleep 30\n");
 	CHECK(run_with(script, 200, &err) == HR_E_IO);
 	CHECK_STR_CONTAINS(err.message, "time limit");
+	unlink(script);
+}
+
+/* acpiexec idles at exit (ACPICA polls its debugger thread every 100 ms): the run ends at the
+ * echo of help, with all that came before it and nothing after, however long the program would
+ * go on. */
+static void test_runner_ends_at_help(void)
+{
+	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	struct hr_error err;
+	char *out = NULL;
+	size_t len;
+
+	write_script(script, "#!/bin/sh\ncat > /dev/null\necho 'Device: \\_SB.PCI0'\n"
+		     "printf -- '- help\\nHelp text\\n'\nexec sleep 30\n");
+	setenv("HEADROOM_ACPIEXEC", script, 1);
+	CHECK(hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, 5000, &out, &len, &err) == HR_OK);
+	unsetenv("HEADROOM_ACPIEXEC");
+	CHECK(out && !strcmp(out, "Device: \\_SB.PCI0\n- help\n") && len == strlen(out));
+	free(out);
 	unlink(script);
 }
 
@@ -133,6 +161,7 @@ static void test_acpidump_text(void)
 int main(void)
 {
 	test_runner_failures();
+	test_runner_ends_at_help();
 	test_bridges_from_guest();
 	test_tables();
 	test_acpidump_text();

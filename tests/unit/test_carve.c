@@ -163,19 +163,19 @@ static bool naive_carve(const struct hr_space *s, const struct hr_carve_rule *rl
 	return false;
 }
 
-/* The replay jumps from resource to resource; it must land where the literal loop does. */
-static void test_jumps_match_the_literal_loop(void)
+/* Random spaces of up to max_ranges ranges, each up to max_halves half sections long, carved
+ * into: the replay must land where the literal loop does. */
+static void compare_with_the_literal_loop(int rounds, int max_ranges, int max_halves)
 {
-	srand(12345);
-	for (int round = 0; round < 300; round++) {
+	for (int round = 0; round < rounds; round++) {
 		struct hr_space s = {0};
-		int n = rand() % 8;
+		int n = rand() % max_ranges;
 		bool by_section = round % 2;
 		struct hr_carve_rule rl = rule(0xfffffffff, by_section);
 
 		for (int i = 0; i < n; i++) {
 			uint64_t start = ((uint64_t)rand() % 512) * SECTION + (uint64_t)(rand() % 3) * 4096;
-			uint64_t len = ((uint64_t)rand() % 64 + 1) * (SECTION / 2);
+			uint64_t len = ((uint64_t)rand() % max_halves + 1) * (SECTION / 2);
 
 			if (start + len - 1 <= rl.top)
 				CHECK(hr_space_add(&s, (struct hr_range){start, start + len - 1}) == HR_OK);
@@ -193,6 +193,21 @@ static void test_jumps_match_the_literal_loop(void)
 		}
 		hr_space_free(&s);
 	}
+}
+
+/* The replay jumps from resource to resource: a few ranges, long and short. */
+static void test_jumps_match_the_literal_loop(void)
+{
+	srand(12345);
+	compare_with_the_literal_loop(300, 8, 64);
+}
+
+/* Hundreds of short ranges with small gaps between them, many blocks of HR_SPACE_BLOCK: the
+ * replay passes whole blocks whose gaps are too small, and must still land where the loop does. */
+static void test_block_skips_match_the_literal_loop(void)
+{
+	srand(54321);
+	compare_with_the_literal_loop(200, 600, 3);
 }
 
 static void test_free_space(void)
@@ -248,6 +263,7 @@ int main(void)
 	test_sequential();
 	test_top_level_only();
 	test_jumps_match_the_literal_loop();
+	test_block_skips_match_the_literal_loop();
 	test_free_space();
 	CHECK_DONE();
 }
