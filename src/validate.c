@@ -8,9 +8,9 @@
 #include "cli.h"
 #include "closestream.h"
 #include "headroom/answer.h"
-#include "headroom/probe.h"
 #include "headroom/report.h"
 #include "headroom_answer.h"
+#include "probe_run.h"
 
 static bool has_kbuild(const char *dir)
 {
@@ -91,11 +91,11 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 				HR_ANSWER_MAX_SIZES);
 			return EXIT_USAGE;
 		}
-		if (hr_probe_run(sources, cli->probe_module, facts->release, sizes, n, &text, &err))
+		if (probe_run(sources, cli->probe_module, facts->release, sizes, n, &text, &err))
 			return cannot("cannot ask the kernel", &err);
 		len = strlen(text);
 	}
-	if (hr_answer_parse(text, len, cli->answer ? cli->answer : HR_PROBE_ANSWER, answer, NULL,
+	if (hr_answer_parse(text, len, cli->answer ? cli->answer : PROBE_ANSWER, answer, NULL,
 			    &err)) {
 		free(text);
 		return cannot("unusable answer", &err);
@@ -103,7 +103,7 @@ static int obtain_answer(const struct cli *cli, const struct hr_facts *facts, co
 	free(text);
 	if (!cli->answer && answer->count != n) {
 		hr_answer_free(answer);
-		return cannot("unusable answer", &(struct hr_error){HR_E_PARSE, HR_PROBE_ANSWER, 0,
+		return cannot("unusable answer", &(struct hr_error){HR_E_PARSE, PROBE_ANSWER, 0,
 			      "the probe answered a different number of requests"});
 	}
 	return EXIT_FITS;

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "headroom/probe.h"
 #include "headroom/rootfs.h"
 #include "headroom_answer.h"
+#include "probe_run.h"
 
 extern char **environ;
 
@@ -96,9 +96,9 @@ static enum hr_status check_released(char **answer, struct hr_error *err)
 
 	hr_root_init(&live, "/", NULL);
 	st = hr_read_file(&live, "/proc/iomem", 16u << 20, &iomem, NULL, err);
-	if (!st && strstr(iomem, HR_PROBE_MODULE))
+	if (!st && strstr(iomem, PROBE_MODULE))
 		st = hr_fail(err, HR_E_IO, "/proc/iomem", 0, "a %s region is still there after rmmod",
-			     HR_PROBE_MODULE);
+			     PROBE_MODULE);
 	free(iomem);
 	if (st) {
 		free(*answer);
@@ -136,9 +136,9 @@ static enum hr_status check_can_load(const struct hr_root *live, struct hr_error
 			return hr_fail(err, HR_E_ACCESS, "/proc/sys/kernel/modules_disabled", 0,
 				       "module loading is switched off until the next boot");
 	}
-	if (access("/sys/module/" HR_PROBE_MODULE, F_OK) == 0)
-		return hr_fail(err, HR_E_USAGE, "/sys/module/" HR_PROBE_MODULE, 0,
-			       "the probe is already loaded: rmmod %s first", HR_PROBE_MODULE);
+	if (access("/sys/module/" PROBE_MODULE, F_OK) == 0)
+		return hr_fail(err, HR_E_USAGE, "/sys/module/" PROBE_MODULE, 0,
+			       "the probe is already loaded: rmmod %s first", PROBE_MODULE);
 	return HR_OK;
 }
 
@@ -177,17 +177,17 @@ static enum hr_status ask(const struct hr_root *live, const char *ko, const uint
 			       "symbol); see this log");
 	}
 	free(param);
-	st = hr_read_file(live, HR_PROBE_ANSWER, HR_ANSWER_MAX, answer, NULL, err);
-	if (!run_logged((char *[]){"rmmod", HR_PROBE_MODULE, NULL}, log)) {
+	st = hr_read_file(live, PROBE_ANSWER, HR_ANSWER_MAX, answer, NULL, err);
+	if (!run_logged((char *[]){"rmmod", PROBE_MODULE, NULL}, log)) {
 		if (!st)
 			free(*answer);
-		return hr_fail(err, HR_E_IO, log, 0, "rmmod %s failed; see this log", HR_PROBE_MODULE);
+		return hr_fail(err, HR_E_IO, log, 0, "rmmod %s failed; see this log", PROBE_MODULE);
 	}
 	return st ? st : check_released(answer, err);
 }
 
-enum hr_status hr_probe_run(const char *probe_dir, const char *prebuilt, const char *release,
-			    const uint64_t *sizes, size_t n_sizes, char **answer, struct hr_error *err)
+enum hr_status probe_run(const char *probe_dir, const char *prebuilt, const char *release,
+			 const uint64_t *sizes, size_t n_sizes, char **answer, struct hr_error *err)
 {
 	struct hr_root live;
 	char tmp[] = "/tmp/headroom-probe.XXXXXX", log[600], ko[600];
@@ -200,7 +200,7 @@ enum hr_status hr_probe_run(const char *probe_dir, const char *prebuilt, const c
 	if (!mkdtemp(tmp))
 		return hr_fail(err, HR_E_IO, "/tmp", 0, "mkdtemp: %s", strerror(errno));
 	snprintf(log, sizeof(log), "%s/probe.log", tmp);
-	snprintf(ko, sizeof(ko), "%s/%s.ko", tmp, HR_PROBE_MODULE);
+	snprintf(ko, sizeof(ko), "%s/%s.ko", tmp, PROBE_MODULE);
 	st = prebuilt ? HR_OK : build_probe(probe_dir, release, tmp, log, err);
 	if (!st)
 		st = ask(&live, prebuilt ? prebuilt : ko, sizes, n_sizes, log, answer, err);
