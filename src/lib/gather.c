@@ -8,33 +8,44 @@
 
 #define SMALL_FILE_MAX (64u << 10)
 
+/* The first line of [buf, buf + len) as text, NULL when it is empty or memory ran out (that
+ * reported); bytes that are not UTF-8 text are reported and kept escaped. */
+static char *first_line_text(struct hr_facts *f, const char *path, const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	bool escaped;
+	char *text;
+
+	if (nl)
+		len = (size_t)(nl - buf);
+	if (!len)
+		return NULL;
+	text = hr_quote_dup(buf, len, &escaped);
+	if (!text)
+		hr_diag_add(&f->diags, HR_E_NOMEM, path, 0, "out of memory");
+	else if (escaped)
+		hr_diag_add(&f->diags, HR_E_PARSE, path, 1, "holds bytes that are not UTF-8 text, "
+			    "read escaped: \"%s\"", text);
+	return text;
+}
+
 /* A file that should hold one short line of text; missing is recorded (unless optional), not
- * fatal. An empty line is reported and read as absent; bytes that are not UTF-8 text are reported
- * and kept escaped. */
+ * fatal. An empty line is reported and read as absent. */
 static char *read_text(struct hr_facts *f, const char *path, bool optional)
 {
 	struct hr_error err;
-	char *buf, *text, *nl;
+	char *buf, *text;
 	size_t len;
-	bool escaped;
 
 	if (hr_read_file(&f->root, path, SMALL_FILE_MAX, &buf, &len, &err) != HR_OK) {
 		if (!(optional && err.status == HR_E_NOENT))
 			hr_diag_add_error(&f->diags, &err);
 		return NULL;
 	}
-	nl = memchr(buf, '\n', len);
-	if (nl)
-		len = (size_t)(nl - buf);
-	text = len ? hr_quote_dup(buf, len, &escaped) : NULL;
-	free(buf);
-	if (!len)
+	text = first_line_text(f, path, buf, len);
+	if (!len || buf[0] == '\n')
 		hr_diag_add(&f->diags, HR_E_PARSE, path, 0, "empty: no text on its first line");
-	else if (!text)
-		hr_diag_add(&f->diags, HR_E_NOMEM, path, 0, "out of memory");
-	else if (escaped)
-		hr_diag_add(&f->diags, HR_E_PARSE, path, 1, "holds bytes that are not UTF-8 text, "
-			    "read escaped: \"%s\"", text);
+	free(buf);
 	return text;
 }
 
@@ -49,6 +60,8 @@ static void gather_cmdline(struct hr_facts *f)
 		hr_diag_add_error(&f->diags, &err);
 		return;
 	}
+	/* Only the words headroom looks for are kept; the line is checked as text all the same. */
+	free(first_line_text(f, path, buf, len));
 	nl = memchr(buf, '\n', len);
 	if (hr_cmdline_parse(buf, nl ? (size_t)(nl - buf) : len, path, &f->cmdline, &f->diags, &err))
 		hr_diag_add_error(&f->diags, &err);

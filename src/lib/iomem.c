@@ -173,6 +173,10 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 		}
 		p = eol + 1;
 	}
+	/* The kernel ends every line: a file that stops inside one was cut short. */
+	if (len && buf[len - 1] != '\n')
+		hr_diag_add(diags, HR_E_TRUNCATED, path, lineno, "the file ends inside this line: it was "
+			    "cut short, and the entries after it are missing");
 	if (io.count == 0) {
 		hr_iomem_free(&io);
 		return hr_fail(err, HR_E_PARSE, path, 0, "no iomem entries found");

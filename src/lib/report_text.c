@@ -467,15 +467,23 @@ static bool next_row(struct map_rows *it, struct map_row *row)
 	return true;
 }
 
-/* digits: enough hex digits for the map's highest address, at least 12; width: for the sizes. */
+/* digits: enough hex digits for the map's highest address, at least 12; width: for the sizes. A
+ * name longer than the rest of the line (the kernel sets no limit) is cut at a character boundary
+ * and ends in "..."; the JSON report keeps it whole. */
 static void map_line(FILE *out, const struct map_row *row, int digits, int width, bool bytes)
 {
+	const char *name = row->name ? row->name : "free";
+	int room = WIDTH - (2 + 2 * (2 + digits) + 1 + 1 + width + 2), keep = (int)strlen(name);
 	char sz[32];
 
-	fprintf(out, "  0x%0*llx-0x%0*llx %*s  %s\n", digits, (unsigned long long)row->start, digits,
-		(unsigned long long)row->end, width, hr_format_range_size((struct hr_range){row->start, row->end},
-							    bytes, sz, sizeof(sz)),
-		row->name ? row->name : "free");
+	if (keep > room) {
+		for (keep = room - 3; keep > 0 && ((unsigned char)name[keep] & 0xc0) == 0x80; keep--)
+			;
+	}
+	fprintf(out, "  0x%0*llx-0x%0*llx %*s  %.*s%s\n", digits, (unsigned long long)row->start,
+		digits, (unsigned long long)row->end, width,
+		hr_format_range_size((struct hr_range){row->start, row->end}, bytes, sz, sizeof(sz)),
+		keep, name, name[keep] ? "..." : "");
 }
 
 /* Which rows the default map shows: the free runs and their neighbours (prev and next, NULL at the

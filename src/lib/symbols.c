@@ -15,6 +15,7 @@
 #define KALLSYMS_PATH "/proc/kallsyms"
 #define KCORE_PATH "/proc/kcore"
 /* KSYM_NAME_LEN is 512 and module names are shorter than 64: a longer line is not the kernel's. */
+#define KSYM_NAME_LEN 512
 #define KALLSYMS_LINE_MAX 1024
 #define KALLSYMS_CHUNK (64u << 10)
 
@@ -178,33 +179,6 @@ static bool take_field(const char **p, const char *end, const char **field, size
 	return *field_len > 0;
 }
 
-/* "ffffffff81000000 T name" (module symbols, with a fourth field, are not ours). */
-static void kallsyms_line(const char *p, const char *eol, struct hr_symbol_set *out)
-{
-	const char *addr, *type, *name, *extra;
-	size_t addr_len, type_len, name_len, extra_len;
-	enum hr_symbol sym;
-	uint64_t value;
-
-	if (!take_field(&p, eol, &addr, &addr_len) || !take_field(&p, eol, &type, &type_len) ||
-	    !take_field(&p, eol, &name, &name_len) || take_field(&p, eol, &extra, &extra_len))
-		return;
-	sym = lookup(name, name_len);
-	if (sym == HR_SYM_COUNT)
-		return;
-	out->found[sym] = true;
-	if (hr_parse_hex(addr, addr + addr_len, &value))
-		out->address[sym] = value;
-}
-
-static bool all_found(const struct hr_symbol_set *set)
-{
-	for (int i = 0; i < HR_SYM_COUNT; i++)
-		if (!set->found[i])
-			return false;
-	return true;
-}
-
 struct kallsyms_scan {
 	const char *path;
 	unsigned lineno;
@@ -216,6 +190,39 @@ static void overlong(struct kallsyms_scan *s)
 {
 	hr_diag_add(s->diags, HR_E_PARSE, s->path, s->lineno,
 		    "line longer than %d bytes: not a kallsyms line, skipped", KALLSYMS_LINE_MAX);
+}
+
+/* "ffffffff81000000 T name" (module symbols, with a fourth field, are not ours). */
+static void kallsyms_line(struct kallsyms_scan *s, const char *p, const char *eol)
+{
+	const char *addr, *type, *name, *extra;
+	size_t addr_len, type_len, name_len, extra_len;
+	enum hr_symbol sym;
+	uint64_t value;
+
+	if (!take_field(&p, eol, &addr, &addr_len) || !take_field(&p, eol, &type, &type_len) ||
+	    !take_field(&p, eol, &name, &name_len) || take_field(&p, eol, &extra, &extra_len))
+		return;
+	if (name_len >= KSYM_NAME_LEN) {
+		hr_diag_add(s->diags, HR_E_PARSE, s->path, s->lineno, "a symbol name of %zu bytes, "
+			    "longer than the kernel allows (%d): not a kallsyms line, skipped", name_len,
+			    KSYM_NAME_LEN - 1);
+		return;
+	}
+	sym = lookup(name, name_len);
+	if (sym == HR_SYM_COUNT)
+		return;
+	s->out->found[sym] = true;
+	if (hr_parse_hex(addr, addr + addr_len, &value))
+		s->out->address[sym] = value;
+}
+
+static bool all_found(const struct hr_symbol_set *set)
+{
+	for (int i = 0; i < HR_SYM_COUNT; i++)
+		if (!set->found[i])
+			return false;
+	return true;
 }
 
 /* The whole lines of [buf, buf + len) (and the last one too, at the end of the input); returns
@@ -235,7 +242,7 @@ static size_t scan_lines(struct kallsyms_scan *s, const char *buf, size_t len, b
 		if (eol - p > KALLSYMS_LINE_MAX)
 			overlong(s);
 		else
-			kallsyms_line(p, eol, s->out);
+			kallsyms_line(s, p, eol);
 		p = eol < end ? eol + 1 : end;
 	}
 	return (size_t)(p - buf);
