@@ -5,24 +5,44 @@
 #ifndef HEADROOM_ACPI_EXEC_H
 #define HEADROOM_ACPI_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "headroom/error.h"
 #include "headroom/firmware.h"
+#include "headroom/rootfs.h"
 
 /* What the runner asks acpiexec: the IDs of every device, then every device's resources; then
- * help, whose echo marks the end of the answer (hr_acpiexec_run says why). */
+ * help, whose echo marks the end of the answer (hr_acpiexec_finish says why). */
 #define HR_ACPIEXEC_COMMANDS "find _HID\nfind _CID\nresources\nhelp\nquit\n"
 
-/* Run acpiexec (or $HEADROOM_ACPIEXEC) -vr -dt on the AML files with the commands on its stdin
+/* acpiexec running: started by hr_acpiexec_start, waited for by hr_acpiexec_finish, so that the
+ * caller can read other inputs meanwhile. */
+struct hr_acpiexec {
+	pid_t pid;		/* -1: none running */
+	int out;		/* its stdout and stderr, -1: none */
+	char prog[512];		/* the program, for messages */
+};
+
+/* Start acpiexec (or $HEADROOM_ACPIEXEC) -vr -dt on the AML files with the commands on its stdin
  * (its debugger reads them there; -b batch mode would idle up to a second at exit: measured in
- * reports/acpi-decisions.md), stdout and stderr captured into *out (malloc'd, NUL-terminated, at
- * most 16 MiB). -vr logs each operation-region access, which tells a _CRS read from hardware
- * registers; -dt spares ACPICA's tracking of its allocations. Killed after timeout_ms. The output
- * ends at the echo of a help command: the run stops there, for acpiexec would then idle at exit
- * for up to 100 ms. HR_E_NOENT when the program is not installed, HR_E_IO when it failed or timed
- * out. */
-enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const char *commands,
-			       unsigned timeout_ms, char **out, size_t *len, struct hr_error *err);
+ * reports/acpi-decisions.md), stdout and stderr on one pipe. -vr logs each operation-region
+ * access, which tells a _CRS read from hardware registers; -dt spares ACPICA's tracking of its
+ * allocations. On HR_OK the child runs and hr_acpiexec_finish must be called; on failure nothing
+ * is left to finish (HR_E_NOENT: the program is not installed). The files must stay until then;
+ * the list of their names need not. */
+enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
+				 struct hr_acpiexec *run, struct hr_error *err);
+
+/* Its output, stdout and stderr, into *out (malloc'd, NUL-terminated, at most 16 MiB), waiting at
+ * most timeout_ms from this call; then the child is killed if need be, reaped, and its pipe
+ * closed, whatever the status. The output ends at the echo of a help command: the run stops
+ * there, for acpiexec would then idle at exit for up to 100 ms. HR_E_NOENT when the program is not
+ * installed (as a child can tell it), HR_E_IO when it failed or timed out. Until this is called
+ * acpiexec runs on without a reader for up to 1 MiB of output (its pipe, where the kernel grants
+ * that size; QEMU's DSDTs print 27 to 100 KiB), then waits for this call. */
+enum hr_status hr_acpiexec_finish(struct hr_acpiexec *run, unsigned timeout_ms, char **out,
+				  size_t *len, struct hr_error *err);
 
 /* The host bridges (a _HID or _CID of PNP0A03, PNP0A08 or ACPI0016) in that output, with the
  * address-space descriptors of their own _CRS only. A bridge whose _CRS read an operation region
@@ -31,5 +51,29 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char *path,
 					 struct hr_firmware *fw, struct hr_diags *diags,
 					 struct hr_error *err);
+
+/* A table directory's AML on its way through acpiexec: from hr_acpi_read_start, which starts it,
+ * to hr_acpi_read_finish, which takes its answer, so that other inputs are read meanwhile. */
+struct hr_aml_run {
+	bool pending;			/* hr_acpi_read_finish has something to do */
+	size_t n_files;			/* DSDT and SSDTs found; 0: nothing to evaluate */
+	enum hr_status started;		/* hr_acpiexec_start's status; error says why it failed */
+	struct hr_error error;
+	struct hr_acpiexec child;
+	const char *shown;		/* where the tables were read, for messages */
+};
+
+/* Every table in DIR/sys/firmware/acpi/tables and its dynamic/ subdirectory into fw (their
+ * problems into diags), then acpiexec started on DSDT and every SSDT for the host bridges.
+ * HR_E_NOENT when there is no table directory (no ACPI). Whatever the status,
+ * hr_acpi_read_finish(run) must follow: it is what waits for acpiexec. */
+enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware *fw,
+				  struct hr_aml_run *run, struct hr_diags *diags,
+				  struct hr_error *err);
+
+/* The host bridges from acpiexec's answer into fw, fw->aml and fw->aml_detail saying whether they
+ * could be had, and why not; the problems in the answer into diags. The child is reaped and its
+ * pipe closed. Nothing to do for a run with nothing pending. */
+void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct hr_diags *diags);
 
 #endif

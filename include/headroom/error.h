@@ -97,4 +97,9 @@ void hr_diag_add(struct hr_diags *diags, enum hr_status status, const char *path
 void hr_diag_add_error(struct hr_diags *diags, const struct hr_error *err);
 void hr_diags_free(struct hr_diags *diags);
 
+/* Move the diagnostics recorded from index from on to index at (at <= from), before those
+ * recorded between: for a step that finished late but whose problems belong at an earlier point
+ * in the list. The per-path limit was counted as they were recorded. */
+void hr_diags_move_back(struct hr_diags *diags, size_t from, size_t at);
+
 #endif

@@ -112,14 +112,9 @@ enum hr_status hr_acpi_table_parse(const uint8_t *buf, size_t len, const char *p
 				   struct hr_firmware *fw, struct hr_diags *diags,
 				   struct hr_error *err);
 
-/* Every table in DIR/sys/firmware/acpi/tables and its dynamic/ subdirectory, then the host
- * bridges of DSDT and every SSDT through acpiexec (acpi_exec.h). HR_E_NOENT when there is no
- * table directory (no ACPI). */
-enum hr_status hr_acpi_read(const struct hr_root *root, struct hr_firmware *fw,
-			    struct hr_diags *diags, struct hr_error *err);
-
-/* The same from the text acpidump prints ("DSDT @ 0x..." then "    0000: 44 53 ..." lines), the
- * form attached to bug reports. */
+/* The ACPI tables, as hr_acpi_read_start and hr_acpi_read_finish (acpi_exec.h) read them from a
+ * table directory, from the text acpidump prints ("DSDT @ 0x..." then "    0000: 44 53 ..."
+ * lines), the form attached to bug reports. */
 enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 				 struct hr_firmware *fw, struct hr_diags *diags,
 				 struct hr_error *err);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 
 #define OUTPUT_MAX (16u << 20)	/* a large DSDT's resources print a few MiB at most */
 #define MAX_FILES 64
+#define OUTPUT_PIPE (1 << 20)	/* /proc/sys/fs/pipe-max-size by default: what anyone may ask for */
 /* The debugger echoes each command after its prompt "- ". help prints 6 KiB, more than the 4 KiB
  * stdio buffer acpiexec has on a pipe, so the echo of help comes out while help is still being
  * printed, after all that the commands before it printed. */
@@ -86,22 +88,20 @@ static enum hr_status drain(int fd, const char *prog, long long deadline, char *
 	return HR_OK;
 }
 
-enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const char *commands,
-			       unsigned timeout_ms, char **out, size_t *len, struct hr_error *err)
+enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
+				 struct hr_acpiexec *run, struct hr_error *err)
 {
 	const char *prog = getenv("HEADROOM_ACPIEXEC");
 	const char *argv[MAX_FILES + 4];
 	posix_spawn_file_actions_t actions;
-	int pipefd[2], in[2], status, rc;
+	int pipefd[2], in[2], rc;
 	size_t n_commands = strlen(commands);
-	pid_t pid;
-	bool answered;
-	enum hr_status st;
 
-	*out = NULL;
-	*len = 0;
+	run->pid = -1;
+	run->out = -1;
 	if (!prog || !*prog)
 		prog = "acpiexec";
+	snprintf(run->prog, sizeof(run->prog), "%s", prog);
 	if (n_files > MAX_FILES)
 		return hr_fail(err, HR_E_RANGE, prog, 0, "more than %d AML tables", MAX_FILES);
 	/* The commands must fit in the socket's buffer so that writing them cannot block. */
@@ -118,6 +118,9 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return hr_fail(err, hr_status_from_errno(errno), prog, 0, "pipe: %s", strerror(errno));
+	/* Room for all it prints (100 KiB for QEMU's hotplug DSDT; 64 KiB is the default), so that it
+	 * need not wait for hr_acpiexec_finish to read; where the kernel refuses, it merely waits. */
+	(void)fcntl(pipefd[0], F_SETPIPE_SZ, OUTPUT_PIPE);
 	/* stdin is a socket so that a child gone early cannot raise SIGPIPE here (MSG_NOSIGNAL). */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in)) {
 		close(pipefd[0]);
@@ -128,11 +131,12 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 	posix_spawn_file_actions_adddup2(&actions, in[0], 0);
 	posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
 	posix_spawn_file_actions_adddup2(&actions, pipefd[1], 2);
-	rc = posix_spawnp(&pid, prog, &actions, NULL, (char *const *)argv, environ);
+	rc = posix_spawnp(&run->pid, prog, &actions, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&actions);
 	close(pipefd[1]);
 	close(in[0]);
 	if (rc) {
+		run->pid = -1;
 		close(pipefd[0]);
 		close(in[1]);
 		return hr_fail(err, rc == ENOENT ? HR_E_NOENT : hr_status_from_errno(rc), prog, 0,
@@ -141,15 +145,31 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 	/* A short write means it exited before reading: its output and status say why. */
 	(void)!send(in[1], commands, n_commands, MSG_NOSIGNAL);
 	close(in[1]);
-	st = drain(pipefd[0], prog, now_ms() + timeout_ms, out, len, &answered, err);
-	close(pipefd[0]);
+	run->out = pipefd[0];
+	return HR_OK;
+}
+
+enum hr_status hr_acpiexec_finish(struct hr_acpiexec *run, unsigned timeout_ms, char **out,
+				  size_t *len, struct hr_error *err)
+{
+	const char *prog = run->prog;
+	int status;
+	bool answered;
+	enum hr_status st;
+
+	*out = NULL;
+	*len = 0;
+	st = drain(run->out, prog, now_ms() + timeout_ms, out, len, &answered, err);
+	close(run->out);
+	run->out = -1;
 	/* Once help is echoed the answer is whole; what is left is help and ACPICA's exit, which
 	 * polls its debugger thread with 100 ms sleeps (AcpiTerminateDebugger): most runs would
 	 * idle there for longer than all the rest takes. */
 	if (st || answered)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		kill(run->pid, SIGKILL);
+	while (waitpid(run->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	run->pid = -1;
 	if (!st && !answered && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		/* 127 with no output: the exec failed in the child (posix_spawn reports it there when
 		 * it cannot report it to the parent, e.g. under valgrind). */

@@ -50,21 +50,32 @@ static bool take_table(const uint8_t *buf, size_t len, const char *shown, struct
 	return is_aml(buf);
 }
 
-/* Ask acpiexec for the host bridges; say why not when it cannot answer. */
-static void evaluate_aml(struct aml_files *aml, const char *shown, struct hr_firmware *fw,
-			 struct hr_diags *diags)
+/* Start acpiexec on the AML, if there is any; shown (where the tables were read) must last until
+ * hr_acpi_read_finish. */
+static void start_aml(const struct aml_files *aml, const char *shown, struct hr_aml_run *run)
 {
-	struct hr_error e;
-	char *out;
-	size_t len;
-	enum hr_status st;
+	*run = (struct hr_aml_run){.pending = true, .n_files = aml->count, .shown = shown};
+	if (aml->count)
+		run->started = hr_acpiexec_start((const char *const *)aml->paths, aml->count,
+						 HR_ACPIEXEC_COMMANDS, &run->child, &run->error);
+}
 
-	if (!aml->count) {
+void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct hr_diags *diags)
+{
+	struct hr_error e = run->error;
+	enum hr_status st = run->started;
+	char *out = NULL;
+	size_t len = 0;
+
+	if (!run->pending)
+		return;
+	run->pending = false;
+	if (!run->n_files) {
 		fw->aml = HR_AML_NONE;
 		return;
 	}
-	st = hr_acpiexec_run((const char *const *)aml->paths, aml->count, HR_ACPIEXEC_COMMANDS,
-			     ACPIEXEC_TIMEOUT_MS, &out, &len, &e);
+	if (!st)
+		st = hr_acpiexec_finish(&run->child, ACPIEXEC_TIMEOUT_MS, &out, &len, &e);
 	if (st == HR_E_NOENT) {
 		fw->aml = HR_AML_NO_ACPIEXEC;
 		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "the host bridges' windows are in "
@@ -73,12 +84,12 @@ static void evaluate_aml(struct aml_files *aml, const char *shown, struct hr_fir
 		return;
 	}
 	if (!st)
-		st = hr_acpiexec_bridges_parse(out, len, shown, fw, diags, &e);
+		st = hr_acpiexec_bridges_parse(out, len, run->shown, fw, diags, &e);
 	free(out);
 	fw->aml = st ? HR_AML_FAILED : HR_AML_EVALUATED;
 	if (st)
 		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate %s: "
-			 "%.180s", shown, e.message);
+			 "%.180s", run->shown, e.message);
 }
 
 static int not_dot(const struct dirent *d)
@@ -124,17 +135,19 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 			    "firmware view needs root", forbidden);
 }
 
-enum hr_status hr_acpi_read(const struct hr_root *root, struct hr_firmware *fw,
-			    struct hr_diags *diags, struct hr_error *err)
+enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware *fw,
+				  struct hr_aml_run *run, struct hr_diags *diags,
+				  struct hr_error *err)
 {
 	struct aml_files aml = {0};
 
 	*fw = (struct hr_firmware){0};
+	*run = (struct hr_aml_run){0};
 	if (!hr_root_exists(root, TABLES_DIR))
 		return hr_fail(err, HR_E_NOENT, TABLES_DIR, 0, "no ACPI tables");
 	read_dir(root, TABLES_DIR, fw, &aml, diags);
 	read_dir(root, TABLES_DIR "/dynamic", fw, &aml, diags);
-	evaluate_aml(&aml, TABLES_DIR, fw, diags);
+	start_aml(&aml, TABLES_DIR, run);
 	aml_files_free(&aml);
 	return HR_OK;
 }
@@ -260,8 +273,12 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 	}
 	finish_dump_table(table, used, path, table_line, shown, tmpdir, fw, &aml, diags);
 	free(table);
-	if (n_tables)
-		evaluate_aml(&aml, path, fw, diags);
+	if (n_tables) {
+		struct hr_aml_run run;
+
+		start_aml(&aml, path, &run);
+		hr_acpi_read_finish(&run, fw, diags);
+	}
 	for (size_t i = 0; i < aml.count; i++)
 		unlink(aml.paths[i]);
 	aml_files_free(&aml);

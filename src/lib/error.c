@@ -223,6 +223,24 @@ void hr_diag_add_error(struct hr_diags *diags, const struct hr_error *err)
 		*slot = *err;
 }
 
+static void reverse(struct hr_error *items, size_t begin, size_t end)
+{
+	while (begin + 1 < end) {
+		struct hr_error t = items[begin];
+
+		items[begin++] = items[--end];
+		items[end] = t;
+	}
+}
+
+/* A rotation of [at, count) by three reversals: nothing to allocate, nothing to fail. */
+void hr_diags_move_back(struct hr_diags *diags, size_t from, size_t at)
+{
+	reverse(diags->items, at, from);
+	reverse(diags->items, from, diags->count);
+	reverse(diags->items, at, diags->count);
+}
+
 void hr_diags_free(struct hr_diags *diags)
 {
 	if (!diags)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/acpi_exec.h"
 #include "headroom/measured.h"
 #include "headroom/model.h"
 
@@ -169,9 +170,24 @@ static void gather_gpus(struct hr_facts *f)
 		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
 }
 
+/* acpiexec has run while the inputs after the ACPI tables were read: the host bridges it found,
+ * and the device tree's after them, join the firmware view now, their diagnostics moved back to
+ * where they stood when acpiexec was waited for at once (diags_at), so that no report changes. */
+static void finish_firmware(struct hr_facts *f, struct hr_aml_run *aml, size_t diags_at)
+{
+	size_t late = f->diags.count;
+
+	hr_acpi_read_finish(aml, &f->firmware, &f->diags);
+	if (f->dt_status == HR_OK)
+		hr_dt_to_firmware(&f->dt, &f->firmware, &f->diags);
+	hr_diags_move_back(&f->diags, late, diags_at);
+}
+
 void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
+	struct hr_aml_run aml;
 	struct hr_error err;
+	size_t firmware_diags;
 	char *text;
 
 	memset(f, 0, sizeof(*f));
@@ -197,9 +213,9 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
-	f->acpi_status = hr_acpi_read(&f->root, &f->firmware, &f->diags, &err);
-	if (f->dt_status == HR_OK)
-		hr_dt_to_firmware(&f->dt, &f->firmware, &f->diags);
+	/* acpiexec starts here and runs while the rest is read (finish_firmware). */
+	f->acpi_status = hr_acpi_read_start(&f->root, &f->firmware, &aml, &f->diags, &err);
+	firmware_diags = f->diags.count;
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);
 	if (text)
@@ -219,6 +235,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	gather_direct_map_reading(f);
 	gather_measured(f);
 	gather_gpus(f);
+	finish_firmware(f, &aml, firmware_diags);
 }
 
 void hr_facts_free(struct hr_facts *f)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -13,6 +14,19 @@
 
 #define GUEST_TABLES HEADROOM_FIXTURES "/../cases/vm-q35-seabios-hotplug-pb40/root/sys/firmware/acpi/tables"
 
+/* acpiexec started and waited for at once. */
+static enum hr_status run_acpiexec(const char *const *files, unsigned timeout_ms, char **out,
+				   size_t *len, struct hr_error *err)
+{
+	struct hr_acpiexec run;
+	enum hr_status st = hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, err);
+
+	*out = NULL;
+	if (st)
+		return st;
+	return hr_acpiexec_finish(&run, timeout_ms, out, len, err);
+}
+
 static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_error *err)
 {
 	const char *files[] = {GUEST_TABLES "/DSDT"};
@@ -21,7 +35,7 @@ static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_
 	enum hr_status st;
 
 	setenv("HEADROOM_ACPIEXEC", prog, 1);
-	st = hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, timeout_ms, &out, &len, err);
+	st = run_acpiexec(files, timeout_ms, &out, &len, err);
 	unsetenv("HEADROOM_ACPIEXEC");
 	CHECK(st ? out == NULL : out != NULL);
 	free(out);
@@ -66,10 +80,43 @@ static void test_runner_ends_at_help(void)
 	write_script(script, "#!/bin/sh\ncat > /dev/null\necho 'Device: \\_SB.PCI0'\n"
 		     "printf -- '- help\\nHelp text\\n'\nexec sleep 30\n");
 	setenv("HEADROOM_ACPIEXEC", script, 1);
-	CHECK(hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, 5000, &out, &len, &err) == HR_OK);
+	CHECK(run_acpiexec(files, 5000, &out, &len, &err) == HR_OK);
 	unsetenv("HEADROOM_ACPIEXEC");
 	CHECK(out && !strcmp(out, "Device: \\_SB.PCI0\n- help\n") && len == strlen(out));
 	free(out);
+	unlink(script);
+}
+
+/* Started early, collected late: the answer is whole however long after the child has finished,
+ * and the child is reaped and its pipe closed, on success and on failure. */
+static void test_runner_collects_late(void)
+{
+	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	struct hr_acpiexec run;
+	struct hr_error err;
+	char *out = NULL;
+	size_t len;
+	pid_t pid;
+
+	write_script(script, "#!/bin/sh\ncat > /dev/null\necho 'Device: \\_SB.PCI0'\n"
+		     "printf -- '- help\\n'\n");
+	setenv("HEADROOM_ACPIEXEC", script, 1);
+	CHECK(hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, &err) == HR_OK);
+	pid = run.pid;
+	/* Until it has exited (a zombie: still ours to reap). */
+	CHECK(waitid(P_PID, (id_t)pid, &(siginfo_t){0}, WEXITED | WNOWAIT) == 0);
+	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_OK);
+	CHECK(out && !strcmp(out, "Device: \\_SB.PCI0\n- help\n"));
+	CHECK(waitpid(pid, NULL, WNOHANG) == -1 && run.pid == -1 && run.out == -1);
+	free(out);
+
+	setenv("HEADROOM_ACPIEXEC", "false", 1);
+	CHECK(hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, &err) == HR_OK);
+	pid = run.pid;
+	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_E_IO && !out);
+	CHECK(waitpid(pid, NULL, WNOHANG) == -1 && run.pid == -1 && run.out == -1);
+	unsetenv("HEADROOM_ACPIEXEC");
 	unlink(script);
 }
 
@@ -84,7 +131,7 @@ static void test_bridges_from_guest(void)
 	char *out;
 	size_t len;
 
-	CHECK(hr_acpiexec_run(files, 1, HR_ACPIEXEC_COMMANDS, 30000, &out, &len, &err) == HR_OK);
+	CHECK(run_acpiexec(files, 30000, &out, &len, &err) == HR_OK);
 	CHECK(hr_acpiexec_bridges_parse(out, len, "DSDT", &fw, &diags, &err) == HR_OK);
 	free(out);
 	/* One host bridge: MHPD and the DIMM slots (PNP0C80) have descriptors, but are not bridges. */
@@ -162,6 +209,7 @@ int main(void)
 {
 	test_runner_failures();
 	test_runner_ends_at_help();
+	test_runner_collects_late();
 	test_bridges_from_guest();
 	test_tables();
 	test_acpidump_text();

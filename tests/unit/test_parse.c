@@ -83,6 +83,17 @@ static void test_diags(void)
 	CHECK_U64(d.dropped, 5);
 	CHECK(strcmp(d.items[d.count - 1].path, "/proc/cpuinfo") == 0);
 	hr_diags_free(&d);
+
+	/* A late step's problems moved back to where the step began: of a b c d e, c d e moved to
+	 * index 1, before b, recorded meanwhile. Moving nothing (from the end) changes nothing. */
+	for (unsigned i = 0; i < 5; i++)
+		hr_diag_add(&d, HR_E_PARSE, "p", i, "%c", 'a' + i);
+	hr_diags_move_back(&d, 2, 1);
+	hr_diags_move_back(&d, 5, 3);
+	for (unsigned i = 0; i < 5; i++)
+		CHECK_U64(d.items[i].message[0], "acdeb"[i]);
+	hr_diags_free(&d);
+	hr_diags_move_back(&d, 0, 0);
 }
 
 static void test_grow(void)
