@@ -2,6 +2,7 @@
 /* The GPUs, read with libpci's sysfs method under the root prefix (lib/sysfs.c of pciutils 3.9:
  * it lists DIR/devices by name and reads each device's files on demand, so a captured tree with
  * no config file still lists its devices). */
+#include <dirent.h>
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +148,30 @@ static bool device_file_exists(const struct pci_ctx *c, const struct hr_gpu *g, 
 
 	device_file(g, file, path, sizeof(path));
 	return hr_root_exists(c->root, path);
+}
+
+/* libpci reads an id file with strtol, which takes "0x03\xff0" for 3 and "" for 0 without a
+ * word: "0x" and hex digits, then a newline, or the file is reported with its bytes escaped. An
+ * absent or unreadable file is said where it matters. */
+static void check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char *file)
+{
+	char path[128], quoted[200], *buf;
+	struct hr_error err;
+	size_t len, digits;
+
+	device_file(g, file, path, sizeof(path));
+	if (hr_read_file(c->root, path, 64, &buf, &len, &err)) {
+		if (err.status == HR_E_RANGE)
+			hr_diag_add_error(c->diags, &err);
+		return;
+	}
+	if (len && buf[len - 1] == '\n')
+		len--;
+	digits = len > 2 && memcmp(buf, "0x", 2) == 0 ? strspn(buf + 2, "0123456789abcdefABCDEF") : 0;
+	if (!digits || 2 + digits != len)
+		hr_diag_add(c->diags, HR_E_PARSE, path, 0, "not a hex number: \"%s\"",
+			    hr_quote(buf, len, 40, quoted, sizeof(quoted)));
+	free(buf);
 }
 
 /* libpci stops at the first resource line it cannot parse, with an error; check the file first
@@ -303,6 +328,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 			struct hr_gpu *g)
 {
 	static const char *const optional[] = {"subsystem_vendor", "subsystem_device", "numa_node"};
+	static const char *const id_files[] = {"vendor", "device", "subsystem_vendor",
+					       "subsystem_device", "revision"};
 	unsigned flags = PCI_FILL_CLASS;
 	const char *where = c->where;
 	bool ids_from_config = false;
@@ -312,6 +339,7 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 	snprintf(g->bdf, sizeof(g->bdf), "%04x:%02x:%02x.%u", (unsigned)d->domain, d->bus, d->dev,
 		 d->func);
 	snprintf(c->where, sizeof(c->where), "/sys/bus/pci/devices/%s", g->bdf);
+	check_id_file(c, g, "class");
 	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
 		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
 		return false;
@@ -321,6 +349,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 		return false;
 
 	g->numa_node = -1;
+	for (size_t i = 0; i < sizeof(id_files) / sizeof(id_files[0]); i++)
+		check_id_file(c, g, id_files[i]);
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
 		if (!device_file_exists(c, g, optional[i]))
 			add_missing(g, optional[i]);
@@ -415,6 +445,55 @@ static struct pci_dev **sorted_devices(struct pci_access *a, size_t *n, struct h
 	return list;
 }
 
+/* libpci opens a device's files with a blocking open(), so a FIFO among them would hang it: every
+ * entry of every device directory must be a regular file or a directory (hr_open_file() says which
+ * one is not, without blocking). Real sysfs has nothing else there. */
+static enum hr_status check_device_files(const struct hr_root *root, struct hr_error *err)
+{
+	enum hr_status st = HR_OK;
+	char full[1024];
+	DIR *devices;
+	struct dirent *dev;
+
+	if (hr_root_path(root, "/sys/bus/pci/devices", full, sizeof(full), err))
+		return err->status;
+	devices = opendir(full);
+	if (!devices)
+		return HR_OK;	/* libpci says why */
+	while (!st && (dev = readdir(devices))) {
+		char dir[1024];
+		DIR *files;
+		struct dirent *f;
+
+		if (dev->d_name[0] == '.' ||
+		    (size_t)snprintf(dir, sizeof(dir), "%s/%s", full, dev->d_name) >= sizeof(dir) ||
+		    !(files = opendir(dir)))
+			continue;
+		while (!st && (f = readdir(files))) {
+			char file[1536], shown[600];
+			struct stat sb;
+			int fd;
+
+			snprintf(file, sizeof(file), "%s/%s", dir, f->d_name);
+			if (stat(file, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))
+				continue;
+			snprintf(shown, sizeof(shown), "/sys/bus/pci/devices/%s/%s", dev->d_name,
+				 f->d_name);
+			st = hr_open_file(root, shown, &fd, err);
+			if (!st) {
+				close(fd);	/* became a regular file since the stat */
+			} else if (st == HR_E_TYPE) {
+				snprintf(err->message + strlen(err->message),
+					 sizeof(err->message) - strlen(err->message),
+					 ": libpci would block on it, so no PCI device is read");
+			}
+		}
+		closedir(files);
+	}
+	closedir(devices);
+	return st;
+}
+
 enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
 			    struct hr_diags *diags, struct hr_error *err)
 {
@@ -431,6 +510,9 @@ enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
 		return st;
 	if (!hr_root_exists(root, "/sys/bus/pci/devices"))
 		return hr_fail(err, HR_E_NOENT, "/sys/bus/pci/devices", 0, "no PCI devices listed");
+	st = check_device_files(root, err);
+	if (st)
+		return st;
 	a = pci_alloc();
 	a->error = on_error;
 	a->warning = on_warning;
