@@ -16,6 +16,7 @@
 	X(archive_entry_set_size) X(archive_entry_set_symlink) X(archive_errno) \
 	X(archive_error_string) X(archive_read_data_block) X(archive_read_free) \
 	X(archive_read_new) X(archive_read_next_header) X(archive_read_open_filename) \
+	X(archive_read_open_memory) \
 	X(archive_read_support_filter_all) X(archive_read_support_format_tar) \
 	X(archive_write_add_filter_gzip) X(archive_write_close) X(archive_write_data) \
 	X(archive_write_data_block) X(archive_write_disk_new) X(archive_write_disk_set_options) \

@@ -35,6 +35,10 @@ enum hr_status hr_capture_write(const char *root_dir, const char *path, const ch
 enum hr_status hr_capture_unpack(const char *path, char *dir, size_t dir_len,
 				 struct hr_diags *diags, struct hr_error *err);
 
+/* The same from a bundle's bytes [buf, buf + len); path only names it in messages. */
+enum hr_status hr_capture_unpack_buf(const void *buf, size_t len, const char *path, char *dir,
+				     size_t dir_len, struct hr_diags *diags, struct hr_error *err);
+
 /* Remove a directory that hr_capture_unpack() made, and everything in it. */
 void hr_capture_remove(const char *dir);
 

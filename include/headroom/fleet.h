@@ -109,6 +109,11 @@ void hr_fleet_bad(struct hr_fleet *fleet, const char *path, unsigned line, const
  * ("{" in column 1). Fails only when the path itself cannot be read. */
 enum hr_status hr_fleet_read(struct hr_fleet *fleet, const char *path, struct hr_error *err);
 
+/* The same for one open stream (a file, a pipe, fmemopen() of a buffer); name names it in the
+ * messages. */
+enum hr_status hr_fleet_read_stream(struct hr_fleet *fleet, FILE *in, const char *name,
+				    struct hr_error *err);
+
 /* The roll-up as a JSON object (schema headroom/fleet-v1, new reference), NULL on allocation failure. */
 json_t *hr_fleet_json(const struct hr_fleet *fleet);
 

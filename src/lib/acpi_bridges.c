@@ -12,6 +12,8 @@
 
 #define MAX_BRIDGES 256
 #define MAX_WINDOWS 64
+#define CRS_FAILED "Could not evaluate _CRS"	/* then ": AE_..." */
+#define QUOTE_MAX 60
 
 struct line {
 	const char *s, *end;
@@ -64,6 +66,16 @@ static void eisa_id(uint32_t v, char out[8])
 	out[7] = '\0';
 }
 
+/* ACPI paths and IDs are printable ASCII (ACPI 6.5 20.2.2 NameString, 6.1.5 _HID): a line with
+ * anything else there is not one acpiexec printed, and its bytes are kept nowhere. */
+static bool printable(const char *s, const char *end)
+{
+	for (; s < end; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s > '~')
+			return false;
+	return true;
+}
+
 static bool is_host_bridge_id(const char *id)
 {
 	return !strcmp(id, "PNP0A03") || !strcmp(id, "PNP0A08") || !strcmp(id, "ACPI0016");
@@ -80,7 +92,8 @@ static bool id_line(const struct line *l, const char *name, char *path, size_t p
 	while (p < l->end && *p == ' ')
 		p++;
 	obj = find_in(l, name);
-	if (p >= l->end || *p != '\\' || !obj || obj <= p || (size_t)(obj - p) >= path_len)
+	if (p >= l->end || *p != '\\' || !obj || obj <= p || (size_t)(obj - p) >= path_len ||
+	    !printable(p, obj))
 		return false;
 	snprintf(path, path_len, "%.*s", (int)(obj - p), p);
 	if (find_in(l, " Integer ") && (q = find_in(l, "= "))) {
@@ -92,7 +105,7 @@ static bool id_line(const struct line *l, const char *name, char *path, size_t p
 	if (find_in(l, " String ") && (q = memchr(p, '"', (size_t)(l->end - p)))) {
 		const char *close = memchr(q + 1, '"', (size_t)(l->end - q - 1));
 
-		if (!close || close - q - 1 >= 16)
+		if (!close || close - q - 1 >= 16 || !printable(q + 1, close))
 			return false;
 		snprintf(id, 16, "%.*s", (int)(close - q - 1), q + 1);
 		return true;
@@ -215,7 +228,7 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 	collect_bridges(buf, end, path, fw, diags);
 	while (next_line(&pos, end, &l)) {
 		if (starts(&l, "Device: ") || starts(&l, "Evaluating ") ||
-		    starts(&l, "Resource Conversion") || starts(&l, "Could not evaluate _CRS") ||
+		    starts(&l, "Resource Conversion") || starts(&l, CRS_FAILED) ||
 		    starts(&l, "[")) {
 			if (bridge && in_crs)
 				descriptor_end(&d, bridge, path, l.no, diags);
@@ -229,10 +242,16 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 		} else if (starts(&l, "Evaluating ") || starts(&l, "Resource Conversion")) {
 			in_crs = starts(&l, "Evaluating _CRS");
 			region_read = false;
-		} else if (bridge && in_crs && starts(&l, "Could not evaluate _CRS")) {
+		} else if (bridge && in_crs && starts(&l, CRS_FAILED)) {
+			const char *why = l.s + strlen(CRS_FAILED);
+			char quoted[4 * QUOTE_MAX + 8];
+
+			while (why < l.end && (*why == ':' || *why == ' '))
+				why++;
 			bridge->windows_unknown = true;
 			hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS could not be evaluated "
-				    "(%.*s)", bridge->path, (int)(l.end - l.s - 24), l.s + 24);
+				    "(%s)", bridge->path, hr_quote(why, (size_t)(l.end - why), QUOTE_MAX,
+								  quoted, sizeof(quoted)));
 		} else if (bridge && in_crs && starts(&l, "AcpiExec: ")) {
 			if (!region_read)
 				hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS reads hardware "

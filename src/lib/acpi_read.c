@@ -200,16 +200,25 @@ static void save_aml(const uint8_t *buf, size_t len, const char *dir, struct aml
 		unlink(file);
 }
 
-/* The table gathered so far, if any, checked and decoded; its AML saved for acpiexec. */
-static void finish_dump_table(uint8_t *buf, size_t len, const char *shown, const char *tmpdir,
-			      struct hr_firmware *fw, struct aml_files *aml, struct hr_diags *diags)
+/* The table gathered so far, if any, checked and decoded; its AML saved for acpiexec. Its
+ * problems are the dump file's, at the line of the table's name (shown, "PATH: SIG (line N)", is
+ * where fw->tables says it was read). */
+static void finish_dump_table(uint8_t *buf, size_t len, const char *path, unsigned line,
+			      const char *shown, const char *tmpdir, struct hr_firmware *fw,
+			      struct aml_files *aml, struct hr_diags *diags)
 {
+	size_t first = diags ? diags->count : 0;
+
 	if (!shown[0])
 		return;
 	if (!len)
-		hr_diag_add(diags, HR_E_PARSE, shown, 0, "no bytes under the table's name");
+		hr_diag_add(diags, HR_E_PARSE, path, line, "no bytes under the table's name");
 	else if (take_table(buf, len, shown, fw, diags))
 		save_aml(buf, len, tmpdir, aml);
+	for (size_t i = first; diags && i < diags->count; i++) {
+		snprintf(diags->items[i].path, sizeof(diags->items[i].path), "%s", path);
+		diags->items[i].line = line;
+	}
 }
 
 enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
@@ -221,7 +230,7 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 	struct aml_files aml = {0};
 	uint8_t *table = NULL;
 	size_t used = 0, cap = 0;
-	unsigned line = 0, n_tables = 0;
+	unsigned line = 0, table_line = 0, n_tables = 0;
 
 	*fw = (struct hr_firmware){0};
 	if (!mkdtemp(tmpdir))
@@ -240,12 +249,14 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 		if (eol - pos > 7 && pos[0] != ' ' && !memcmp(pos + 4, " @ ", 3)) {
 			char name[20];
 
-			finish_dump_table(table, used, shown, tmpdir, fw, &aml, diags);
+			finish_dump_table(table, used, path, table_line, shown, tmpdir, fw, &aml,
+					  diags);
 			hr_quote(pos, 4, 4, name, sizeof(name));
 			if (!hr_is_plain_text(pos, 4))
 				hr_diag_add(diags, HR_E_PARSE, path, line, "the table name holds bytes "
 					    "that are not UTF-8 text: \"%s\"", name);
 			snprintf(shown, sizeof(shown), "%s: %s (line %u)", path, name, line);
+			table_line = line;
 			used = 0;
 			n_tables++;
 		} else if (shown[0] && dump_line(pos, eol, bytes, &n, &offset)) {
@@ -273,7 +284,7 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 		}
 		pos = eol < end ? eol + 1 : end;
 	}
-	finish_dump_table(table, used, shown, tmpdir, fw, &aml, diags);
+	finish_dump_table(table, used, path, table_line, shown, tmpdir, fw, &aml, diags);
 	free(table);
 	if (n_tables)
 		evaluate_aml(&aml, path, fw, diags);

@@ -226,7 +226,8 @@ enum hr_status hr_acpi_table_parse(const uint8_t *buf, size_t len, const char *p
 			       MAX_TABLES);
 	for (int i = 0; i < 4; i++)
 		t->signature[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '?';
-	snprintf(t->path, sizeof(t->path), "%s", path);
+	/* path holds the input's bytes (a file name, the signature in an acpidump text) */
+	hr_quote(path, strlen(path), sizeof(t->path), t->path, sizeof(t->path));
 	t->length = le32(buf + 4);
 	t->revision = buf[8];
 	if (t->length < HEADER_SIZE)

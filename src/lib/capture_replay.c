@@ -92,8 +92,15 @@ static enum hr_status unpack(const struct hr_archive *la, struct archive *in, st
 	return HR_OK;
 }
 
-enum hr_status hr_capture_unpack(const char *path, char *dir, size_t dir_len,
-				 struct hr_diags *diags, struct hr_error *err)
+/* Where a bundle's bytes are: a file (the CLI's --root), or a buffer. */
+struct bundle {
+	const char *file;
+	const void *buf;
+	size_t len;
+};
+
+static enum hr_status unpack_bundle(const struct bundle *b, const char *path, char *dir,
+				    size_t dir_len, struct hr_diags *diags, struct hr_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	const struct hr_archive *la;
@@ -120,7 +127,8 @@ enum hr_status hr_capture_unpack(const char *path, char *dir, size_t dir_len,
 	 * on the way is followed. */
 	la->archive_write_disk_set_options(out, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 					   ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_PERM);
-	if (la->archive_read_open_filename(in, path, 1 << 16) != ARCHIVE_OK) {
+	if ((b->file ? la->archive_read_open_filename(in, b->file, 1 << 16)
+		     : la->archive_read_open_memory(in, b->buf, b->len)) != ARCHIVE_OK) {
 		int e = la->archive_errno(in);
 
 		/* The open reads the first block: a file that is there but no archive fails here. */
@@ -138,6 +146,19 @@ out:
 	la->archive_read_free(in);
 	la->archive_write_free(out);
 	return st;
+}
+
+enum hr_status hr_capture_unpack(const char *path, char *dir, size_t dir_len,
+				 struct hr_diags *diags, struct hr_error *err)
+{
+	return unpack_bundle(&(struct bundle){.file = path}, path, dir, dir_len, diags, err);
+}
+
+enum hr_status hr_capture_unpack_buf(const void *buf, size_t len, const char *path, char *dir,
+				     size_t dir_len, struct hr_diags *diags, struct hr_error *err)
+{
+	return unpack_bundle(&(struct bundle){.buf = buf, .len = len}, path, dir, dir_len, diags,
+			     err);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

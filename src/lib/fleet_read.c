@@ -306,8 +306,8 @@ static bool continues_report(unsigned char c)
 /* Feed the stream a line at a time (a long line in pieces), so errors name their line. A report
  * starts with "{" in column 1, in JSON Lines as in pretty-printed reports; after a bad record the
  * lines that carry on with it are skipped, and any other line is a bad record of its own. */
-static enum hr_status read_stream(struct hr_fleet *fleet, FILE *in, const char *name,
-				  struct hr_error *err)
+enum hr_status hr_fleet_read_stream(struct hr_fleet *fleet, FILE *in, const char *name,
+				    struct hr_error *err)
 {
 	struct walker *w = calloc(1, sizeof(*w));
 	unsigned char *buf = malloc(CHUNK);
@@ -436,7 +436,7 @@ static enum hr_status read_path(struct hr_fleet *fleet, const char *path, unsign
 	FILE *in;
 
 	if (strcmp(path, "-") == 0)
-		return read_stream(fleet, stdin, "(stdin)", err);
+		return hr_fleet_read_stream(fleet, stdin, "(stdin)", err);
 	if (stat(path, &sb) != 0)
 		return hr_fail(err, hr_status_from_errno(errno), path, 0, "cannot open: %s",
 			       strerror(errno));
@@ -446,7 +446,7 @@ static enum hr_status read_path(struct hr_fleet *fleet, const char *path, unsign
 	if (!in)
 		return hr_fail(err, hr_status_from_errno(errno), path, 0, "cannot open: %s",
 			       strerror(errno));
-	st = read_stream(fleet, in, path, err);
+	st = hr_fleet_read_stream(fleet, in, path, err);
 	fclose(in);
 	return st;
 }
