@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "headroom/cmdline.h"
 #include "headroom/cpu.h"
 #include "headroom/error.h"
 #include "headroom/fdt.h"
@@ -13,8 +14,11 @@
 #include "headroom/firmware_map.h"
 #include "headroom/gpu.h"
 #include "headroom/iomem.h"
-#include "headroom/kernel.h"
+#include "headroom/kconfig.h"
+#include "headroom/kversion.h"
 #include "headroom/rootfs.h"
+#include "headroom/symbols.h"
+#include "headroom/tristate.h"
 
 enum hr_source {
 	HR_SRC_UNKNOWN,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/kcore.h"
 #include "headroom/measured.h"
 #include "headroom/model.h"
 

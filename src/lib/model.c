@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "headroom/kernel_rules.h"
 #include "headroom/model.h"
 #include "headroom/parse.h"
 #include "headroom/what_if_map.h"
