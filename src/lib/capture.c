@@ -12,8 +12,8 @@
 
 #include "headroom/archive_lib.h"
 #include "headroom/capture.h"
+#include "headroom/facts.h"
 #include "headroom/measured.h"
-#include "headroom/model.h"
 
 /* Files headroom reads on every machine: one that cannot be read goes to the manifest. */
 static const char *const inputs[] = {
