@@ -2,6 +2,7 @@
 /* The GPUs, read with libpci's sysfs method under the root prefix (lib/sysfs.c of pciutils 3.9:
  * it lists DIR/devices by name and reads each device's files on demand, so a captured tree with
  * no config file still lists its devices). */
+#include <dirent.h>
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -298,6 +299,30 @@ static void read_driver(const struct pci_ctx *c, struct hr_gpu *g)
 	snprintf(g->driver, sizeof(g->driver), "%.*s", (int)sizeof(g->driver) - 1, base ? base + 1 : target);
 }
 
+/* libpci opens a device's files with a plain open(), which blocks for ever on a FIFO; a captured
+ * root may hold anything (the live /sys holds only attributes). False, with a diagnostic naming
+ * it, when an entry of the device's directory (a link followed) is neither a file nor a directory. */
+static bool only_files(struct pci_ctx *c)
+{
+	char full[640], name[4 * 32 + 8];
+	struct dirent *e;
+	struct stat st;
+	bool ok = true;
+	DIR *d;
+
+	if (c->root->live || hr_root_path(c->root, c->where, full, sizeof(full), NULL) ||
+	    !(d = opendir(full)))
+		return true;
+	while (ok && (e = readdir(d)))
+		ok = fstatat(dirfd(d), e->d_name, &st, 0) != 0 || S_ISREG(st.st_mode) ||
+		     S_ISDIR(st.st_mode);
+	if (!ok)
+		hr_diag_add(c->diags, HR_E_TYPE, c->where, 0, "\"%s\" is not a regular file: device "
+			    "skipped", hr_quote(e->d_name, strlen(e->d_name), 32, name, sizeof(name)));
+	closedir(d);
+	return ok;
+}
+
 /* One device: false when it is not a GPU or could not be classified. */
 static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev *d,
 			struct hr_gpu *g)
@@ -312,6 +337,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 	snprintf(g->bdf, sizeof(g->bdf), "%04x:%02x:%02x.%u", (unsigned)d->domain, d->bus, d->dev,
 		 d->func);
 	snprintf(c->where, sizeof(c->where), "/sys/bus/pci/devices/%s", g->bdf);
+	if (!only_files(c))
+		return false;
 	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
 		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
 		return false;
