@@ -13,13 +13,14 @@
  * help, whose echo marks the end of the answer (hr_acpiexec_run says why). */
 #define HR_ACPIEXEC_COMMANDS "find _HID\nfind _CID\nresources\nhelp\nquit\n"
 
-/* Run acpiexec (or $HEADROOM_ACPIEXEC) -vr on the AML files with the commands on its stdin (its
- * debugger reads them there; -b batch mode would idle up to a second at exit: measured in
+/* Run acpiexec (or $HEADROOM_ACPIEXEC) -vr -dt on the AML files with the commands on its stdin
+ * (its debugger reads them there; -b batch mode would idle up to a second at exit: measured in
  * reports/acpi-decisions.md), stdout and stderr captured into *out (malloc'd, NUL-terminated, at
  * most 16 MiB). -vr logs each operation-region access, which tells a _CRS read from hardware
- * registers. Killed after timeout_ms. The output ends at the echo of a help command: the run
- * stops there, for acpiexec would then idle at exit for up to 100 ms. HR_E_NOENT when the program
- * is not installed, HR_E_IO when it failed or timed out. */
+ * registers; -dt spares ACPICA's tracking of its allocations. Killed after timeout_ms. The output
+ * ends at the echo of a help command: the run stops there, for acpiexec would then idle at exit
+ * for up to 100 ms. HR_E_NOENT when the program is not installed, HR_E_IO when it failed or timed
+ * out. */
 enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const char *commands,
 			       unsigned timeout_ms, char **out, size_t *len, struct hr_error *err);
 

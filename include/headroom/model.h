@@ -61,6 +61,12 @@ void hr_facts_free(struct hr_facts *facts);
 /* Take the ACPI tables from acpidump's text in the file at path (not under the root) instead. */
 void hr_facts_use_acpidump(struct hr_facts *facts, const char *path);
 
+/* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */
+enum hr_tristate hr_guest(const struct hr_facts *facts);
+
+/* The hypervisor's short name ("kvm", "hyper-v"...), NULL when not a guest or not named. */
+const char *hr_hypervisor_name(const struct hr_facts *facts);
+
 struct hr_overrides {
 	int phys_bits;			/* -1: none */
 	bool have_direct_map_end;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "headroom/audit.h"
+#include "headroom/size_format.h"
 
 #define HR_REPORT_SCHEMA "headroom/report-v1"
 
@@ -68,17 +69,5 @@ bool hr_report_prometheus(FILE *out, const json_t *report);
  * entries, the firmware's host-bridge windows, the free gaps (the audit's list: the JSON report
  * only sums them up), each carve placed or failed, the search top and the direct-map end. */
 bool hr_report_svg(FILE *out, const json_t *report, const struct hr_free *gaps);
-
-/* "1 GiB", "1.50 TiB", "4 KiB"; with bytes the exact count, "1073741824 B". */
-const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len);
-
-/* The size of r the same way; [0, 2^64 - 1] is "16 EiB" ("18446744073709551616 B"). */
-const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_t len);
-
-/* Whether the machine is a guest: HR_UNKNOWN when no input says (arm64, or no cpuinfo/CPUID). */
-enum hr_tristate hr_guest(const struct hr_facts *facts);
-
-/* The hypervisor's short name ("kvm", "hyper-v"...), NULL when not a guest or not named. */
-const char *hr_hypervisor_name(const struct hr_facts *facts);
 
 #endif

@@ -90,7 +90,7 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 			       unsigned timeout_ms, char **out, size_t *len, struct hr_error *err)
 {
 	const char *prog = getenv("HEADROOM_ACPIEXEC");
-	const char *argv[MAX_FILES + 3];
+	const char *argv[MAX_FILES + 4];
 	posix_spawn_file_actions_t actions;
 	int pipefd[2], in[2], status, rc;
 	size_t n_commands = strlen(commands);
@@ -109,9 +109,12 @@ enum hr_status hr_acpiexec_run(const char *const *files, size_t n_files, const c
 		return hr_fail(err, HR_E_USAGE, prog, 0, "commands longer than a pipe holds");
 	argv[0] = prog;
 	argv[1] = "-vr";
+	/* ACPICA's own tracking of every allocation, for its leak report at exit: half the CPU time
+	 * on the q35 hotplug DSDT (9.7 ms, 4.6 ms without), and the run ends before that report. */
+	argv[2] = "-dt";
 	for (size_t i = 0; i < n_files; i++)
-		argv[2 + i] = files[i];
-	argv[2 + n_files] = NULL;
+		argv[3 + i] = files[i];
+	argv[3 + n_files] = NULL;
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return hr_fail(err, hr_status_from_errno(errno), prog, 0, "pipe: %s", strerror(errno));

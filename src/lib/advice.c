@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "headroom/audit.h"
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 #include "headroom/what_if_map.h"
 
 #define GIB (1ull << 30)

@@ -5,7 +5,7 @@
 
 #include "headroom/answer.h"
 #include "headroom/parse.h"
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 #include "headroom_answer.h"
 
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): sizes above INT_MAX are refused */

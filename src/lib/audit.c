@@ -8,7 +8,7 @@
 
 #include "headroom/audit.h"
 #include "headroom/parse.h"
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 #include "headroom/what_if_map.h"
 
 #define STRUCT_PAGE_SIZE 64ull

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "headroom/audit.h"
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 
 static int tristate_int(enum hr_tristate t)
 {

@@ -4,7 +4,7 @@
 
 #include "headroom/fleet.h"
 #include "headroom/parse.h"
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 
 #define TEXT_VALUES 10		/* values per count shown to people; JSON and CSV have them all */
 

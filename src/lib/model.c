@@ -538,3 +538,32 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	if (m->unknowns)
 		m->inconclusive = true;
 }
+
+enum hr_tristate hr_guest(const struct hr_facts *facts)
+{
+	/* arm64's /proc/cpuinfo has no hypervisor flag: it cannot say either way. */
+	if (facts->have_cpuid)
+		return facts->cpuid.hypervisor ? HR_YES : HR_NO;
+	if (facts->have_cpuinfo && !facts->cpuinfo.arm64)
+		return facts->cpuinfo.hypervisor ? HR_YES : HR_NO;
+	return HR_UNKNOWN;
+}
+
+const char *hr_hypervisor_name(const struct hr_facts *facts)
+{
+	static const struct {
+		const char *signature, *name;
+	} known[] = {
+		{"KVMKVMKVM", "kvm"}, {"Microsoft Hv", "hyper-v"}, {"VMwareVMware", "vmware"},
+		{"XenVMMXenVMM", "xen"}, {"TCGTCGTCGTCG", "tcg"}, {"ACRNACRNACRN", "acrn"},
+		{"bhyve bhyve ", "bhyve"}, {" lrpepyh  vr", "parallels"}, {"QNXQVMBSQG", "qnx"},
+	};
+
+	if (facts->have_cpuid && facts->cpuid.hypervisor_vendor[0]) {
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(facts->cpuid.hypervisor_vendor, known[i].signature) == 0)
+				return known[i].name;
+		return facts->cpuid.hypervisor_vendor;
+	}
+	return NULL;
+}

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "headroom/report.h"
+#include "headroom/size_format.h"
 
 const char *hr_format_size(uint64_t size, bool bytes, char *buf, size_t len)
 {
@@ -34,33 +34,4 @@ const char *hr_format_range_size(struct hr_range r, bool bytes, char *buf, size_
 		return buf;
 	}
 	return hr_format_size(hr_range_size(r), bytes, buf, len);
-}
-
-enum hr_tristate hr_guest(const struct hr_facts *facts)
-{
-	/* arm64's /proc/cpuinfo has no hypervisor flag: it cannot say either way. */
-	if (facts->have_cpuid)
-		return facts->cpuid.hypervisor ? HR_YES : HR_NO;
-	if (facts->have_cpuinfo && !facts->cpuinfo.arm64)
-		return facts->cpuinfo.hypervisor ? HR_YES : HR_NO;
-	return HR_UNKNOWN;
-}
-
-const char *hr_hypervisor_name(const struct hr_facts *facts)
-{
-	static const struct {
-		const char *signature, *name;
-	} known[] = {
-		{"KVMKVMKVM", "kvm"}, {"Microsoft Hv", "hyper-v"}, {"VMwareVMware", "vmware"},
-		{"XenVMMXenVMM", "xen"}, {"TCGTCGTCGTCG", "tcg"}, {"ACRNACRNACRN", "acrn"},
-		{"bhyve bhyve ", "bhyve"}, {" lrpepyh  vr", "parallels"}, {"QNXQVMBSQG", "qnx"},
-	};
-
-	if (facts->have_cpuid && facts->cpuid.hypervisor_vendor[0]) {
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (strcmp(facts->cpuid.hypervisor_vendor, known[i].signature) == 0)
-				return known[i].name;
-		return facts->cpuid.hypervisor_vendor;
-	}
-	return NULL;
 }
