@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "headroom/acpi_exec.h"
+#include "headroom/facts.h"
 #include "headroom/firmware.h"
-#include "headroom/model.h"
 #include "headroom/parse.h"
 
 #define TABLES_DIR "/sys/firmware/acpi/tables"

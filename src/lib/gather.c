@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/facts.h"
+#include "headroom/kcore.h"
 #include "headroom/measured.h"
-#include "headroom/model.h"
 
 #define SMALL_FILE_MAX (64u << 10)
 

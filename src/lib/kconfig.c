@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/kernel.h"
+#include "headroom/kconfig.h"
 #include "headroom/parse.h"
 
 #define KCONFIG_MAX_BYTES (8u << 20)

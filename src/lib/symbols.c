@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "headroom/kernel.h"
+#include "headroom/symbols.h"
 #include "headroom/parse.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
