@@ -323,6 +323,30 @@ static void read_driver(const struct pci_ctx *c, struct hr_gpu *g)
 	snprintf(g->driver, sizeof(g->driver), "%.*s", (int)sizeof(g->driver) - 1, base ? base + 1 : target);
 }
 
+/* libpci opens a device's files with a plain open(), which blocks for ever on a FIFO; a captured
+ * root may hold anything (the live /sys holds only attributes). False, with a diagnostic naming
+ * it, when an entry of the device's directory (a link followed) is neither a file nor a directory. */
+static bool only_files(struct pci_ctx *c)
+{
+	char full[640], name[4 * 32 + 8];
+	struct dirent *e;
+	struct stat st;
+	bool ok = true;
+	DIR *d;
+
+	if (c->root->live || hr_root_path(c->root, c->where, full, sizeof(full), NULL) ||
+	    !(d = opendir(full)))
+		return true;
+	while (ok && (e = readdir(d)))
+		ok = fstatat(dirfd(d), e->d_name, &st, 0) != 0 || S_ISREG(st.st_mode) ||
+		     S_ISDIR(st.st_mode);
+	if (!ok)
+		hr_diag_add(c->diags, HR_E_TYPE, c->where, 0, "\"%s\" is not a regular file: device "
+			    "skipped", hr_quote(e->d_name, strlen(e->d_name), 32, name, sizeof(name)));
+	closedir(d);
+	return ok;
+}
+
 /* One device: false when it is not a GPU or could not be classified. */
 static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev *d,
 			struct hr_gpu *g)
@@ -339,6 +363,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 	snprintf(g->bdf, sizeof(g->bdf), "%04x:%02x:%02x.%u", (unsigned)d->domain, d->bus, d->dev,
 		 d->func);
 	snprintf(c->where, sizeof(c->where), "/sys/bus/pci/devices/%s", g->bdf);
+	if (!only_files(c))
+		return false;
 	check_id_file(c, g, "class");
 	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
 		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
@@ -445,55 +471,6 @@ static struct pci_dev **sorted_devices(struct pci_access *a, size_t *n, struct h
 	return list;
 }
 
-/* libpci opens a device's files with a blocking open(), so a FIFO among them would hang it: every
- * entry of every device directory must be a regular file or a directory (hr_open_file() says which
- * one is not, without blocking). Real sysfs has nothing else there. */
-static enum hr_status check_device_files(const struct hr_root *root, struct hr_error *err)
-{
-	enum hr_status st = HR_OK;
-	char full[1024];
-	DIR *devices;
-	struct dirent *dev;
-
-	if (hr_root_path(root, "/sys/bus/pci/devices", full, sizeof(full), err))
-		return err->status;
-	devices = opendir(full);
-	if (!devices)
-		return HR_OK;	/* libpci says why */
-	while (!st && (dev = readdir(devices))) {
-		char dir[1024];
-		DIR *files;
-		struct dirent *f;
-
-		if (dev->d_name[0] == '.' ||
-		    (size_t)snprintf(dir, sizeof(dir), "%s/%s", full, dev->d_name) >= sizeof(dir) ||
-		    !(files = opendir(dir)))
-			continue;
-		while (!st && (f = readdir(files))) {
-			char file[1536], shown[600];
-			struct stat sb;
-			int fd;
-
-			snprintf(file, sizeof(file), "%s/%s", dir, f->d_name);
-			if (stat(file, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))
-				continue;
-			snprintf(shown, sizeof(shown), "/sys/bus/pci/devices/%s/%s", dev->d_name,
-				 f->d_name);
-			st = hr_open_file(root, shown, &fd, err);
-			if (!st) {
-				close(fd);	/* became a regular file since the stat */
-			} else if (st == HR_E_TYPE) {
-				snprintf(err->message + strlen(err->message),
-					 sizeof(err->message) - strlen(err->message),
-					 ": libpci would block on it, so no PCI device is read");
-			}
-		}
-		closedir(files);
-	}
-	closedir(devices);
-	return st;
-}
-
 enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
 			    struct hr_diags *diags, struct hr_error *err)
 {
@@ -510,9 +487,6 @@ enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
 		return st;
 	if (!hr_root_exists(root, "/sys/bus/pci/devices"))
 		return hr_fail(err, HR_E_NOENT, "/sys/bus/pci/devices", 0, "no PCI devices listed");
-	st = check_device_files(root, err);
-	if (st)
-		return st;
 	a = pci_alloc();
 	a->error = on_error;
 	a->warning = on_warning;
