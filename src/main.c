@@ -403,7 +403,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (cli->n_vram == MAX_VRAM_OVERRIDES)
 				return usage_error("more than %d --vram (at '%s')", MAX_VRAM_OVERRIDES, optarg);
 			if (!hr_vram_override_parse(optarg, &cli->vram[cli->n_vram++]))
-				return usage_error("--vram wants BDF=SIZE (01:00.0=80G), not '%s'", optarg);
+				return usage_error("--vram wants BDF=SIZE (01:00.0=80G) with SIZE below 4P, "
+						   "not '%s'", optarg);
 			break;
 		case 'h':
 			usage(stdout);

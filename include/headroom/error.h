@@ -78,6 +78,9 @@ const char *hr_status_name(enum hr_status status);
  * max input bytes, then "...". Returns buf, always NUL-terminated (size >= 1). */
 const char *hr_quote(const char *s, size_t len, size_t max, char *buf, size_t size);
 
+/* Whether hr_quote() leaves [s, s + len) as it is (printable UTF-8 text, no backslash). */
+bool hr_is_plain_text(const char *s, size_t len);
+
 /* The whole of [s, s + len) through hr_quote() into a malloc'd string (NULL when out of memory);
  * *escaped tells whether anything had to be escaped. For names kept from the inputs. */
 char *hr_quote_dup(const char *s, size_t len, bool *escaped);

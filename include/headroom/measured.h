@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "headroom/cpu.h"
 #include "headroom/error.h"
-#include "headroom/kernel.h"
+#include "headroom/symbols.h"
 
 #define HR_MEASURED_PATH "/headroom-capture/measured"
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include "headroom/error.h"
-#include "headroom/kernel.h"
+#include "headroom/tristate.h"
 
 enum hr_outcome { HR_OUTCOME_RANGE, HR_OUTCOME_BLOCKED, HR_OUTCOME_UNKNOWN };
 

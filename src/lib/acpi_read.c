@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "headroom/acpi_exec.h"
+#include "headroom/facts.h"
 #include "headroom/firmware.h"
-#include "headroom/model.h"
 #include "headroom/parse.h"
 
 #define TABLES_DIR "/sys/firmware/acpi/tables"
@@ -97,9 +98,18 @@ static int not_dot(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
-/* Every regular file in one table directory (data/ and dynamic/ are directories: skipped). */
-static void read_dir(const struct hr_root *root, const char *dir, struct hr_firmware *fw,
-		     struct aml_files *aml, struct hr_diags *diags)
+static bool is_directory(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Every file in one table directory (data/ and dynamic/ are directories: skipped; anything else
+ * that is not a regular file is reported). A directory that cannot be listed for another reason
+ * than its absence is reported too; the status says why. */
+static enum hr_status read_dir(const struct hr_root *root, const char *dir, struct hr_firmware *fw,
+			       struct aml_files *aml, struct hr_diags *diags)
 {
 	char full[1024], shown[512], file[1536];
 	struct dirent **names;
@@ -107,10 +117,16 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 	int n, forbidden = 0;
 
 	if (hr_root_path(root, dir, full, sizeof(full), &e))
-		return;
+		return e.status;
 	n = scandir(full, &names, not_dot, versionsort);
-	if (n < 0)
-		return;
+	if (n < 0) {
+		int why = errno;
+
+		if (why != ENOENT)
+			hr_diag_add(diags, hr_status_from_errno(why), dir, 0, "cannot list: %s",
+				    strerror(why));
+		return hr_status_from_errno(why);
+	}
 	for (int i = 0; i < n; i++) {
 		char *buf;
 		size_t len;
@@ -118,9 +134,11 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 		snprintf(shown, sizeof(shown), "%s/%s", dir, names[i]->d_name);
 		snprintf(file, sizeof(file), "%s/%s", full, names[i]->d_name);
 		free(names[i]);
+		if (is_directory(file))
+			continue;
 		if (hr_read_file(root, shown, TABLE_MAX, &buf, &len, &e)) {
 			forbidden += e.status == HR_E_ACCESS;
-			if (e.status != HR_E_TYPE && e.status != HR_E_ACCESS)	/* data/, dynamic/ */
+			if (e.status != HR_E_ACCESS)
 				hr_diag_add_error(diags, &e);
 			continue;
 		}
@@ -133,6 +151,7 @@ static void read_dir(const struct hr_root *root, const char *dir, struct hr_firm
 	if (forbidden)
 		hr_diag_add(diags, HR_E_ACCESS, dir, 0, "%d tables cannot be read (root only): the "
 			    "firmware view needs root", forbidden);
+	return HR_OK;
 }
 
 enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware *fw,
@@ -140,12 +159,13 @@ enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware
 				  struct hr_error *err)
 {
 	struct aml_files aml = {0};
+	enum hr_status st;
 
 	*fw = (struct hr_firmware){0};
 	*run = (struct hr_aml_run){0};
-	if (!hr_root_exists(root, TABLES_DIR))
-		return hr_fail(err, HR_E_NOENT, TABLES_DIR, 0, "no ACPI tables");
-	read_dir(root, TABLES_DIR, fw, &aml, diags);
+	st = read_dir(root, TABLES_DIR, fw, &aml, diags);
+	if (st)
+		return hr_fail(err, st, TABLES_DIR, 0, "no ACPI tables");
 	read_dir(root, TABLES_DIR "/dynamic", fw, &aml, diags);
 	start_aml(&aml, TABLES_DIR, run);
 	aml_files_free(&aml);
@@ -240,9 +260,15 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 		line++;
 		/* "DSDT @ 0x0000000000000000": a new table starts. */
 		if (eol - pos > 7 && pos[0] != ' ' && !memcmp(pos + 4, " @ ", 3)) {
+			char name[20];
+
 			finish_dump_table(table, used, path, table_line, shown, tmpdir, fw, &aml,
 					  diags);
-			snprintf(shown, sizeof(shown), "%s: %.4s (line %u)", path, pos, line);
+			hr_quote(pos, 4, 4, name, sizeof(name));
+			if (!hr_is_plain_text(pos, 4))
+				hr_diag_add(diags, HR_E_PARSE, path, line, "the table name holds bytes "
+					    "that are not UTF-8 text: \"%s\"", name);
+			snprintf(shown, sizeof(shown), "%s: %s (line %u)", path, name, line);
 			table_line = line;
 			used = 0;
 			n_tables++;

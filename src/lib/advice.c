@@ -12,7 +12,7 @@
 
 #include "headroom/audit.h"
 #include "headroom/size_format.h"
-#include "headroom/what_if_map.h"
+#include "what_if_map.h"
 
 #define GIB (1ull << 30)
 #define MAX_TARGETS 1024

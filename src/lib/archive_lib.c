@@ -2,7 +2,7 @@
 #include <dlfcn.h>
 #include <stdbool.h>
 
-#include "headroom/archive_lib.h"
+#include "archive_lib.h"
 
 /* The library's ABI since libarchive 3.0 (2011). */
 #define LIBARCHIVE_SONAME "libarchive.so.13"

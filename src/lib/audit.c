@@ -9,7 +9,7 @@
 #include "headroom/audit.h"
 #include "headroom/parse.h"
 #include "headroom/size_format.h"
-#include "headroom/what_if_map.h"
+#include "what_if_map.h"
 
 #define STRUCT_PAGE_SIZE 64ull
 #define KVMALLOC_MAX 0x7fffffffull	/* __kvmalloc_node(): "Don't even allow crazy sizes" > INT_MAX */

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "headroom/archive_lib.h"
 #include "headroom/capture.h"
+#include "headroom/facts.h"
 #include "headroom/measured.h"
-#include "headroom/model.h"
+#include "archive_lib.h"
 
 /* Files headroom reads on every machine: one that cannot be read goes to the manifest. */
 static const char *const inputs[] = {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/archive_lib.h"
 #include "headroom/capture.h"
+#include "archive_lib.h"
 
 #define NOT_A_BUNDLE "not a capture bundle (a tar, optionally compressed): %s"
 

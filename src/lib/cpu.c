@@ -85,6 +85,17 @@ static bool take_text(const char **p, const char *end, const char *text)
 	return true;
 }
 
+/* The value as text into buf (size bytes, cut to fit): bytes that are not UTF-8 text are
+ * escaped, and reported. */
+static void field_text(const struct field *f, char *buf, size_t size, const char *path,
+		       unsigned line, struct hr_diags *diags)
+{
+	hr_quote(f->value, f->value_len, f->value_len, buf, size);
+	if (!hr_is_plain_text(f->value, f->value_len))
+		hr_diag_add(diags, HR_E_PARSE, path, line, "%.*s holds bytes that are not UTF-8 text, "
+			    "kept escaped: \"%s\"", (int)f->key_len, f->key, buf);
+}
+
 /* Exactly "46 bits physical, 57 bits virtual", as arch/x86/kernel/cpu/proc.c prints it. */
 static bool parse_address_sizes(const struct field *f, struct hr_cpuinfo *out)
 {
@@ -138,17 +149,17 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 				out->arm64 = true;
 			} else if (key_is(&f, "vendor_id") && !out->vendor[0]) {
 				/* CPUID leaf 0 names the vendor in 12 bytes */
-				hr_quote(f.value, f.value_len, sizeof(out->vendor), quoted, sizeof(quoted));
+				field_text(&f, quoted, sizeof(quoted), path, line, diags);
 				if (strlen(quoted) >= sizeof(out->vendor))
 					hr_diag_add(diags, HR_E_PARSE, path, line,
-						    "vendor_id \"%s\" is longer than %zu characters, "
-						    "skipped", quoted, sizeof(out->vendor) - 1);
+						    "vendor_id \"%.*s\" is longer than %zu characters, "
+						    "skipped", 80, quoted, sizeof(out->vendor) - 1);
 				else
 					memcpy(out->vendor, quoted, strlen(quoted) + 1);
 			} else if (key_is(&f, "model name") && !out->model_name[0]) {
 				/* Only advice reads it (which -cpu model a guest runs): cut, not refused. */
-				snprintf(out->model_name, sizeof(out->model_name), "%.*s",
-					 (int)f.value_len, f.value);
+				field_text(&f, out->model_name, sizeof(out->model_name), path, line,
+					   diags);
 			}
 		} else {
 			in_block = true;

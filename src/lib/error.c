@@ -263,12 +263,17 @@ static size_t plain_prefix(const unsigned char *p, size_t len)
 	return i;
 }
 
+bool hr_is_plain_text(const char *s, size_t len)
+{
+	return plain_prefix((const unsigned char *)s, len) == len;
+}
+
 char *hr_quote_dup(const char *s, size_t len, bool *escaped)
 {
 	char *buf, *shrunk;
 
 	/* Most names are plain text: copy them as they are. */
-	*escaped = plain_prefix((const unsigned char *)s, len) < len;
+	*escaped = !hr_is_plain_text(s, len);
 	if (!*escaped)
 		return strndup(s, len);
 	buf = len < SIZE_MAX / 4 ? malloc(len * 4 + 1) : NULL;	/* every byte as \xNN at worst */

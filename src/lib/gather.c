@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "headroom/acpi_exec.h"
+#include "headroom/facts.h"
+#include "headroom/kcore.h"
 #include "headroom/measured.h"
-#include "headroom/model.h"
 
 #define SMALL_FILE_MAX (64u << 10)
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/amdgpu_ids.h"
 #include "headroom/gpu_profile.h"
 #include "headroom/kversion.h"
+#include "amdgpu_ids.h"
 
 #define MIB (1ull << 20)
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/kernel.h"
+#include "headroom/kconfig.h"
 #include "headroom/parse.h"
 
 #define KCONFIG_MAX_BYTES (8u << 20)
@@ -74,15 +74,24 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 			}
 			if (grown)
 				goto nomem;
-			cfg.entries[cfg.count].name = strndup(name, name_len);
-			cfg.entries[cfg.count].value = strndup(value, value_len);
+			bool name_escaped, value_escaped;
+
+			cfg.entries[cfg.count].name = hr_quote_dup(name, name_len, &name_escaped);
+			cfg.entries[cfg.count].value = hr_quote_dup(value, value_len, &value_escaped);
 			if (!cfg.entries[cfg.count].name || !cfg.entries[cfg.count].value) {
 				cfg.count++;
 				goto nomem;
 			}
+			if (name_escaped || value_escaped)
+				hr_diag_add(diags, HR_E_PARSE, path, lineno, "holds bytes that are not UTF-8 "
+					    "text, kept escaped: CONFIG_%s=%s", cfg.entries[cfg.count].name,
+					    cfg.entries[cfg.count].value);
 			cfg.count++;
 		} else if (eol > p && *p != '#') {
-			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not a Kconfig line, skipped");
+			char quoted[512];
+
+			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not a Kconfig line, skipped: \"%s\"",
+				    hr_quote(p, (size_t)(eol - p), 80, quoted, sizeof(quoted)));
 		}
 		p = eol + 1;
 	}

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "headroom/kernel.h"
+#include "headroom/kcore.h"
 
 #define KCORE_PATH "/proc/kcore"
 

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "headroom/kernel_rules.h"
 #include "headroom/model.h"
 #include "headroom/parse.h"
-#include "headroom/what_if_map.h"
+#include "what_if_map.h"
 
 /* arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS 27; MAX_PHYSMEM_BITS 52 with 5-level
  * paging, else 46. arch/arm64/include/asm/sparsemem.h: SECTION_SIZE_BITS 29 with 64K pages, else

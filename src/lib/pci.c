@@ -2,6 +2,7 @@
 /* The GPUs, read with libpci's sysfs method under the root prefix (lib/sysfs.c of pciutils 3.9:
  * it lists DIR/devices by name and reads each device's files on demand, so a captured tree with
  * no config file still lists its devices). */
+#include <dirent.h>
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +148,30 @@ static bool device_file_exists(const struct pci_ctx *c, const struct hr_gpu *g, 
 
 	device_file(g, file, path, sizeof(path));
 	return hr_root_exists(c->root, path);
+}
+
+/* libpci reads an id file with strtol, which takes "0x03\xff0" for 3 and "" for 0 without a
+ * word: "0x" and hex digits, then a newline, or the file is reported with its bytes escaped. An
+ * absent or unreadable file is said where it matters. */
+static void check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char *file)
+{
+	char path[128], quoted[200], *buf;
+	struct hr_error err;
+	size_t len, digits;
+
+	device_file(g, file, path, sizeof(path));
+	if (hr_read_file(c->root, path, 64, &buf, &len, &err)) {
+		if (err.status == HR_E_RANGE)
+			hr_diag_add_error(c->diags, &err);
+		return;
+	}
+	if (len && buf[len - 1] == '\n')
+		len--;
+	digits = len > 2 && memcmp(buf, "0x", 2) == 0 ? strspn(buf + 2, "0123456789abcdefABCDEF") : 0;
+	if (!digits || 2 + digits != len)
+		hr_diag_add(c->diags, HR_E_PARSE, path, 0, "not a hex number: \"%s\"",
+			    hr_quote(buf, len, 40, quoted, sizeof(quoted)));
+	free(buf);
 }
 
 /* libpci stops at the first resource line it cannot parse, with an error; check the file first
@@ -298,11 +323,37 @@ static void read_driver(const struct pci_ctx *c, struct hr_gpu *g)
 	snprintf(g->driver, sizeof(g->driver), "%.*s", (int)sizeof(g->driver) - 1, base ? base + 1 : target);
 }
 
+/* libpci opens a device's files with a plain open(), which blocks for ever on a FIFO; a captured
+ * root may hold anything (the live /sys holds only attributes). False, with a diagnostic naming
+ * it, when an entry of the device's directory (a link followed) is neither a file nor a directory. */
+static bool only_files(struct pci_ctx *c)
+{
+	char full[640], name[4 * 32 + 8];
+	struct dirent *e;
+	struct stat st;
+	bool ok = true;
+	DIR *d;
+
+	if (c->root->live || hr_root_path(c->root, c->where, full, sizeof(full), NULL) ||
+	    !(d = opendir(full)))
+		return true;
+	while (ok && (e = readdir(d)))
+		ok = fstatat(dirfd(d), e->d_name, &st, 0) != 0 || S_ISREG(st.st_mode) ||
+		     S_ISDIR(st.st_mode);
+	if (!ok)
+		hr_diag_add(c->diags, HR_E_TYPE, c->where, 0, "\"%s\" is not a regular file: device "
+			    "skipped", hr_quote(e->d_name, strlen(e->d_name), 32, name, sizeof(name)));
+	closedir(d);
+	return ok;
+}
+
 /* One device: false when it is not a GPU or could not be classified. */
 static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev *d,
 			struct hr_gpu *g)
 {
 	static const char *const optional[] = {"subsystem_vendor", "subsystem_device", "numa_node"};
+	static const char *const id_files[] = {"vendor", "device", "subsystem_vendor",
+					       "subsystem_device", "revision"};
 	unsigned flags = PCI_FILL_CLASS;
 	const char *where = c->where;
 	bool ids_from_config = false;
@@ -312,6 +363,9 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 	snprintf(g->bdf, sizeof(g->bdf), "%04x:%02x:%02x.%u", (unsigned)d->domain, d->bus, d->dev,
 		 d->func);
 	snprintf(c->where, sizeof(c->where), "/sys/bus/pci/devices/%s", g->bdf);
+	if (!only_files(c))
+		return false;
+	check_id_file(c, g, "class");
 	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
 		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
 		return false;
@@ -321,6 +375,8 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 		return false;
 
 	g->numa_node = -1;
+	for (size_t i = 0; i < sizeof(id_files) / sizeof(id_files[0]); i++)
+		check_id_file(c, g, id_files[i]);
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
 		if (!device_file_exists(c, g, optional[i]))
 			add_missing(g, optional[i]);

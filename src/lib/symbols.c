@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "headroom/kernel.h"
+#include "headroom/symbols.h"
 #include "headroom/parse.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -207,6 +207,14 @@ static void kallsyms_line(struct kallsyms_scan *s, const char *p, const char *eo
 		hr_diag_add(s->diags, HR_E_PARSE, s->path, s->lineno, "a symbol name of %zu bytes, "
 			    "longer than the kernel allows (%d): not a kallsyms line, skipped", name_len,
 			    KSYM_NAME_LEN - 1);
+		return;
+	}
+	if (!hr_is_plain_text(name, name_len)) {
+		char quoted[KSYM_NAME_LEN * 4];
+
+		hr_diag_add(s->diags, HR_E_PARSE, s->path, s->lineno, "the symbol name holds bytes that "
+			    "are not UTF-8 text: not a kallsyms line, skipped: \"%s\"",
+			    hr_quote(name, name_len, 80, quoted, sizeof(quoted)));
 		return;
 	}
 	sym = lookup(name, name_len);

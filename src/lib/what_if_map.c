@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <string.h>
 
-#include "headroom/what_if_map.h"
+#include "what_if_map.h"
 
 static bool is_ram(const struct hr_iomem_entry *e)
 {

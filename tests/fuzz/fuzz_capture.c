@@ -14,13 +14,14 @@
 
 #include "headroom/capture.h"
 #include "fuzz_check.h"
+#include "root_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define DEPTH "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16"
 
-static char sandbox[] = "/tmp/headroom-fuzz-capture-XXXXXX";
-static char tmpdir[sizeof(sandbox) + sizeof(DEPTH)];
+static const char *sandbox;
+static char tmpdir[64 + sizeof(DEPTH)];
 static const char *unpacked;	/* the unpack directory, "" when there should be none */
 static size_t strays;
 
@@ -52,11 +53,6 @@ static void check_sandbox(const char *dir)
 		abort();
 }
 
-static void remove_sandbox(void)
-{
-	hr_capture_remove(sandbox);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hr_diags diags = {0};
@@ -66,8 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *buf = malloc(size ? size : 1);
 
 	if (!tmpdir[0]) {
-		if (!mkdtemp(sandbox) || atexit(remove_sandbox) != 0)
-			abort();
+		sandbox = root_image_scratch("capture");
 		snprintf(tmpdir, sizeof(tmpdir), "%s%s", sandbox, DEPTH);
 		for (char *p = strchr(tmpdir + strlen(sandbox) + 1, '/'); p; p = strchr(p + 1, '/')) {
 			*p = '\0';

@@ -71,8 +71,6 @@ static bool named(const struct hr_audit *a, const char *path)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint64_t sizes[] = {1ull << 30, 16ull << 30, (1ull << 62) - 1};
-	static char base[] = "/tmp/headroom-fuzz-XXXXXX";
-	static bool made;
 	enum root_kind kinds[32];
 	struct hr_overrides ov = HR_OVERRIDES_NONE;
 	struct hr_facts facts;
@@ -81,12 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *report;
 	char *text;
 
-	if (!made && !mkdtemp(base))
-		abort();
-	made = true;
-	snprintf(dir, sizeof(dir), "%s/root", base);
+	snprintf(dir, sizeof(dir), "%s/root", root_image_scratch("report"));
 	root_image_remove(dir);
-	if (mkdir(dir, 0755) != 0 || root_image_unpack(data, size, dir, kinds) != 0) {
+	if (mkdir(dir, 0755) != 0 ||
+	    root_image_unpack(data, size, root_image_paths, root_image_count, dir, kinds) != 0) {
 		root_image_remove(dir);
 		return 0;
 	}

@@ -20,7 +20,8 @@ int main(int argc, char **argv)
 	}
 	size = fread(data, 1, sizeof(data), f);
 	fclose(f);
-	if (mkdir(argv[2], 0755) != 0 || root_image_unpack(data, size, argv[2], kinds) != 0) {
+	if (mkdir(argv[2], 0755) != 0 ||
+	    root_image_unpack(data, size, root_image_paths, root_image_count, argv[2], kinds) != 0) {
 		perror(argv[2]);
 		return 1;
 	}

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,15 +59,16 @@ static int make_one(const char *full, enum root_kind kind, const uint8_t *bytes,
 	}
 }
 
-int root_image_unpack(const uint8_t *data, size_t size, const char *dir, enum root_kind *kinds)
+int root_image_unpack(const uint8_t *data, size_t size, const char *const *paths, size_t count,
+		      const char *dir, enum root_kind *kinds)
 {
 	static const enum root_kind by_code[] = {ROOT_FILE, ROOT_DIR, ROOT_FIFO, ROOT_LOOP};
 	char full[512];
 
-	for (size_t i = 0; i < root_image_count; i++)
+	for (size_t i = 0; i < count; i++)
 		kinds[i] = ROOT_ABSENT;
 	while (size >= 3) {
-		size_t index = (data[0] & 31u) % root_image_count, len = data[1] | (size_t)data[2] << 8;
+		size_t index = (data[0] & 31u) % count, len = data[1] | (size_t)data[2] << 8;
 		enum root_kind kind = by_code[(data[0] >> 5) & 3];
 
 		data += 3;
@@ -74,7 +76,7 @@ int root_image_unpack(const uint8_t *data, size_t size, const char *dir, enum ro
 		if (len > size)
 			len = size;
 		if (kinds[index] == ROOT_ABSENT) {
-			snprintf(full, sizeof(full), "%s%s", dir, root_image_paths[index]);
+			snprintf(full, sizeof(full), "%s%s", dir, paths[index]);
 			if (make_one(full, kind, data, len))
 				return -1;
 			kinds[index] = kind;
@@ -96,4 +98,26 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 void root_image_remove(const char *dir)
 {
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char scratch[64];
+
+static void remove_scratch(void)
+{
+	root_image_remove(scratch);
+}
+
+const char *root_image_scratch(const char *name)
+{
+	if (scratch[0])
+		return scratch;
+	snprintf(scratch, sizeof(scratch), "/dev/shm/headroom-fuzz-%.16s-XXXXXX", name);
+	if (!mkdtemp(scratch)) {
+		snprintf(scratch, sizeof(scratch), "/tmp/headroom-fuzz-%.16s-XXXXXX", name);
+		if (!mkdtemp(scratch))
+			abort();
+	}
+	if (atexit(remove_scratch) != 0)
+		abort();
+	return scratch;
 }
