@@ -46,6 +46,7 @@ struct pci_ctx {
 static _Thread_local struct pci_ctx *current;
 
 /* libpci names files with the root prefix; diagnostics name them as on the real machine. */
+__attribute__((format(printf, 2, 0)))
 static void format_message(struct pci_ctx *c, const char *fmt, va_list ap)
 {
 	size_t n = strlen(c->root->dir);
