@@ -152,8 +152,10 @@ enum hr_status hr_cpuinfo_parse(const char *buf, size_t len, const char *path,
 				field_text(&f, quoted, sizeof(quoted), path, line, diags);
 				if (strlen(quoted) >= sizeof(out->vendor))
 					hr_diag_add(diags, HR_E_PARSE, path, line,
-						    "vendor_id \"%.*s\" is longer than %zu characters, "
-						    "skipped", 80, quoted, sizeof(out->vendor) - 1);
+						    "vendor_id \"%s\" is longer than %zu characters, "
+						    "skipped", hr_quote(f.value, f.value_len, 80, quoted,
+									sizeof(quoted)),
+						    sizeof(out->vendor) - 1);
 				else
 					memcpy(out->vendor, quoted, strlen(quoted) + 1);
 			} else if (key_is(&f, "model name") && !out->model_name[0]) {
