@@ -153,13 +153,16 @@ static bool device_file_exists(const struct pci_ctx *c, const struct hr_gpu *g, 
 
 /* libpci reads an id file with strtol, which takes "0x03\xff0" for 3 and "" for 0 without a
  * word: "0x" and hex digits, then a newline, or the file is reported with its bytes escaped. An
- * absent or unreadable file is said where it matters. */
+ * absent or unreadable file is said where it matters. The live /sys is the kernel's own
+ * formatting (as in only_files()): only a captured root is read twice for this. */
 static void check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char *file)
 {
 	char path[128], quoted[200], *buf;
 	struct hr_error err;
 	size_t len, digits;
 
+	if (c->root->live)
+		return;
 	device_file(g, file, path, sizeof(path));
 	if (hr_read_file(c->root, path, 64, &buf, &len, &err)) {
 		if (err.status == HR_E_RANGE)
