@@ -19,18 +19,19 @@
 /* acpiexec running: started by hr_acpiexec_start, waited for by hr_acpiexec_finish, so that the
  * caller can read other inputs meanwhile. */
 struct hr_acpiexec {
-	pid_t pid;		/* -1: none running */
+	pid_t pid;		/* -1: none running, or not yet known */
 	int out;		/* its stdout and stderr, -1: none */
 	char prog[512];		/* the program, for messages */
+	struct hr_acpiexec_spawn *spawn;	/* the thread starting it, until finish joins it */
 };
 
 /* Start acpiexec (or $HEADROOM_ACPIEXEC) -vr -dt on the AML files with the commands on its stdin
  * (its debugger reads them there; -b batch mode would idle up to a second at exit: measured in
  * reports/acpi-decisions.md), stdout and stderr on one pipe. -vr logs each operation-region
  * access, which tells a _CRS read from hardware registers; -dt spares ACPICA's tracking of its
- * allocations. On HR_OK the child runs and hr_acpiexec_finish must be called; on failure nothing
- * is left to finish (HR_E_NOENT: the program is not installed). The files must stay until then;
- * the list of their names need not. */
+ * allocations. On HR_OK the child is being started by a thread and hr_acpiexec_finish must be
+ * called; on failure nothing is left to finish (HR_E_NOENT: the program is in no directory of
+ * PATH). The files must stay until then; the list of their names need not. */
 enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
 				 struct hr_acpiexec *run, struct hr_error *err);
 

@@ -13,7 +13,6 @@
 /* Names headroom looks for in the kernel's symbol tables. */
 enum hr_symbol {
 	HR_SYM_NEW_SCHEME,		/* memremap_device_private_pagemap */
-	HR_SYM_REQUEST_FREE_MEM_REGION,	/* request_free_mem_region */
 	HR_SYM_DIRECT_MAP_PHYSMEM_END,	/* direct_map_physmem_end (6.13+) */
 	HR_SYM_PHYSMEM_END,		/* physmem_end (6.11, 6.12, backports) */
 	HR_SYM_COUNT
@@ -34,9 +33,11 @@ struct hr_symbol_set {
 	uint64_t address[HR_SYM_COUNT];
 };
 
-/* A raw BTF blob (/sys/kernel/btf/vmlinux): which of the functions it has as BTF_KIND_FUNC. One
- * walk over the type records, every offset checked; no type graph is built. A blob that cannot be
- * walked to its end is invalid as a whole (HR_E_PARSE, HR_E_TRUNCATED). */
+/* A raw BTF blob (/sys/kernel/btf/vmlinux): which of the functions it has as BTF_KIND_FUNC. The
+ * header's sections are checked; the type records are walked, every offset checked and no type
+ * graph built, only when a function's name is in the string section, and only until the last one
+ * is found. A record that cannot be stepped over makes the blob invalid as a whole (HR_E_PARSE,
+ * HR_E_TRUNCATED). */
 enum hr_status hr_btf_parse(const char *buf, size_t len, const char *path,
 			    struct hr_symbol_set *out, struct hr_diags *diags, struct hr_error *err);
 

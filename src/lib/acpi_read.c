@@ -142,8 +142,11 @@ static enum hr_status read_dir(const struct hr_root *root, const char *dir, stru
 				hr_diag_add_error(diags, &e);
 			continue;
 		}
-		if (take_table((uint8_t *)buf, len, shown, fw, diags) && aml->count < MAX_AML)
-			aml->paths[aml->count++] = strdup(file);
+		if (take_table((uint8_t *)buf, len, shown, fw, diags) && aml->count < MAX_AML &&
+		    !(aml->paths[aml->count++] = strdup(file))) {
+			aml->count--;
+			hr_diag_add(diags, HR_E_NOMEM, shown, 0, "out of memory: not evaluated");
+		}
 		free(buf);
 	}
 	free(names);
@@ -207,8 +210,10 @@ static void save_aml(const uint8_t *buf, size_t len, const char *dir, struct aml
 	f = fopen(file, "wb");
 	if (!f)
 		return;
-	if (fwrite(buf, 1, len, f) == len && fclose(f) == 0)
-		aml->paths[aml->count++] = strdup(file);
+	bool written = fwrite(buf, 1, len, f) == len;
+
+	if (fclose(f) == 0 && written && (aml->paths[aml->count] = strdup(file)))
+		aml->count++;
 	else
 		unlink(file);
 }

@@ -171,9 +171,9 @@ static void gather_gpus(struct hr_facts *f)
 		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
 }
 
-/* acpiexec has run while the inputs after the ACPI tables were read: the host bridges it found,
- * and the device tree's after them, join the firmware view now, their diagnostics moved back to
- * where they stood when acpiexec was waited for at once (diags_at), so that no report changes. */
+/* acpiexec has run while the other inputs were read: the host bridges it found, and the device
+ * tree's after them, join the firmware view now, their diagnostics moved back to where they stood
+ * when acpiexec was waited for at once (diags_at), so that no report changes. */
 static void finish_firmware(struct hr_facts *f, struct hr_aml_run *aml, size_t diags_at)
 {
 	size_t late = f->diags.count;
@@ -188,7 +188,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
 	struct hr_aml_run aml;
 	struct hr_error err;
-	size_t firmware_diags;
+	size_t acpi_diags, firmware_diags;
 	char *text;
 
 	memset(f, 0, sizeof(*f));
@@ -197,6 +197,10 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 		f->iomem_status = err.status;
 		return;
 	}
+	/* acpiexec, the slowest input, starts first and runs while the rest is read
+	 * (finish_firmware); the tables' diagnostics move to where they stood before (below). */
+	f->acpi_status = hr_acpi_read_start(&f->root, &f->firmware, &aml, &f->diags, &err);
+	acpi_diags = f->diags.count;
 	f->iomem_status = hr_iomem_read(&f->root, &f->iomem, &f->diags, &err);
 	if (f->iomem_status)
 		hr_diag_add_error(&f->diags, &err);
@@ -214,8 +218,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
-	/* acpiexec starts here and runs while the rest is read (finish_firmware). */
-	f->acpi_status = hr_acpi_read_start(&f->root, &f->firmware, &aml, &f->diags, &err);
+	hr_diags_move_back(&f->diags, acpi_diags, 0);
 	firmware_diags = f->diags.count;
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);

@@ -121,7 +121,7 @@ static void test_cmdline(void)
 }
 
 /* Functions come from BTF when the kernel has it: a real BTF blob (gcc -gbtf) naming
- * memremap_device_private_pagemap() and request_free_mem_region(). */
+ * memremap_device_private_pagemap(). */
 static void test_symbols_from_btf(void)
 {
 	struct hr_root root;
@@ -132,7 +132,6 @@ static void test_symbols_from_btf(void)
 	hr_symbols_read(&root, &s, &d);
 	CHECK(s.btf && !s.kallsyms);
 	CHECK(s.present[HR_SYM_NEW_SCHEME] == HR_YES);
-	CHECK(s.present[HR_SYM_REQUEST_FREE_MEM_REGION] == HR_YES);
 	/* Variables are not in BTF: without kallsyms they stay unknown. */
 	CHECK(s.present[HR_SYM_PHYSMEM_END] == HR_UNKNOWN);
 	CHECK_U64(d.count, 0);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <linux/btf.h>
 #include "check.h"
 #include "headroom/audit.h"
 #include "headroom/kernel.h"
@@ -156,11 +157,11 @@ static void test_kallsyms_lines(void)
 	int n;
 
 	memset(text, 'x', sizeof(text));
-	n = snprintf(text + 1500, 200, " T physmem_end\nffffffff81000000 T request_free_mem_region\n");
+	n = snprintf(text + 1500, 200, " T physmem_end\nffffffff81000000 T direct_map_physmem_end\n");
 	CHECK_U64(hr_kallsyms_parse(text, 1500 + (size_t)n, "/proc/kallsyms", &set, &d, NULL), HR_OK);
 	CHECK(!set.found[HR_SYM_PHYSMEM_END]);
-	CHECK(set.found[HR_SYM_REQUEST_FREE_MEM_REGION]);
-	CHECK_U64(set.address[HR_SYM_REQUEST_FREE_MEM_REGION], 0xffffffff81000000);
+	CHECK(set.found[HR_SYM_DIRECT_MAP_PHYSMEM_END]);
+	CHECK_U64(set.address[HR_SYM_DIRECT_MAP_PHYSMEM_END], 0xffffffff81000000);
 	CHECK_U64(d.count, 1);
 	if (d.count) {
 		CHECK_U64(d.items[0].line, 1);
@@ -189,6 +190,45 @@ static void test_btf_header(void)
 	CHECK_U64(hr_btf_parse("", 0, "btf", &set, NULL, &err), HR_E_TRUNCATED);
 }
 
+/* A BTF blob of one type record (name_off, info) and the string section strs (strs_len bytes). */
+static size_t btf_blob(unsigned char *buf, uint32_t name_off, uint32_t info, const char *strs,
+		       uint32_t strs_len)
+{
+	const uint32_t header[6] = {0x0001eb9f, 24, 0, 12, 12, strs_len};
+	const uint32_t type[3] = {name_off, info, 0};
+
+	memcpy(buf, header, sizeof(header));
+	memcpy(buf + 24, type, sizeof(type));
+	memcpy(buf + 36, strs, strs_len);
+	return 36 + strs_len;
+}
+
+/* BTF: the types are walked only when a function's name is in the strings, and then exactly: a
+ * record of an unknown kind is found only by a walk, and a name_off inside a longer string names
+ * what follows it. */
+static void test_btf_walk(void)
+{
+	static const char absent[] = "\0other_function";
+	static const char inside[] = "\0xmemremap_device_private_pagemap";
+	unsigned char buf[128];
+	struct hr_symbol_set set;
+	struct hr_error err;
+	size_t len;
+
+	len = btf_blob(buf, 0, 31u << 24, absent, sizeof(absent));
+	CHECK_U64(hr_btf_parse((const char *)buf, len, "btf", &set, NULL, &err), HR_OK);
+	CHECK(!set.found[HR_SYM_NEW_SCHEME]);
+	len = btf_blob(buf, 0, 31u << 24, inside, sizeof(inside));
+	CHECK_U64(hr_btf_parse((const char *)buf, len, "btf", &set, NULL, &err), HR_E_PARSE);
+	CHECK_STR_CONTAINS(err.message, "unknown kind 31");
+	len = btf_blob(buf, 2, (uint32_t)BTF_KIND_FUNC << 24, inside, sizeof(inside));
+	CHECK_U64(hr_btf_parse((const char *)buf, len, "btf", &set, NULL, &err), HR_OK);
+	CHECK(set.found[HR_SYM_NEW_SCHEME]);
+	len = btf_blob(buf, 1, (uint32_t)BTF_KIND_FUNC << 24, inside, sizeof(inside));
+	CHECK_U64(hr_btf_parse((const char *)buf, len, "btf", &set, NULL, &err), HR_OK);
+	CHECK(!set.found[HR_SYM_NEW_SCHEME]);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -200,5 +240,6 @@ int main(void)
 	test_request_limits();
 	test_kallsyms_lines();
 	test_btf_header();
+	test_btf_walk();
 	CHECK_DONE();
 }
