@@ -446,16 +446,14 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 
 	if (cli->format == FORMAT_TEXT)
 		return hr_report_text(stdout, facts, audit, &opts);
+	if (cli->format == FORMAT_JSON)
+		return hr_report_json_write(stdout, facts, audit);
 	report = hr_report_json(facts, audit);
 	if (!report) {
 		errno = ENOMEM;	/* the only way it fails */
 		return false;
 	}
 	switch (cli->format) {
-	case FORMAT_JSON:
-		written = json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
-			  fputc('\n', stdout) != EOF;
-		break;
 	case FORMAT_JSONL:
 		written = hr_report_jsonl(stdout, report, facts, HEADROOM_VERSION, time(NULL));
 		break;
@@ -466,6 +464,7 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		written = hr_report_svg(stdout, report, &audit->free);
 		break;
 	case FORMAT_TEXT:
+	case FORMAT_JSON:
 		break;
 	}
 	json_decref(report);

@@ -37,6 +37,11 @@ int hr_column_find(const char *name);
 /* The report as a JSON object (new reference), NULL on allocation failure. */
 json_t *hr_report_json(const struct hr_facts *facts, const struct hr_audit *audit);
 
+/* The same report written as --json prints it (json_dumpf, indented by 2, and a line break), with
+ * the address map streamed: an entry at a time, not a tree of 10^5. False when memory ran out or
+ * the stream failed (errno says which). */
+bool hr_report_json_write(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit);
+
 /* The firmware's declarations (tables, host bridges and windows, hotplug and CXL ranges). */
 json_t *hr_report_firmware_json(const struct hr_firmware *fw);
 

@@ -163,6 +163,40 @@ static int by_start(const void *a, const void *b)
 	return x->end > y->end ? -1 : x->end < y->end;
 }
 
+/* Whether the ranges are in by_start order, as the kernel lists iomem's top level. */
+static bool sorted(const struct hr_merged_range *ranges, size_t count)
+{
+	for (size_t i = 1; i < count; i++)
+		if (by_start(&ranges[i - 1], &ranges[i]) > 0)
+			return false;
+	return true;
+}
+
+/* Sort the ranges by start. When the iomem ones (before first_declared) come sorted, only the few
+ * declared ones after them are sorted, and merged in from the back: a qsort of the whole map would
+ * take a copy of it (3 MB for 10^5 entries). */
+static void sort_ranges(struct hr_merged_map *map, size_t first_declared)
+{
+	size_t n_iomem = first_declared, n_declared = map->count - first_declared;
+	bool iomem_sorted = sorted(map->ranges, n_iomem);
+	struct hr_merged_range *declared;
+
+	if (iomem_sorted && !n_declared)
+		return;
+	declared = iomem_sorted ? malloc(n_declared * sizeof(*declared)) : NULL;
+	if (!declared) {	/* a damaged iomem, or no memory for the copy */
+		qsort(map->ranges, map->count, sizeof(*map->ranges), by_start);
+		return;
+	}
+	memcpy(declared, map->ranges + first_declared, n_declared * sizeof(*declared));
+	qsort(declared, n_declared, sizeof(*declared), by_start);
+	for (size_t to = map->count; n_declared; to--)
+		map->ranges[to - 1] = n_iomem && by_start(&map->ranges[n_iomem - 1],
+							  &declared[n_declared - 1]) > 0
+				      ? map->ranges[--n_iomem] : declared[--n_declared];
+	free(declared);
+}
+
 enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_map *out)
 {
 	size_t first_declared;
@@ -184,8 +218,7 @@ enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_ma
 	first_declared = out->count;
 	for (size_t j = 0; j < out->n_declared; j++)
 		add_uncovered(out, first_declared, &f->iomem, &out->declared[j]);
-	if (out->count)
-		qsort(out->ranges, out->count, sizeof(*out->ranges), by_start);
+	sort_ranges(out, first_declared);
 	return HR_OK;
 }
 

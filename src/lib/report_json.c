@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "headroom/report.h"
@@ -145,8 +146,30 @@ static json_t *named_range(struct hr_range r, const char *name)
 	return o;
 }
 
-/* The merged map: each range with the sources that name it. Built here, where it is printed: it
- * holds every top-level iomem entry, which no other part of the audit needs. */
+/* A map entry: the range with the sources that name it. */
+static json_t *map_entry(const struct hr_merged_range *r)
+{
+	json_t *o = named_range((struct hr_range){r->start, r->end}, r->name);
+	json_t *sources = json_array();
+
+	for (unsigned s = HR_MS_IOMEM; sources && s <= HR_MS_LAST; s <<= 1)
+		if ((r->sources & s) && !append(sources, json_string(hr_map_source_name(s)))) {
+			json_decref(sources);
+			sources = NULL;
+		}
+	if (!o) {
+		json_decref(sources);
+		return NULL;
+	}
+	if (json_object_set_new(o, "sources", sources) != 0) {	/* took sources, even NULL */
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The merged map as one array. Built here, where it is printed: it holds every top-level iomem
+ * entry, which no other part of the audit needs. */
 static json_t *merged_map(const struct hr_facts *f)
 {
 	struct hr_merged_map merged;
@@ -155,27 +178,11 @@ static json_t *merged_map(const struct hr_facts *f)
 	if (hr_merged_map_build(f, &merged))
 		return NULL;
 	map = json_array();
-	for (size_t i = 0; map && i < merged.count; i++) {
-		const struct hr_merged_range *r = &merged.ranges[i];
-		json_t *o = named_range((struct hr_range){r->start, r->end}, r->name);
-		json_t *sources = json_array();
-
-		for (unsigned s = HR_MS_IOMEM; s <= HR_MS_LAST; s <<= 1)
-			if ((r->sources & s) && !append(sources, json_string(hr_map_source_name(s))))
-				break;
-		if (!o || !sources) {
-			json_decref(sources);
-			sources = NULL;
-		}
-		if (!sources || json_object_set_new(o, "sources", sources) != 0) {
-			json_decref(o);
-			o = NULL;
-		}
-		if (!append(map, o)) {	/* append took o, even on failure */
+	for (size_t i = 0; map && i < merged.count; i++)
+		if (!append(map, map_entry(&merged.ranges[i]))) {
 			json_decref(map);
 			map = NULL;
 		}
-	}
 	hr_merged_map_free(&merged);
 	return map;
 }
@@ -379,7 +386,8 @@ static json_t *advice(const struct hr_advice *adv)
 			 "fixes_all", adv->fixes_all, "verified", adv->verified);
 }
 
-json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
+/* The report with map as its address map (a new reference, taken even on failure). */
+static json_t *report(const struct hr_facts *f, const struct hr_audit *a, json_t *map)
 {
 	json_t *requests = json_array(), *findings = json_array(), *existing = json_array(),
 	       *advices = json_array();
@@ -401,6 +409,7 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 		json_decref(findings);
 		json_decref(existing);
 		json_decref(advices);
+		json_decref(map);
 		return NULL;
 	}
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
@@ -416,10 +425,80 @@ json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 			 : json_null(),
 			 "requests", requests,
 			 "existing_device_private", existing,
-			 "map", a->model.map_ok ? merged_map(f) : json_array(),
+			 "map", map,
 			 "findings", findings,
 			 "advice", advices,
 			 "inconclusive", a->inconclusive,
 			 "inconclusive_because", inconclusive_because(a),
 			 "firmware", hr_report_firmware_json(&f->firmware));
+}
+
+json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
+{
+	return report(f, a, a->model.map_ok ? merged_map(f) : json_array());
+}
+
+#define REPORT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* json_dump_callback's writer for a value dumped on its own but printed nested: each line break
+ * gets the nesting's indent after it. A line break in jansson's output is always indentation
+ * (strings hold theirs escaped). */
+struct nested {
+	FILE *out;
+	const char *indent;
+};
+
+static int write_nested(const char *buf, size_t size, void *data)
+{
+	const struct nested *n = data;
+	const char *line_break;
+
+	while ((line_break = memchr(buf, '\n', size))) {
+		size_t len = (size_t)(line_break - buf) + 1;
+
+		if (fwrite(buf, 1, len, n->out) != len || fputs(n->indent, n->out) == EOF)
+			return -1;
+		buf += len;
+		size -= len;
+	}
+	return fwrite(buf, 1, size, n->out) == size ? 0 : -1;
+}
+
+/* The map's entries, each built, written and freed in turn, laid out as json_dumpf lays out the
+ * elements of an array inside the top-level object. */
+static bool write_map_entries(FILE *out, const struct hr_merged_map *merged)
+{
+	struct nested entry_out = {out, "    "};
+
+	for (size_t i = 0; i < merged->count; i++) {
+		json_t *entry = map_entry(&merged->ranges[i]);
+		bool ok = entry && fputs(i ? ",\n    " : "\n    ", out) != EOF &&
+			  json_dump_callback(entry, write_nested, &entry_out, REPORT_FLAGS) == 0;
+
+		json_decref(entry);
+		if (!ok)
+			return false;
+	}
+	return !merged->count || fputs("\n  ", out) != EOF;
+}
+
+bool hr_report_json_write(FILE *out, const struct hr_facts *f, const struct hr_audit *a)
+{
+	/* The rest of the report is small: dumped whole with an empty map, and split where the map
+	 * opens (the only "map" at the top level, whose keys alone follow a line break and two
+	 * spaces). */
+	static const char map_key[] = "\n  \"map\": [";
+	struct hr_merged_map merged = {0};
+	json_t *rest = !a->model.map_ok || hr_merged_map_build(f, &merged) == HR_OK
+		       ? report(f, a, json_array()) : NULL;
+	char *text = rest ? json_dumps(rest, REPORT_FLAGS) : NULL;
+	char *map = text ? strstr(text, map_key) + strlen(map_key) : NULL;
+	bool ok = text && fwrite(text, 1, (size_t)(map - text), out) == (size_t)(map - text) &&
+		  write_map_entries(out, &merged) && fputs(map, out) != EOF &&
+		  fputc('\n', out) != EOF;
+
+	hr_merged_map_free(&merged);
+	json_decref(rest);
+	free(text);
+	return ok;
 }
