@@ -79,9 +79,11 @@ static const struct vram_row vram_table[] = {
 	 81559 * MIB, "nvidia-smi 565.57.01, tests/fixtures/pci/nvidia-smi-q-h100x8.txt; "
 		      "550.54.15, NVIDIA/nccl#1264"},
 	{0x10de, 0x2331, 80 * GIB, "H100 PCIe: 80 GB HBM2e (NVIDIA H100 Tensor Core GPU datasheet)", 0, NULL},
-	{0x10de, 0x2321, 94 * GIB, "H100 NVL: 94 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x2321, 94 * GIB, "H100 NVL: 94 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)",
+	 95830 * MIB, "nvidia-smi 535.183.01, NVIDIA/gpu-admin-tools#4"},
 	{0x10de, 0x2335, 141 * GIB, "H200 SXM: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet; "
-				    "id 0x2335 in NVIDIA/mig-parted#120)", 0, NULL},
+				    "id 0x2335 in NVIDIA/mig-parted#120)",
+	 143771 * MIB, "nvidia-smi 550.144.03, sgl-project/sglang#3196"},
 	{0x10de, 0x233b, 141 * GIB, "H200 NVL: 141 GB HBM3e (NVIDIA H200 Tensor Core GPU datasheet)", 0, NULL},
 	{0x10de, 0x2901, 180 * GIB, "B200: 180 GB HBM3e, 1,440 GB for 8 GPUs (NVIDIA DGX B200 datasheet; "
 				    "id 0x2901 in NVIDIA/gpu-operator#1242)",
