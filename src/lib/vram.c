@@ -73,7 +73,8 @@ static const struct vram_row vram_table[] = {
 	 40960 * MIB, "nvidia-smi 580.126.09, bottlerocket-os/bottlerocket-core-kit#834"},
 	{0x10de, 0x20b1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
 	{0x10de, 0x20f1, 40 * GIB, "A100 PCIe 40GB: 40 GB HBM2 (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
-	{0x10de, 0x20b2, 80 * GIB, "A100 SXM4 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x20b2, 80 * GIB, "A100 SXM4 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)",
+	 81920 * MIB, "nvidia-smi 545.23.08, NVIDIA/mig-parted#31; 525.85.12, allenai/PeerRead#40"},
 	{0x10de, 0x20b5, 80 * GIB, "A100 PCIe 80GB: 80 GB HBM2e (NVIDIA A100 Tensor Core GPU datasheet)", 0, NULL},
 	{0x10de, 0x2330, 80 * GIB, "H100 SXM5 80GB: 80 GB HBM3 (NVIDIA H100 Tensor Core GPU datasheet)",
 	 81559 * MIB, "nvidia-smi 565.57.01, tests/fixtures/pci/nvidia-smi-q-h100x8.txt; "
@@ -88,13 +89,17 @@ static const struct vram_row vram_table[] = {
 	{0x10de, 0x2901, 180 * GIB, "B200: 180 GB HBM3e, 1,440 GB for 8 GPUs (NVIDIA DGX B200 datasheet; "
 				    "id 0x2901 in NVIDIA/gpu-operator#1242)",
 	 183359 * MIB, "nvidia-smi 580.95.05, NVIDIA/TensorRT-LLM#10278"},
-	{0x10de, 0x26b9, 48 * GIB, "L40S: 48 GB GDDR6 (NVIDIA L40S datasheet)", 0, NULL},
-	{0x10de, 0x27b8, 24 * GIB, "L4: 24 GB GDDR6 (NVIDIA L4 Tensor Core GPU datasheet)", 0, NULL},
+	{0x10de, 0x26b9, 48 * GIB, "L40S: 48 GB GDDR6 (NVIDIA L40S datasheet)",
+	 46068 * MIB, "nvidia-smi 595.71.05, akash-network/provider-configs#99"},
+	{0x10de, 0x27b8, 24 * GIB, "L4: 24 GB GDDR6 (NVIDIA L4 Tensor Core GPU datasheet)",
+	 23034 * MIB, "nvidia-smi 570.133.20, speaches-ai/speaches#438"},
 	{0x10de, 0x2204, 24 * GIB, "GeForce RTX 3090: 24 GB GDDR6X (NVIDIA GeForce RTX 3090 specifications)",
 	 24576 * MIB, "nvidia-smi 595.71.05, noonghunna/club-3090#758"},
 	{0x10de, 0x2684, 24 * GIB, "GeForce RTX 4090: 24 GB GDDR6X (NVIDIA GeForce RTX 4090 specifications)",
 	 24564 * MIB, "nvidia-smi 535.54.03, vllm-project/vllm#7553"},
-	{0x10de, 0x2b85, 32 * GIB, "GeForce RTX 5090: 32 GB GDDR7 (NVIDIA GeForce RTX 5090 specifications)", 0, NULL},
+	{0x10de, 0x2b85, 32 * GIB, "GeForce RTX 5090: 32 GB GDDR7 (NVIDIA GeForce RTX 5090 specifications)",
+	 32607 * MIB, "nvidia-smi 595.71.05, noonghunna/club-3090#617; 610.57.04, "
+		      "noonghunna/club-3090#1261"},
 	{0x1002, 0x740f, 64 * GIB, "Instinct MI210: 64 GB HBM2e (AMD Instinct MI210 product page)", 0, NULL},
 	{0x1002, 0x7408, 64 * GIB, "Instinct MI250X: 128 GB HBM2e on two GCDs, 64 GB each, and each GCD "
 				   "is a PCI function of its own with its own amdgpu device and carve "
