@@ -88,9 +88,11 @@ void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct 
 		st = hr_acpiexec_bridges_parse(out, len, run->shown, fw, diags, &e);
 	free(out);
 	fw->aml = st ? HR_AML_FAILED : HR_AML_EVALUATED;
-	if (st)
-		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate %s: "
-			 "%.180s", run->shown, e.message);
+	if (st) {
+		if (snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate "
+			     "%s: %s", run->shown, e.message) >= (int)sizeof(fw->aml_detail))
+			hr_trim_partial_utf8(fw->aml_detail);
+	}
 }
 
 static int not_dot(const struct dirent *d)
