@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "headroom/acpi_cache.h"
 #include "headroom/error.h"
 #include "headroom/firmware.h"
 #include "headroom/rootfs.h"
@@ -53,6 +54,10 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 					 struct hr_firmware *fw, struct hr_diags *diags,
 					 struct hr_error *err);
 
+/* The program hr_acpiexec_start runs ($HEADROOM_ACPIEXEC, else acpiexec) as PATH finds it, into
+ * path; false when no directory of PATH has it. */
+bool hr_acpiexec_program(char *path, size_t size);
+
 /* A table directory's AML on its way through acpiexec: from hr_acpi_read_start, which starts it,
  * to hr_acpi_read_finish, which takes its answer, so that other inputs are read meanwhile. */
 struct hr_aml_run {
@@ -62,10 +67,16 @@ struct hr_aml_run {
 	struct hr_error error;
 	struct hr_acpiexec child;
 	const char *shown;		/* where the tables were read, for messages */
+	const char *cache;		/* where its answer is kept (live audits), or NULL */
+	struct hr_acpi_key key;		/* what the answer depends on, to keep it under */
+	char *answer;			/* the answer kept from an earlier run: no child */
+	size_t answer_len;
 };
 
 /* Every table in DIR/sys/firmware/acpi/tables and its dynamic/ subdirectory into fw (their
- * problems into diags), then acpiexec started on DSDT and every SSDT for the host bridges.
+ * problems into diags), then acpiexec started on DSDT and every SSDT for the host bridges; on the
+ * live machine, its answer taken from the cache instead when one was kept for the same AML and
+ * the same program (acpi_cache.h).
  * HR_E_NOENT when there is no table directory (no ACPI). Whatever the status,
  * hr_acpi_read_finish(run) must follow: it is what waits for acpiexec. */
 enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware *fw,

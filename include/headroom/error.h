@@ -78,6 +78,9 @@ const char *hr_status_name(enum hr_status status);
  * max input bytes, then "...". Returns buf, always NUL-terminated (size >= 1). */
 const char *hr_quote(const char *s, size_t len, size_t max, char *buf, size_t size);
 
+/* A string cut to fit its buffer may end inside a UTF-8 sequence: drop that partial sequence. */
+void hr_trim_partial_utf8(char *s);
+
 /* Whether hr_quote() leaves [s, s + len) as it is (printable UTF-8 text, no backslash). */
 bool hr_is_plain_text(const char *s, size_t len);
 

@@ -209,17 +209,27 @@ fail:
 	return st;
 }
 
+static const char *program_name(void)
+{
+	const char *prog = getenv("HEADROOM_ACPIEXEC");
+
+	return prog && *prog ? prog : "acpiexec";
+}
+
+bool hr_acpiexec_program(char *path, size_t size)
+{
+	return find_program(program_name(), path, size);
+}
+
 enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
 				 struct hr_acpiexec *run, struct hr_error *err)
 {
-	const char *prog = getenv("HEADROOM_ACPIEXEC");
+	const char *prog = program_name();
 	enum hr_status st;
 
 	run->pid = -1;
 	run->out = -1;
 	run->spawn = NULL;
-	if (!prog || !*prog)
-		prog = "acpiexec";
 	snprintf(run->prog, sizeof(run->prog), "%s", prog);
 	if (n_files > MAX_FILES)
 		return hr_fail(err, HR_E_RANGE, prog, 0, "more than %d AML tables", MAX_FILES);

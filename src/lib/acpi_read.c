@@ -51,11 +51,23 @@ static bool take_table(const uint8_t *buf, size_t len, const char *shown, struct
 	return is_aml(buf);
 }
 
-/* Start acpiexec on the AML, if there is any; shown (where the tables were read) must last until
- * hr_acpi_read_finish. */
-static void start_aml(const struct aml_files *aml, const char *shown, struct hr_aml_run *run)
+/* Start acpiexec on the AML, if there is any, unless the cache has its answer (a key and a cache
+ * directory given); shown (where the tables were read) must last until hr_acpi_read_finish. The
+ * key is the run's from here. */
+static void start_aml(const struct aml_files *aml, const char *shown, const char *cache,
+		      struct hr_acpi_key *key, struct hr_aml_run *run)
 {
 	*run = (struct hr_aml_run){.pending = true, .n_files = aml->count, .shown = shown};
+	if (aml->count && cache && hr_acpi_key_close(key)) {
+		if (hr_acpi_cache_load(cache, key, &run->answer, &run->answer_len)) {
+			hr_acpi_key_free(key);
+			return;
+		}
+		run->cache = cache;
+		run->key = *key;
+		*key = (struct hr_acpi_key){0};
+	}
+	hr_acpi_key_free(key);
 	if (aml->count)
 		run->started = hr_acpiexec_start((const char *const *)aml->paths, aml->count,
 						 HR_ACPIEXEC_COMMANDS, &run->child, &run->error);
@@ -75,8 +87,16 @@ void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct 
 		fw->aml = HR_AML_NONE;
 		return;
 	}
-	if (!st)
+	if (run->answer) {
+		out = run->answer;
+		len = run->answer_len;
+		run->answer = NULL;
+	} else if (!st) {
 		st = hr_acpiexec_finish(&run->child, ACPIEXEC_TIMEOUT_MS, &out, &len, &e);
+		if (!st && run->cache)
+			hr_acpi_cache_store(run->cache, &run->key, out, len);
+	}
+	hr_acpi_key_free(&run->key);
 	if (st == HR_E_NOENT) {
 		fw->aml = HR_AML_NO_ACPIEXEC;
 		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "the host bridges' windows are in "
@@ -88,9 +108,11 @@ void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct 
 		st = hr_acpiexec_bridges_parse(out, len, run->shown, fw, diags, &e);
 	free(out);
 	fw->aml = st ? HR_AML_FAILED : HR_AML_EVALUATED;
-	if (st)
-		snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate %s: "
-			 "%.180s", run->shown, e.message);
+	if (st) {
+		if (snprintf(fw->aml_detail, sizeof(fw->aml_detail), "acpiexec could not evaluate "
+			     "%s: %s", run->shown, e.message) >= (int)sizeof(fw->aml_detail))
+			hr_trim_partial_utf8(fw->aml_detail);
+	}
 }
 
 static int not_dot(const struct dirent *d)
@@ -109,7 +131,7 @@ static bool is_directory(const char *file)
  * that is not a regular file is reported). A directory that cannot be listed for another reason
  * than its absence is reported too; the status says why. */
 static enum hr_status read_dir(const struct hr_root *root, const char *dir, struct hr_firmware *fw,
-			       struct aml_files *aml, struct hr_diags *diags)
+			       struct aml_files *aml, struct hr_acpi_key *key, struct hr_diags *diags)
 {
 	char full[1024], shown[512], file[1536];
 	struct dirent **names;
@@ -142,10 +164,13 @@ static enum hr_status read_dir(const struct hr_root *root, const char *dir, stru
 				hr_diag_add_error(diags, &e);
 			continue;
 		}
-		if (take_table((uint8_t *)buf, len, shown, fw, diags) && aml->count < MAX_AML &&
-		    !(aml->paths[aml->count++] = strdup(file))) {
-			aml->count--;
-			hr_diag_add(diags, HR_E_NOMEM, shown, 0, "out of memory: not evaluated");
+		if (take_table((uint8_t *)buf, len, shown, fw, diags) && aml->count < MAX_AML) {
+			if ((aml->paths[aml->count] = strdup(file))) {
+				aml->count++;
+				hr_acpi_key_add(key, buf, len);
+			} else {
+				hr_diag_add(diags, HR_E_NOMEM, shown, 0, "out of memory: not evaluated");
+			}
 		}
 		free(buf);
 	}
@@ -162,15 +187,23 @@ enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware
 				  struct hr_error *err)
 {
 	struct aml_files aml = {0};
+	struct hr_acpi_key key = {0};
+	/* Only the live machine's: a fleet's captures would replace each other's answer. */
+	const char *cache = root->live ? hr_acpi_cache_dir() : NULL;
+	char program[4096];
 	enum hr_status st;
 
 	*fw = (struct hr_firmware){0};
 	*run = (struct hr_aml_run){0};
-	st = read_dir(root, TABLES_DIR, fw, &aml, diags);
-	if (st)
+	if (cache && hr_acpiexec_program(program, sizeof(program)))
+		hr_acpi_key_open(&key, program, HR_ACPIEXEC_COMMANDS);
+	st = read_dir(root, TABLES_DIR, fw, &aml, &key, diags);
+	if (st) {
+		hr_acpi_key_free(&key);
 		return hr_fail(err, st, TABLES_DIR, 0, "no ACPI tables");
-	read_dir(root, TABLES_DIR "/dynamic", fw, &aml, diags);
-	start_aml(&aml, TABLES_DIR, run);
+	}
+	read_dir(root, TABLES_DIR "/dynamic", fw, &aml, &key, diags);
+	start_aml(&aml, TABLES_DIR, cache, &key, run);
 	aml_files_free(&aml);
 	return HR_OK;
 }
@@ -306,8 +339,9 @@ enum hr_status hr_acpidump_parse(const char *buf, size_t len, const char *path,
 	free(table);
 	if (n_tables) {
 		struct hr_aml_run run;
+		struct hr_acpi_key no_key = {0};
 
-		start_aml(&aml, path, &run);
+		start_aml(&aml, path, NULL, &no_key, &run);
 		hr_acpi_read_finish(&run, fw, diags);
 	}
 	for (size_t i = 0; i < aml.count; i++)

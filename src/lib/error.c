@@ -8,8 +8,7 @@
 
 #include "headroom/error.h"
 
-/* A string cut to fit its buffer may end inside a UTF-8 sequence: drop that partial sequence. */
-static void trim_partial_utf8(char *s)
+void hr_trim_partial_utf8(char *s)
 {
 	size_t n = strlen(s), lead = n, need;
 
@@ -31,10 +30,10 @@ static void fill(struct hr_error *err, enum hr_status status, const char *path, 
 {
 	err->status = status;
 	if (snprintf(err->path, sizeof(err->path), "%s", path ? path : "") >= (int)sizeof(err->path))
-		trim_partial_utf8(err->path);
+		hr_trim_partial_utf8(err->path);
 	err->line = line;
 	if (vsnprintf(err->message, sizeof(err->message), fmt, ap) >= (int)sizeof(err->message))
-		trim_partial_utf8(err->message);
+		hr_trim_partial_utf8(err->message);
 }
 
 enum hr_status hr_fail(struct hr_error *err, enum hr_status status, const char *path,

@@ -274,7 +274,8 @@ static void set_direct_map_end(const struct hr_facts *facts, const struct hr_ove
 	} else {
 		dme->value = modelled;
 		dme->source = HR_SRC_MODELLED;
-		snprintf(dme->basis, sizeof(dme->basis), "%s", why);
+		if (snprintf(dme->basis, sizeof(dme->basis), "%s", why) >= (int)sizeof(dme->basis))
+			hr_trim_partial_utf8(dme->basis);
 	}
 }
 

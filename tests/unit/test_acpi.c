@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "headroom/acpi_cache.h"
 #include "headroom/acpi_exec.h"
 #include "headroom/firmware.h"
 #include "headroom/rootfs.h"
@@ -215,8 +216,57 @@ static void test_acpidump_text(void)
 	hr_firmware_free(&fw);
 }
 
+/* The kept answer file: found under its own key only, and not when it is cut short, carries a
+ * wrong length, is a symbolic link or sits in a directory others can write to. */
+static void test_cache_file(void)
+{
+	static const char kept[] = "Device: \\_SB.PCI0\n";
+	char dir[] = "/tmp/headroom-test-cache-XXXXXX", file[64], link_to[80];
+	struct hr_acpi_key key, other;
+	char *answer;
+	size_t len;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(file, sizeof(file), "%s/acpiexec-answer", dir);
+	snprintf(link_to, sizeof(link_to), "%s/elsewhere", dir);
+	hr_acpi_key_open(&key, "/bin/sh", "resources\n");
+	hr_acpi_key_add(&key, "DSDT\x01", 5);
+	CHECK(hr_acpi_key_close(&key));
+	hr_acpi_key_open(&other, "/bin/sh", "resources\n");
+	hr_acpi_key_add(&other, "DSDT\x02", 5);
+	CHECK(hr_acpi_key_close(&other) && other.len == key.len);
+
+	CHECK(!hr_acpi_cache_load(dir, &key, &answer, &len));
+	hr_acpi_cache_store(dir, &key, kept, strlen(kept));
+	CHECK(hr_acpi_cache_load(dir, &key, &answer, &len) && len == strlen(kept) &&
+	      !strcmp(answer, kept));
+	free(answer);
+	CHECK(!hr_acpi_cache_load(dir, &other, &answer, &len) && !answer);
+
+	CHECK(truncate(file, (off_t)key.len + 12) == 0);
+	CHECK(!hr_acpi_cache_load(dir, &key, &answer, &len));
+	hr_acpi_cache_store(dir, &key, "x", 1);
+	CHECK(rename(file, link_to) == 0 && symlink(link_to, file) == 0);
+	CHECK(!hr_acpi_cache_load(dir, &key, &answer, &len));
+	CHECK(unlink(file) == 0 && rename(link_to, file) == 0);
+	CHECK(hr_acpi_cache_load(dir, &key, &answer, &len));
+	free(answer);
+	CHECK(chmod(dir, 0777) == 0);
+	CHECK(!hr_acpi_cache_load(dir, &key, &answer, &len));
+
+	setenv("HEADROOM_CACHE_DIR", "", 1);
+	CHECK(hr_acpi_cache_dir() == NULL);
+	unsetenv("HEADROOM_CACHE_DIR");
+	CHECK(!strcmp(hr_acpi_cache_dir(), "/var/cache/headroom"));
+	hr_acpi_key_free(&key);
+	hr_acpi_key_free(&other);
+	unlink(file);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	test_cache_file();
 	test_runner_failures();
 	test_runner_ends_at_help();
 	test_runner_collects_late();

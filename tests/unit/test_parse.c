@@ -57,6 +57,14 @@ static void test_quote(void)
 	dup = hr_quote_dup("PCI\xff" "Bus\0x", 9, &escaped);
 	CHECK(dup && strcmp(dup, "PCI\\xffBus\\x00x") == 0 && escaped);
 	free(dup);
+
+	/* A string cut inside a character loses that character, never a whole one. */
+	memcpy(small, "ab \xe2\x82\xac", 7);
+	hr_trim_partial_utf8(small);
+	CHECK(strcmp(small, "ab \xe2\x82\xac") == 0);
+	small[5] = '\0';
+	hr_trim_partial_utf8(small);
+	CHECK(strcmp(small, "ab ") == 0);
 }
 
 static void test_status_from_errno(void)

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* acpiexec's answer kept for the next live audit (acpi_cache.h). The file is the key, then
+ * "answer LEN\n" and the answer: a hit compares the whole key, so no hash has to be trusted. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "headroom/acpi_cache.h"
+#include "headroom/parse.h"
+
+#define CACHE_FILE "acpiexec-answer"
+#define CACHE_MAX (64u << 20)	/* every AML table and the answer: a few hundred KiB in practice */
+#define KEY_MAGIC "headroom acpiexec answer 1\n"
+
+const char *hr_acpi_cache_dir(void)
+{
+	const char *dir = getenv("HEADROOM_CACHE_DIR");
+
+	if (!dir)
+		return "/var/cache/headroom";
+	return *dir ? dir : NULL;
+}
+
+void hr_acpi_key_open(struct hr_acpi_key *key, const char *program, const char *commands)
+{
+	struct stat st;
+
+	*key = (struct hr_acpi_key){0};
+	if (stat(program, &st))
+		return;
+	key->stream = open_memstream(&key->bytes, &key->len);
+	if (key->stream)
+		fprintf(key->stream, KEY_MAGIC "program %s %llu %llu %lld %lld.%09ld\ncommands %zu\n%s",
+			program, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			(long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			strlen(commands), commands);
+}
+
+void hr_acpi_key_add(struct hr_acpi_key *key, const void *table, size_t len)
+{
+	if (!key->stream)
+		return;
+	fprintf(key->stream, "table %zu\n", len);
+	fwrite(table, 1, len, key->stream);
+}
+
+bool hr_acpi_key_close(struct hr_acpi_key *key)
+{
+	bool failed;
+
+	if (!key->stream)
+		return false;
+	failed = ferror(key->stream);
+	if (fclose(key->stream) || failed) {
+		key->stream = NULL;
+		hr_acpi_key_free(key);
+		return false;
+	}
+	key->stream = NULL;
+	return true;
+}
+
+void hr_acpi_key_free(struct hr_acpi_key *key)
+{
+	if (key->stream)
+		fclose(key->stream);
+	free(key->bytes);
+	*key = (struct hr_acpi_key){0};
+}
+
+/* Made by us, a directory or regular file as asked, and writable by nobody else. */
+static bool ours(const struct stat *st, bool directory)
+{
+	return (directory ? S_ISDIR(st->st_mode) : S_ISREG(st->st_mode)) &&
+	       st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static bool trusted_dir(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) == 0 && ours(&st, true);
+}
+
+/* The whole of a trusted cache file, at most CACHE_MAX bytes. */
+static char *read_cache(const char *dir, size_t *len)
+{
+	char path[4096];
+	struct stat st;
+	char *buf = NULL;
+	size_t used = 0;
+	int fd;
+
+	if (!trusted_dir(dir) || snprintf(path, sizeof(path), "%s/" CACHE_FILE, dir) >= (int)sizeof(path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !ours(&st, false) || st.st_size > CACHE_MAX ||
+	    !(buf = malloc((size_t)st.st_size + 1)))
+		goto fail;
+	while (used < (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + used, (size_t)st.st_size - used);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			goto fail;
+		used += (size_t)got;
+	}
+	close(fd);
+	*len = used;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+bool hr_acpi_cache_load(const char *dir, const struct hr_acpi_key *key, char **answer,
+			size_t *len)
+{
+	static const char header[] = "answer ";
+	size_t size;
+	char *buf = read_cache(dir, &size), *count, *end;
+	uint64_t answer_len;
+
+	*answer = NULL;
+	*len = 0;
+	if (!buf)
+		return false;
+	if (size < key->len || memcmp(buf, key->bytes, key->len) != 0)
+		goto miss;
+	count = buf + key->len + strlen(header);
+	end = memchr(buf + key->len, '\n', size - key->len);
+	if (!end || end < count || memcmp(buf + key->len, header, strlen(header)) != 0)
+		goto miss;
+	*end = '\0';
+	if (!hr_parse_u64(count, &answer_len) || answer_len != size - (size_t)(end + 1 - buf))
+		goto miss;
+	memmove(buf, end + 1, answer_len);
+	buf[answer_len] = '\0';
+	*answer = buf;
+	*len = answer_len;
+	return true;
+miss:
+	free(buf);
+	return false;
+}
+
+static bool write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t put = write(fd, p, len);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return false;
+		p += put;
+		len -= (size_t)put;
+	}
+	return true;
+}
+
+void hr_acpi_cache_store(const char *dir, const struct hr_acpi_key *key, const char *answer,
+			 size_t len)
+{
+	char tmp[4096], path[4096], header[32];
+	int fd, header_len = snprintf(header, sizeof(header), "answer %zu\n", len);
+	bool written;
+
+	if (snprintf(tmp, sizeof(tmp), "%s/." CACHE_FILE ".XXXXXX", dir) >= (int)sizeof(tmp) ||
+	    snprintf(path, sizeof(path), "%s/" CACHE_FILE, dir) >= (int)sizeof(path))
+		return;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return;
+	if (!trusted_dir(dir) || (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return;
+	written = write_all(fd, key->bytes, key->len) && write_all(fd, header, (size_t)header_len) &&
+		  write_all(fd, answer, len);
+	if (close(fd) || !written || rename(tmp, path))
+		unlink(tmp);
+}
