@@ -163,38 +163,35 @@ static int by_start(const void *a, const void *b)
 	return x->end > y->end ? -1 : x->end < y->end;
 }
 
-/* Whether the ranges are in by_start order, as the kernel lists iomem's top level. */
-static bool sorted(const struct hr_merged_range *ranges, size_t count)
+/* A top-level iomem entry as a range of the map, with every source that declares it whole. */
+static struct hr_merged_range iomem_range(const struct hr_merged_map *map,
+					  const struct hr_iomem_entry *e)
 {
-	for (size_t i = 1; i < count; i++)
-		if (by_start(&ranges[i - 1], &ranges[i]) > 0)
-			return false;
-	return true;
+	struct hr_merged_range r = {.start = e->start, .end = e->end, .name = e->name,
+				    .sources = HR_MS_IOMEM};
+
+	for (size_t j = 0; j < map->n_declared; j++)
+		if (map->declared[j].start <= e->start && e->end <= map->declared[j].end)
+			r.sources |= map->declared[j].source;
+	return r;
 }
 
-/* Sort the ranges by start. When the iomem ones (before first_declared) come sorted, only the few
- * declared ones after them are sorted, and merged in from the back: a qsort of the whole map would
- * take a copy of it (3 MB for 10^5 entries). */
-static void sort_ranges(struct hr_merged_map *map, size_t first_declared)
+/* Whether iomem's top level is in by_start order, as the kernel lists it. */
+static bool in_order(const struct hr_iomem *iomem)
 {
-	size_t n_iomem = first_declared, n_declared = map->count - first_declared;
-	bool iomem_sorted = sorted(map->ranges, n_iomem);
-	struct hr_merged_range *declared;
+	const struct hr_iomem_entry *prev = NULL;
 
-	if (iomem_sorted && !n_declared)
-		return;
-	declared = iomem_sorted ? malloc(n_declared * sizeof(*declared)) : NULL;
-	if (!declared) {	/* a damaged iomem, or no memory for the copy */
-		qsort(map->ranges, map->count, sizeof(*map->ranges), by_start);
-		return;
+	for (size_t i = 0; i < iomem->count; i++) {
+		const struct hr_iomem_entry *e = &iomem->entries[i];
+
+		if (e->depth)
+			continue;
+		if (prev && by_start(&(struct hr_merged_range){.start = prev->start, .end = prev->end},
+				     &(struct hr_merged_range){.start = e->start, .end = e->end}) > 0)
+			return false;
+		prev = e;
 	}
-	memcpy(declared, map->ranges + first_declared, n_declared * sizeof(*declared));
-	qsort(declared, n_declared, sizeof(*declared), by_start);
-	for (size_t to = map->count; n_declared; to--)
-		map->ranges[to - 1] = n_iomem && by_start(&map->ranges[n_iomem - 1],
-							  &declared[n_declared - 1]) > 0
-				      ? map->ranges[--n_iomem] : declared[--n_declared];
-	free(declared);
+	return true;
 }
 
 enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_map *out)
@@ -203,23 +200,47 @@ enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_ma
 
 	*out = (struct hr_merged_map){0};
 	collect(f, out);
-	for (size_t i = 0; i < f->iomem.count; i++) {
-		const struct hr_iomem_entry *e = &f->iomem.entries[i];
-		struct hr_merged_range *r;
+	if (in_order(&f->iomem))
+		out->iomem = &f->iomem;
+	else
+		for (size_t i = 0; i < f->iomem.count; i++)
+			if (!f->iomem.entries[i].depth) {
+				struct hr_merged_range *r = hr_fw_append(&out->ranges, &out->count,
+									 sizeof(*r), SIZE_MAX);
 
-		if (e->depth)
-			continue;
-		r = add_range(out, out->count, e->start, e->end, HR_MS_IOMEM, e->name);
-		for (size_t j = 0; r && j < out->n_declared; j++)
-			if (out->declared[j].start <= e->start && e->end <= out->declared[j].end)
-				r->sources |= out->declared[j].source;
-	}
-	/* iomem is sorted and flat at the top level (the kernel refuses overlaps there). */
+				if (r)
+					*r = iomem_range(out, &f->iomem.entries[i]);
+			}
+	/* Found walking iomem in its order, the kernel's (sorted and flat at the top level: it refuses
+	 * overlaps there); in a damaged file out of order, a covered part can look uncovered. */
 	first_declared = out->count;
 	for (size_t j = 0; j < out->n_declared; j++)
 		add_uncovered(out, first_declared, &f->iomem, &out->declared[j]);
-	sort_ranges(out, first_declared);
+	if (out->count)
+		qsort(out->ranges, out->count, sizeof(*out->ranges), by_start);
 	return HR_OK;
+}
+
+bool hr_merged_map_next(const struct hr_merged_map *map, struct hr_merged_walk *walk,
+			struct hr_merged_range *range)
+{
+	const struct hr_iomem *iomem = map->iomem;
+	struct hr_merged_range top;
+
+	while (iomem && walk->iomem < iomem->count && iomem->entries[walk->iomem].depth)
+		walk->iomem++;
+	if (iomem && walk->iomem < iomem->count) {
+		top = iomem_range(map, &iomem->entries[walk->iomem]);
+		if (walk->range == map->count || by_start(&top, &map->ranges[walk->range]) <= 0) {
+			*range = top;
+			walk->iomem++;
+			return true;
+		}
+	}
+	if (walk->range == map->count)
+		return false;
+	*range = map->ranges[walk->range++];
+	return true;
 }
 
 void hr_merged_map_free(struct hr_merged_map *map)

@@ -173,13 +173,15 @@ static json_t *map_entry(const struct hr_merged_range *r)
 static json_t *merged_map(const struct hr_facts *f)
 {
 	struct hr_merged_map merged;
+	struct hr_merged_walk walk = {0};
+	struct hr_merged_range r;
 	json_t *map;
 
 	if (hr_merged_map_build(f, &merged))
 		return NULL;
 	map = json_array();
-	for (size_t i = 0; map && i < merged.count; i++)
-		if (!append(map, map_entry(&merged.ranges[i]))) {
+	while (map && hr_merged_map_next(&merged, &walk, &r))
+		if (!append(map, map_entry(&r))) {
 			json_decref(map);
 			map = NULL;
 		}
@@ -469,17 +471,20 @@ static int write_nested(const char *buf, size_t size, void *data)
 static bool write_map_entries(FILE *out, const struct hr_merged_map *merged)
 {
 	struct nested entry_out = {out, "    "};
+	struct hr_merged_walk walk = {0};
+	struct hr_merged_range r;
+	size_t n;
 
-	for (size_t i = 0; i < merged->count; i++) {
-		json_t *entry = map_entry(&merged->ranges[i]);
-		bool ok = entry && fputs(i ? ",\n    " : "\n    ", out) != EOF &&
+	for (n = 0; hr_merged_map_next(merged, &walk, &r); n++) {
+		json_t *entry = map_entry(&r);
+		bool ok = entry && fputs(n ? ",\n    " : "\n    ", out) != EOF &&
 			  json_dump_callback(entry, write_nested, &entry_out, REPORT_FLAGS) == 0;
 
 		json_decref(entry);
 		if (!ok)
 			return false;
 	}
-	return !merged->count || fputs("\n  ", out) != EOF;
+	return !n || fputs("\n  ", out) != EOF;
 }
 
 bool hr_report_json_write(FILE *out, const struct hr_facts *f, const struct hr_audit *a)
