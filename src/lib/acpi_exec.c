@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,8 +91,16 @@ static enum hr_status drain(int fd, const char *prog, long long deadline, char *
 	return HR_OK;
 }
 
-/* PROG as posix_spawnp would find it, searched before the spawn thread starts so that a missing
- * program is known at once. False when no directory holds it. */
+static bool executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* PROG as posix_spawnp would find it (the first executable regular file of that name along PATH),
+ * searched before the spawn thread starts so that a missing program is known at once. False when
+ * no directory holds it. */
 static bool find_program(const char *prog, char *path, size_t size)
 {
 	const char *dirs = getenv("PATH"), *dir, *end;
@@ -104,7 +113,7 @@ static bool find_program(const char *prog, char *path, size_t size)
 		end = strchrnul(dir, ':');
 		/* An empty entry is the current directory, as for execvp. */
 		if (snprintf(path, size, "%.*s%s%s", (int)(end - dir), dir, end > dir ? "/" : "",
-			     prog) < (int)size && access(path, X_OK) == 0)
+			     prog) < (int)size && executable_file(path))
 			return true;
 		if (!*end)
 			return false;
