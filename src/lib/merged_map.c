@@ -32,23 +32,25 @@ const char *hr_map_source_name(enum hr_map_source source)
 	return "?";
 }
 
-static void declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
+/* False when out of memory, as everything that adds to the map: a map must not lack a range. */
+static bool declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
+static bool declare(struct hr_merged_map *l, uint64_t start, uint64_t end, unsigned source,
 		    const char *fmt, ...)
 {
 	struct hr_declared *d = hr_fw_append(&l->declared, &l->n_declared, sizeof(*d), SIZE_MAX);
 	va_list ap;
 
 	if (!d)
-		return;
+		return false;
 	d->start = start;
 	d->end = end;
 	d->source = source;
 	va_start(ap, fmt);
 	vsnprintf(d->name, sizeof(d->name), fmt, ap);
 	va_end(ap);
+	return true;
 }
 
 static bool is_memory_window(const struct hr_fw_window *w)
@@ -57,39 +59,41 @@ static bool is_memory_window(const struct hr_fw_window *w)
 }
 
 /* Every range the firmware sources declare (memory space only). */
-static void collect(const struct hr_facts *f, struct hr_merged_map *l)
+static bool collect(const struct hr_facts *f, struct hr_merged_map *l)
 {
 	const struct hr_firmware *fw = &f->firmware;
+	bool ok = true;
 
 	for (size_t i = 0; i < f->e820.count; i++)
-		declare(l, f->e820.entries[i].start, f->e820.entries[i].end, HR_MS_E820, "%s (e820)",
-			hr_e820_type_name(f->e820.entries[i].type));
+		ok &= declare(l, f->e820.entries[i].start, f->e820.entries[i].end, HR_MS_E820,
+			      "%s (e820)", hr_e820_type_name(f->e820.entries[i].type));
 	for (size_t i = 0; i < f->memmap.count; i++)
-		declare(l, f->memmap.entries[i].start, f->memmap.entries[i].end, HR_MS_MEMMAP,
+		ok &= declare(l, f->memmap.entries[i].start, f->memmap.entries[i].end, HR_MS_MEMMAP,
 			"%s (memmap)", hr_e820_type_name(f->memmap.entries[i].type));
 	for (size_t i = 0; i < fw->n_affinity; i++) {
 		const struct hr_mem_affinity *a = &fw->affinity[i];
 
-		declare(l, a->start, a->end, a->source == HR_FW_DT ? HR_MS_DT : HR_MS_SRAT,
+		ok &= declare(l, a->start, a->end, a->source == HR_FW_DT ? HR_MS_DT : HR_MS_SRAT,
 			"node %u memory%s%s", a->node, a->hotpluggable ? ", hot-pluggable" : "",
 			a->nonvolatile ? ", non-volatile" : "");
 	}
 	for (size_t i = 0; i < fw->n_ecam; i++)
-		declare(l, fw->ecam[i].start, fw->ecam[i].end,
+		ok &= declare(l, fw->ecam[i].start, fw->ecam[i].end,
 			fw->ecam[i].source == HR_FW_DT ? HR_MS_DT : HR_MS_MCFG,
 			"ECAM segment %u [bus %02x-%02x]", fw->ecam[i].segment, fw->ecam[i].bus_start,
 			fw->ecam[i].bus_end);
 	for (size_t i = 0; i < fw->n_cxl; i++)
-		declare(l, fw->cxl[i].start, fw->cxl[i].end, HR_MS_CEDT, "CXL fixed memory window");
+		ok &= declare(l, fw->cxl[i].start, fw->cxl[i].end, HR_MS_CEDT, "CXL fixed memory window");
 	for (size_t i = 0; i < fw->n_bridges; i++)
 		for (size_t j = 0; j < fw->bridges[i].n_windows; j++) {
 			const struct hr_fw_window *w = &fw->bridges[i].windows[j];
 
 			if (is_memory_window(w))
-				declare(l, w->start, w->end, w->source == HR_FW_DT ? HR_MS_DT : HR_MS_CRS,
-					"%s window%s", fw->bridges[i].path,
-					w->prefetchable ? " (prefetchable)" : "");
+				ok &= declare(l, w->start, w->end,
+					      w->source == HR_FW_DT ? HR_MS_DT : HR_MS_CRS, "%s window%s",
+					      fw->bridges[i].path, w->prefetchable ? " (prefetchable)" : "");
 		}
+	return ok;
 }
 
 static void finding(struct hr_audit *a, const char *code, enum hr_severity sev, const char *fmt,
@@ -134,7 +138,7 @@ static struct hr_merged_range *add_range(struct hr_merged_map *map, size_t first
 }
 
 /* The parts of d that no top-level iomem entry covers. */
-static void add_uncovered(struct hr_merged_map *map, size_t first_declared,
+static bool add_uncovered(struct hr_merged_map *map, size_t first_declared,
 			  const struct hr_iomem *iomem, const struct hr_declared *d)
 {
 	uint64_t next = d->start;
@@ -144,14 +148,15 @@ static void add_uncovered(struct hr_merged_map *map, size_t first_declared,
 
 		if (e->depth || !overlaps(e->start, e->end, next, d->end))
 			continue;
-		if (e->start > next)
-			add_range(map, first_declared, next, e->start - 1, d->source, d->name);
+		if (e->start > next &&
+		    !add_range(map, first_declared, next, e->start - 1, d->source, d->name))
+			return false;
 		if (e->end >= d->end)
-			return;
+			return true;
 		next = e->end + 1;
 	}
-	if (next <= d->end && next >= d->start)
-		add_range(map, first_declared, next, d->end, d->source, d->name);
+	return next > d->end || next < d->start ||
+	       add_range(map, first_declared, next, d->end, d->source, d->name);
 }
 
 static int by_start(const void *a, const void *b)
@@ -197,25 +202,31 @@ static bool in_order(const struct hr_iomem *iomem)
 enum hr_status hr_merged_map_build(const struct hr_facts *f, struct hr_merged_map *out)
 {
 	size_t first_declared;
+	bool ok;
 
 	*out = (struct hr_merged_map){0};
-	collect(f, out);
+	ok = collect(f, out);
 	if (in_order(&f->iomem))
 		out->iomem = &f->iomem;
 	else
-		for (size_t i = 0; i < f->iomem.count; i++)
+		for (size_t i = 0; ok && i < f->iomem.count; i++)
 			if (!f->iomem.entries[i].depth) {
 				struct hr_merged_range *r = hr_fw_append(&out->ranges, &out->count,
 									 sizeof(*r), SIZE_MAX);
 
 				if (r)
 					*r = iomem_range(out, &f->iomem.entries[i]);
+				ok = r != NULL;
 			}
 	/* Found walking iomem in its order, the kernel's (sorted and flat at the top level: it refuses
 	 * overlaps there); in a damaged file out of order, a covered part can look uncovered. */
 	first_declared = out->count;
-	for (size_t j = 0; j < out->n_declared; j++)
-		add_uncovered(out, first_declared, &f->iomem, &out->declared[j]);
+	for (size_t j = 0; ok && j < out->n_declared; j++)
+		ok = add_uncovered(out, first_declared, &f->iomem, &out->declared[j]);
+	if (!ok) {
+		hr_merged_map_free(out);
+		return HR_E_NOMEM;
+	}
 	if (out->count)
 		qsort(out->ranges, out->count, sizeof(*out->ranges), by_start);
 	return HR_OK;
