@@ -26,15 +26,23 @@ struct hr_acpiexec {
 	struct hr_acpiexec_spawn *spawn;	/* the thread starting it, until finish joins it */
 };
 
-/* Start acpiexec (or $HEADROOM_ACPIEXEC) -vr -dt on the AML files with the commands on its stdin
- * (its debugger reads them there; -b batch mode would idle up to a second at exit: measured in
- * reports/acpi-decisions.md), stdout and stderr on one pipe. -vr logs each operation-region
- * access, which tells a _CRS read from hardware registers; -dt spares ACPICA's tracking of its
- * allocations. On HR_OK the child is being started by a thread and hr_acpiexec_finish must be
- * called; on failure nothing is left to finish (HR_E_NOENT: the program is in no directory of
- * PATH). The files must stay until then; the list of their names need not. */
-enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
-				 struct hr_acpiexec *run, struct hr_error *err);
+/* The options acpiexec is given (NULL-terminated): -vr logs each operation-region access, which
+ * tells a _CRS read from hardware registers; -dt spares ACPICA's tracking of its allocations. */
+extern const char *const hr_acpiexec_options[];
+
+/* The program to run ($HEADROOM_ACPIEXEC, else acpiexec) as PATH finds it, into path: the first
+ * executable regular file of that name. HR_E_NOENT when no directory of PATH has it. */
+enum hr_status hr_acpiexec_program(char *path, size_t size, struct hr_error *err);
+
+/* Start program (from hr_acpiexec_program) with hr_acpiexec_options on the AML files, with the
+ * commands on its stdin (its debugger reads them there; -b batch mode would idle up to a second at
+ * exit: measured in reports/acpi-decisions.md), stdout and stderr on one pipe. On HR_OK the child
+ * is being started by a thread and hr_acpiexec_finish must be called; until then the caller must
+ * not change the environment (the thread passes it to the child). On failure nothing is left to
+ * finish. The files must stay until then; the list of their names need not. */
+enum hr_status hr_acpiexec_start(const char *program, const char *const *files, size_t n_files,
+				 const char *commands, struct hr_acpiexec *run,
+				 struct hr_error *err);
 
 /* Its output, stdout and stderr, into *out (malloc'd, NUL-terminated, at most 16 MiB), waiting at
  * most timeout_ms from this call; then the child is killed if need be, reaped, and its pipe
@@ -53,10 +61,6 @@ enum hr_status hr_acpiexec_finish(struct hr_acpiexec *run, unsigned timeout_ms, 
 enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char *path,
 					 struct hr_firmware *fw, struct hr_diags *diags,
 					 struct hr_error *err);
-
-/* The program hr_acpiexec_start runs ($HEADROOM_ACPIEXEC, else acpiexec) as PATH finds it, into
- * path; false when no directory of PATH has it. */
-bool hr_acpiexec_program(char *path, size_t size);
 
 /* A table directory's AML on its way through acpiexec: from hr_acpi_read_start, which starts it,
  * to hr_acpi_read_finish, which takes its answer, so that other inputs are read meanwhile. */

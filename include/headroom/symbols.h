@@ -36,8 +36,9 @@ struct hr_symbol_set {
 /* A raw BTF blob (/sys/kernel/btf/vmlinux): which of the functions it has as BTF_KIND_FUNC. The
  * header's sections are checked; the type records are walked, every offset checked and no type
  * graph built, only when a function's name is in the string section, and only until the last one
- * is found. A record that cannot be stepped over makes the blob invalid as a whole (HR_E_PARSE,
- * HR_E_TRUNCATED). */
+ * is found; a record that cannot be stepped over in that walk makes the blob invalid as a whole
+ * (HR_E_PARSE, HR_E_TRUNCATED). A blob whose strings lack every name is not walked: no record can
+ * name a function that is not there. */
 enum hr_status hr_btf_parse(const char *buf, size_t len, const char *path,
 			    struct hr_symbol_set *out, struct hr_diags *diags, struct hr_error *err);
 

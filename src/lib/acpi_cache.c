@@ -25,19 +25,17 @@ const char *hr_acpi_cache_dir(void)
 	return *dir ? dir : NULL;
 }
 
-void hr_acpi_key_open(struct hr_acpi_key *key, const char *program, const char *commands)
+void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options, const char *commands)
 {
-	struct stat st;
-
 	*key = (struct hr_acpi_key){0};
-	if (stat(program, &st))
-		return;
 	key->stream = open_memstream(&key->bytes, &key->len);
-	if (key->stream)
-		fprintf(key->stream, KEY_MAGIC "program %s %llu %llu %lld %lld.%09ld\ncommands %zu\n%s",
-			program, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-			(long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			strlen(commands), commands);
+	if (!key->stream)
+		return;
+	/* Every string with its length before it: no two inputs make the same bytes. */
+	fputs(KEY_MAGIC, key->stream);
+	for (size_t i = 0; options[i]; i++)
+		fprintf(key->stream, "option %zu\n%s\n", strlen(options[i]), options[i]);
+	fprintf(key->stream, "commands %zu\n%s", strlen(commands), commands);
 }
 
 void hr_acpi_key_add(struct hr_acpi_key *key, const void *table, size_t len)
@@ -48,13 +46,23 @@ void hr_acpi_key_add(struct hr_acpi_key *key, const void *table, size_t len)
 	fwrite(table, 1, len, key->stream);
 }
 
-bool hr_acpi_key_close(struct hr_acpi_key *key)
+bool hr_acpi_key_close(struct hr_acpi_key *key, const char *program)
 {
+	struct stat st;
 	bool failed;
 
 	if (!key->stream)
 		return false;
-	failed = ferror(key->stream);
+	/* The change time too, which no one can set: a file rewritten in place with its old size
+	 * and modification time is another program. */
+	failed = stat(program, &st) != 0;
+	if (!failed)
+		fprintf(key->stream, "program %zu\n%s\nfile %llu %llu %lld %lld.%09ld %lld.%09ld\n",
+			strlen(program), program, (unsigned long long)st.st_dev,
+			(unsigned long long)st.st_ino, (long long)st.st_size,
+			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			(long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	failed |= ferror(key->stream) != 0;
 	if (fclose(key->stream) || failed) {
 		key->stream = NULL;
 		hr_acpi_key_free(key);
@@ -73,34 +81,41 @@ void hr_acpi_key_free(struct hr_acpi_key *key)
 }
 
 /* Made by us, a directory or regular file as asked, and writable by nobody else. */
-static bool ours(const struct stat *st, bool directory)
+static bool ours(int fd, struct stat *st, bool directory)
 {
-	return (directory ? S_ISDIR(st->st_mode) : S_ISREG(st->st_mode)) &&
+	return fstat(fd, st) == 0 && (directory ? S_ISDIR(st->st_mode) : S_ISREG(st->st_mode)) &&
 	       st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static bool trusted_dir(const char *dir)
+/* The cache directory opened, if it is ours (not a link): every later step goes through it, so
+ * that nothing can be swapped in between the check and the use. -1 otherwise. */
+static int open_dir(const char *dir)
 {
 	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	return lstat(dir, &st) == 0 && ours(&st, true);
+	if (fd >= 0 && !ours(fd, &st, true)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* The whole of a trusted cache file, at most CACHE_MAX bytes. */
 static char *read_cache(const char *dir, size_t *len)
 {
-	char path[4096];
 	struct stat st;
 	char *buf = NULL;
 	size_t used = 0;
-	int fd;
+	int dfd = open_dir(dir), fd;
 
-	if (!trusted_dir(dir) || snprintf(path, sizeof(path), "%s/" CACHE_FILE, dir) >= (int)sizeof(path))
+	if (dfd < 0)
 		return NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dfd, CACHE_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !ours(&st, false) || st.st_size > CACHE_MAX ||
+	if (!ours(fd, &st, false) || st.st_size > CACHE_MAX ||
 	    !(buf = malloc((size_t)st.st_size + 1)))
 		goto fail;
 	while (used < (size_t)st.st_size) {
@@ -170,19 +185,27 @@ static bool write_all(int fd, const char *p, size_t len)
 void hr_acpi_cache_store(const char *dir, const struct hr_acpi_key *key, const char *answer,
 			 size_t len)
 {
-	char tmp[4096], path[4096], header[32];
-	int fd, header_len = snprintf(header, sizeof(header), "answer %zu\n", len);
+	char tmp[64], header[32];
+	int dfd, fd, header_len = snprintf(header, sizeof(header), "answer %zu\n", len);
 	bool written;
 
-	if (snprintf(tmp, sizeof(tmp), "%s/." CACHE_FILE ".XXXXXX", dir) >= (int)sizeof(tmp) ||
-	    snprintf(path, sizeof(path), "%s/" CACHE_FILE, dir) >= (int)sizeof(path))
+	/* One that load would refuse is not worth writing. */
+	if (key->len > CACHE_MAX || len > CACHE_MAX - key->len - (size_t)header_len)
 		return;
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return;
-	if (!trusted_dir(dir) || (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+	dfd = open_dir(dir);
+	if (dfd < 0)
 		return;
-	written = write_all(fd, key->bytes, key->len) && write_all(fd, header, (size_t)header_len) &&
-		  write_all(fd, answer, len);
-	if (close(fd) || !written || rename(tmp, path))
-		unlink(tmp);
+	/* The directory is ours alone: a name left by an audit killed while writing is ours too. */
+	snprintf(tmp, sizeof(tmp), "." CACHE_FILE ".%ld", (long)getpid());
+	unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		written = write_all(fd, key->bytes, key->len) &&
+			  write_all(fd, header, (size_t)header_len) && write_all(fd, answer, len);
+		if (close(fd) || !written || renameat(dfd, tmp, dfd, CACHE_FILE))
+			unlinkat(dfd, tmp, 0);
+	}
+	close(dfd);
 }

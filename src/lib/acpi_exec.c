@@ -99,8 +99,8 @@ static bool executable_file(const char *path)
 }
 
 /* PROG as posix_spawnp would find it (the first executable regular file of that name along PATH),
- * searched before the spawn thread starts so that a missing program is known at once. False when
- * no directory holds it. */
+ * searched before the spawn thread starts so that a missing program is known at once, and so that
+ * the file the cache's key names is the one run. False when no directory holds it. */
 static bool find_program(const char *prog, char *path, size_t size)
 {
 	const char *dirs = getenv("PATH"), *dir, *end;
@@ -126,6 +126,7 @@ static bool find_program(const char *prog, char *path, size_t size)
  * caller reads its other inputs. */
 struct hr_acpiexec_spawn {
 	pthread_t thread;
+	bool threaded;		/* else spawn_child ran in the caller */
 	char path[4096];
 	char *argv[MAX_FILES + 4];
 	char commands[COMMANDS_MAX + 1];
@@ -157,14 +158,15 @@ static void *spawn_child(void *arg)
 	return NULL;
 }
 
+/* -dt: ACPICA's own tracking of every allocation, for its leak report at exit, is half the CPU
+ * time on the q35 hotplug DSDT (9.7 ms, 4.6 ms without), and the run ends before it. */
+const char *const hr_acpiexec_options[] = {"-vr", "-dt", NULL};
+
 /* The job for spawn_child in *job, its pipes made, ours of its output in *out. */
-static enum hr_status spawn_job(const char *prog, const char *const *files, size_t n_files,
-				const char *commands, struct hr_acpiexec_spawn **job, int *out,
-				struct hr_error *err)
+static enum hr_status spawn_job(const char *prog, const char *path, const char *const *files,
+				size_t n_files, const char *commands, struct hr_acpiexec_spawn **job,
+				int *out, struct hr_error *err)
 {
-	/* -dt: ACPICA's own tracking of every allocation, for its leak report at exit, is half the
-	 * CPU time on the q35 hotplug DSDT (9.7 ms, 4.6 ms without), and the run ends before it. */
-	static const char *const options[] = {"-vr", "-dt"};
 	struct hr_acpiexec_spawn *s = calloc(1, sizeof(*s));
 	enum hr_status st;
 	int pipefd[2], in[2];
@@ -174,13 +176,10 @@ static enum hr_status spawn_job(const char *prog, const char *const *files, size
 		return hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
 	posix_spawn_file_actions_init(&s->actions);
 	snprintf(s->commands, sizeof(s->commands), "%s", commands);
-	if (!find_program(prog, s->path, sizeof(s->path))) {
-		st = hr_fail(err, HR_E_NOENT, prog, 0, "cannot run: %s", strerror(ENOENT));
-		goto fail;
-	}
+	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->argv[n++] = strdup(prog);
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-		s->argv[n++] = strdup(options[i]);
+	for (size_t i = 0; hr_acpiexec_options[i]; i++)
+		s->argv[n++] = strdup(hr_acpiexec_options[i]);
 	for (size_t i = 0; i < n_files; i++)
 		s->argv[n++] = strdup(files[i]);
 	for (size_t i = 0; i < n; i++)
@@ -202,11 +201,19 @@ static enum hr_status spawn_job(const char *prog, const char *const *files, size
 		close(pipefd[1]);
 		goto fail;
 	}
-	posix_spawn_file_actions_adddup2(&s->actions, in[0], 0);
-	posix_spawn_file_actions_adddup2(&s->actions, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&s->actions, pipefd[1], 2);
-	/* The caller opens files while the thread spawns, not all of them close-on-exec (libpci's). */
-	posix_spawn_file_actions_addclosefrom_np(&s->actions, 3);
+	/* Without its dup2s the child would print into the report. The caller opens files while the
+	 * thread spawns, not all of them close-on-exec (libpci's): none above 2 passes. */
+	if (posix_spawn_file_actions_adddup2(&s->actions, in[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&s->actions, pipefd[1], 1) ||
+	    posix_spawn_file_actions_adddup2(&s->actions, pipefd[1], 2) ||
+	    posix_spawn_file_actions_addclosefrom_np(&s->actions, 3)) {
+		st = hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(in[0]);
+		close(in[1]);
+		goto fail;
+	}
 	s->child_stdin = in[0];
 	s->child_stdout = pipefd[1];
 	s->commands_to = in[1];
@@ -225,13 +232,18 @@ static const char *program_name(void)
 	return prog && *prog ? prog : "acpiexec";
 }
 
-bool hr_acpiexec_program(char *path, size_t size)
+enum hr_status hr_acpiexec_program(char *path, size_t size, struct hr_error *err)
 {
-	return find_program(program_name(), path, size);
+	const char *prog = program_name();
+
+	if (!find_program(prog, path, size))
+		return hr_fail(err, HR_E_NOENT, prog, 0, "cannot run: %s", strerror(ENOENT));
+	return HR_OK;
 }
 
-enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const char *commands,
-				 struct hr_acpiexec *run, struct hr_error *err)
+enum hr_status hr_acpiexec_start(const char *program, const char *const *files, size_t n_files,
+				 const char *commands, struct hr_acpiexec *run,
+				 struct hr_error *err)
 {
 	const char *prog = program_name();
 	enum hr_status st;
@@ -245,14 +257,13 @@ enum hr_status hr_acpiexec_start(const char *const *files, size_t n_files, const
 	/* The commands must fit in the socket's buffer so that writing them cannot block. */
 	if (strlen(commands) > COMMANDS_MAX)
 		return hr_fail(err, HR_E_USAGE, prog, 0, "commands longer than a pipe holds");
-	st = spawn_job(prog, files, n_files, commands, &run->spawn, &run->out, err);
+	st = spawn_job(prog, program, files, n_files, commands, &run->spawn, &run->out, err);
 	if (st)
 		return st;
 	/* Without a thread, the caller waits for the exec itself. */
-	if (pthread_create(&run->spawn->thread, NULL, spawn_child, run->spawn)) {
+	run->spawn->threaded = !pthread_create(&run->spawn->thread, NULL, spawn_child, run->spawn);
+	if (!run->spawn->threaded)
 		spawn_child(run->spawn);
-		run->spawn->thread = pthread_self();
-	}
 	return HR_OK;
 }
 
@@ -262,7 +273,9 @@ static enum hr_status spawned(struct hr_acpiexec *run, struct hr_error *err)
 	struct hr_acpiexec_spawn *s = run->spawn;
 	int rc;
 
-	if (!pthread_equal(s->thread, pthread_self()))
+	if (!s)
+		return hr_fail(err, HR_E_USAGE, run->prog, 0, "not started");
+	if (s->threaded)
 		pthread_join(s->thread, NULL);
 	rc = s->rc;
 	run->pid = rc ? -1 : s->pid;

@@ -51,14 +51,18 @@ static bool take_table(const uint8_t *buf, size_t len, const char *shown, struct
 	return is_aml(buf);
 }
 
-/* Start acpiexec on the AML, if there is any, unless the cache has its answer (a key and a cache
- * directory given); shown (where the tables were read) must last until hr_acpi_read_finish. The
- * key is the run's from here. */
+/* Start acpiexec on the AML, if there is any, unless the cache (a directory given, the key
+ * written up to the program) has its answer; shown (where the tables were read) must last until
+ * hr_acpi_read_finish. The key is the run's from here. */
 static void start_aml(const struct aml_files *aml, const char *shown, const char *cache,
 		      struct hr_acpi_key *key, struct hr_aml_run *run)
 {
+	char program[4096];
+
 	*run = (struct hr_aml_run){.pending = true, .n_files = aml->count, .shown = shown};
-	if (aml->count && cache && hr_acpi_key_close(key)) {
+	if (aml->count)
+		run->started = hr_acpiexec_program(program, sizeof(program), &run->error);
+	if (aml->count && !run->started && cache && hr_acpi_key_close(key, program)) {
 		if (hr_acpi_cache_load(cache, key, &run->answer, &run->answer_len)) {
 			hr_acpi_key_free(key);
 			return;
@@ -68,8 +72,8 @@ static void start_aml(const struct aml_files *aml, const char *shown, const char
 		*key = (struct hr_acpi_key){0};
 	}
 	hr_acpi_key_free(key);
-	if (aml->count)
-		run->started = hr_acpiexec_start((const char *const *)aml->paths, aml->count,
+	if (aml->count && !run->started)
+		run->started = hr_acpiexec_start(program, (const char *const *)aml->paths, aml->count,
 						 HR_ACPIEXEC_COMMANDS, &run->child, &run->error);
 }
 
@@ -190,13 +194,12 @@ enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware
 	struct hr_acpi_key key = {0};
 	/* Only the live machine's: a fleet's captures would replace each other's answer. */
 	const char *cache = root->live ? hr_acpi_cache_dir() : NULL;
-	char program[4096];
 	enum hr_status st;
 
 	*fw = (struct hr_firmware){0};
 	*run = (struct hr_aml_run){0};
-	if (cache && hr_acpiexec_program(program, sizeof(program)))
-		hr_acpi_key_open(&key, program, HR_ACPIEXEC_COMMANDS);
+	if (cache)
+		hr_acpi_key_open(&key, hr_acpiexec_options, HR_ACPIEXEC_COMMANDS);
 	st = read_dir(root, TABLES_DIR, fw, &aml, &key, diags);
 	if (st) {
 		hr_acpi_key_free(&key);

@@ -188,7 +188,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 {
 	struct hr_aml_run aml;
 	struct hr_error err;
-	size_t acpi_diags, firmware_diags;
+	size_t acpi_at, acpi_diags, firmware_diags;
 	char *text;
 
 	memset(f, 0, sizeof(*f));
@@ -199,6 +199,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	}
 	/* acpiexec, the slowest input, starts first and runs while the rest is read
 	 * (finish_firmware); the tables' diagnostics move to where they stood before (below). */
+	acpi_at = f->diags.count;
 	f->acpi_status = hr_acpi_read_start(&f->root, &f->firmware, &aml, &f->diags, &err);
 	acpi_diags = f->diags.count;
 	f->iomem_status = hr_iomem_read(&f->root, &f->iomem, &f->diags, &err);
@@ -218,7 +219,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	f->dt_status = hr_fdt_read(&f->root, &f->dt, &f->diags, &err);
 	if (f->dt_status && f->dt_status != HR_E_NOENT)
 		hr_diag_add_error(&f->diags, &err);
-	hr_diags_move_back(&f->diags, acpi_diags, 0);
+	hr_diags_move_back(&f->diags, acpi_diags, acpi_at);
 	firmware_diags = f->diags.count;
 
 	text = read_text(f, "/proc/sys/kernel/osrelease", false);

@@ -497,8 +497,9 @@ bool hr_report_json_write(FILE *out, const struct hr_facts *f, const struct hr_a
 	json_t *rest = !a->model.map_ok || hr_merged_map_build(f, &merged) == HR_OK
 		       ? report(f, a, json_array()) : NULL;
 	char *text = rest ? json_dumps(rest, REPORT_FLAGS) : NULL;
-	char *map = text ? strstr(text, map_key) + strlen(map_key) : NULL;
-	bool ok = text && fwrite(text, 1, (size_t)(map - text), out) == (size_t)(map - text) &&
+	char *map_at = text ? strstr(text, map_key) : NULL;
+	char *map = map_at ? map_at + strlen(map_key) : NULL;
+	bool ok = map && fwrite(text, 1, (size_t)(map - text), out) == (size_t)(map - text) &&
 		  write_map_entries(out, &merged) && fputs(map, out) != EOF &&
 		  fputc('\n', out) != EOF;
 

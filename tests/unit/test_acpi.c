@@ -17,12 +17,21 @@
 
 #define GUEST_TABLES HEADROOM_FIXTURES "/../cases/vm-q35-seabios-hotplug-pb40/root/sys/firmware/acpi/tables"
 
+/* acpiexec (or $HEADROOM_ACPIEXEC) found and started on one file. */
+static enum hr_status start(const char *const *files, struct hr_acpiexec *run, struct hr_error *err)
+{
+	char program[4096];
+	enum hr_status st = hr_acpiexec_program(program, sizeof(program), err);
+
+	return st ? st : hr_acpiexec_start(program, files, 1, HR_ACPIEXEC_COMMANDS, run, err);
+}
+
 /* acpiexec started and waited for at once. */
 static enum hr_status run_acpiexec(const char *const *files, unsigned timeout_ms, char **out,
 				   size_t *len, struct hr_error *err)
 {
 	struct hr_acpiexec run;
-	enum hr_status st = hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, err);
+	enum hr_status st = start(files, &run, err);
 
 	*out = NULL;
 	if (st)
@@ -112,7 +121,7 @@ static void test_runner_collects_late(void)
 	f = fopen(script, "w");
 	CHECK(f && fputs(text, f) >= 0 && fclose(f) == 0);
 	setenv("HEADROOM_ACPIEXEC", script, 1);
-	CHECK(hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, &err) == HR_OK);
+	CHECK(start(files, &run, &err) == HR_OK);
 	/* Until it has printed all (its last step marks it): 10 s at most. */
 	for (int i = 0; i < 1000 && access(done, F_OK); i++)
 		usleep(10000);
@@ -123,7 +132,7 @@ static void test_runner_collects_late(void)
 	free(out);
 
 	setenv("HEADROOM_ACPIEXEC", "false", 1);
-	CHECK(hr_acpiexec_start(files, 1, HR_ACPIEXEC_COMMANDS, &run, &err) == HR_OK);
+	CHECK(start(files, &run, &err) == HR_OK);
 	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_E_IO && !out);
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD && run.pid == -1 && run.out == -1);
 	unsetenv("HEADROOM_ACPIEXEC");
@@ -229,12 +238,12 @@ static void test_cache_file(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(file, sizeof(file), "%s/acpiexec-answer", dir);
 	snprintf(link_to, sizeof(link_to), "%s/elsewhere", dir);
-	hr_acpi_key_open(&key, "/bin/sh", "resources\n");
+	hr_acpi_key_open(&key, hr_acpiexec_options, "resources\n");
 	hr_acpi_key_add(&key, "DSDT\x01", 5);
-	CHECK(hr_acpi_key_close(&key));
-	hr_acpi_key_open(&other, "/bin/sh", "resources\n");
+	CHECK(hr_acpi_key_close(&key, "/bin/sh"));
+	hr_acpi_key_open(&other, hr_acpiexec_options, "resources\n");
 	hr_acpi_key_add(&other, "DSDT\x02", 5);
-	CHECK(hr_acpi_key_close(&other) && other.len == key.len);
+	CHECK(hr_acpi_key_close(&other, "/bin/sh") && other.len == key.len);
 
 	CHECK(!hr_acpi_cache_load(dir, &key, &answer, &len));
 	hr_acpi_cache_store(dir, &key, kept, strlen(kept));
