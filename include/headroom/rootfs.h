@@ -49,6 +49,10 @@ enum hr_status hr_read_gz_file(const struct hr_root *root, const char *path, siz
 enum hr_status hr_read_path(const char *path, size_t max, char **buf, size_t *len,
 			    struct hr_error *err);
 
+/* The same from a descriptor the caller opened (and closes); errors name shown. */
+enum hr_status hr_read_fd(int fd, const char *shown, size_t max, char **buf, size_t *len,
+			  struct hr_error *err);
+
 /* Whether path exists under the root. */
 bool hr_root_exists(const struct hr_root *root, const char *path);
 

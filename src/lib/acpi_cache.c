@@ -11,6 +11,7 @@
 
 #include "headroom/acpi_cache.h"
 #include "headroom/parse.h"
+#include "headroom/rootfs.h"
 
 #define CACHE_FILE "acpiexec-answer"
 #define CACHE_MAX (64u << 20)	/* every AML table and the answer: a few hundred KiB in practice */
@@ -106,7 +107,6 @@ static char *read_cache(const char *dir, size_t *len)
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t used = 0;
 	int dfd = open_dir(dir), fd;
 
 	if (dfd < 0)
@@ -115,25 +115,10 @@ static char *read_cache(const char *dir, size_t *len)
 	close(dfd);
 	if (fd < 0)
 		return NULL;
-	if (!ours(fd, &st, false) || st.st_size > CACHE_MAX ||
-	    !(buf = malloc((size_t)st.st_size + 1)))
-		goto fail;
-	while (used < (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + used, (size_t)st.st_size - used);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			goto fail;
-		used += (size_t)got;
-	}
+	if (ours(fd, &st, false) && hr_read_fd(fd, CACHE_FILE, CACHE_MAX, &buf, len, NULL))
+		buf = NULL;
 	close(fd);
-	*len = used;
 	return buf;
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
 }
 
 bool hr_acpi_cache_load(const char *dir, const struct hr_acpi_key *key, char **answer,

@@ -151,16 +151,24 @@ static enum hr_status open_regular(const char *full, const char *shown, int *fd,
 	return HR_OK;
 }
 
+enum hr_status hr_read_fd(int fd, const char *shown, size_t max, char **buf, size_t *len,
+			  struct hr_error *err)
+{
+	struct source src = {.read = read_fd, .fd = fd};
+
+	return slurp(&src, shown, max, buf, len, err);
+}
+
 static enum hr_status read_whole(const char *full, const char *shown, size_t max, char **buf,
 				 size_t *len, struct hr_error *err)
 {
-	struct source src = {.read = read_fd};
-	enum hr_status st = open_regular(full, shown, &src.fd, err);
+	int fd;
+	enum hr_status st = open_regular(full, shown, &fd, err);
 
 	if (st)
 		return st;
-	st = slurp(&src, shown, max, buf, len, err);
-	close(src.fd);
+	st = hr_read_fd(fd, shown, max, buf, len, err);
+	close(fd);
 	return st;
 }
 
