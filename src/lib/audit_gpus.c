@@ -35,6 +35,14 @@ static void xe_svm_config(const struct hr_kconfig *config, struct hr_gpu_env *en
 	}
 }
 
+static int depends_on_device_private(const struct hr_facts *facts, const struct hr_model *m,
+				    const char *symbol)
+{
+	int v = tristate_int(hr_kconfig_enabled(&facts->config, symbol));
+
+	return m->device_private_source == HR_SRC_OVERRIDE && v != 1 ? -1 : v;
+}
+
 static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, struct hr_gpu_env *env)
 {
 	memset(env, 0, sizeof(*env));
@@ -42,15 +50,13 @@ static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, stru
 	env->arm64 = m->arm64;
 	env->version_known = m->version_source != HR_SRC_UNKNOWN;
 	env->version = m->version;
-	/* With CONFIG_DEVICE_PRIVATE overridden, the options that depend on it are unknown too. */
-	env->nouveau_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
-			   : tristate_int(hr_kconfig_enabled(&facts->config, "DRM_NOUVEAU_SVM"));
-	env->amd_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
-		       : tristate_int(hr_kconfig_enabled(&facts->config, "HSA_AMD_SVM"));
-	if (m->device_private_source == HR_SRC_OVERRIDE)
+	/* With CONFIG_DEVICE_PRIVATE overridden, an option that depends on it and is not set may
+	 * be off only for want of it: unknown. One that is set stays set. */
+	env->nouveau_svm = depends_on_device_private(facts, m, "DRM_NOUVEAU_SVM");
+	env->amd_svm = depends_on_device_private(facts, m, "HSA_AMD_SVM");
+	xe_svm_config(&facts->config, env);
+	if (m->device_private_source == HR_SRC_OVERRIDE && env->xe_svm == 0)
 		env->xe_svm = -1;
-	else
-		xe_svm_config(&facts->config, env);
 }
 
 /* Worse verdicts rank higher: the group's verdict is its worst carve's. */

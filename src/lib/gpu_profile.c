@@ -480,8 +480,9 @@ static const struct driver_rule nouveau_rules[] = {
 
 enum nv_family { NV_UNKNOWN, NV_BEFORE_PASCAL, NV_PASCAL, NV_AFTER_PASCAL };
 
-/* The family from the chip code name that starts the pci.ids name ("GP104 [GeForce GTX 1080]"). */
-static enum nv_family nouveau_family(const char *name, const char **family_name)
+/* The family from the chip code name that starts the device's pci.ids name, after the vendor's
+ * ("NVIDIA Corporation GP104 [GeForce GTX 1080]"): the first word that is one; *chip points to it. */
+static enum nv_family nouveau_family(const char *name, const char **chip, const char **family_name)
 {
 	static const struct {
 		const char *prefix, *family;
@@ -497,12 +498,17 @@ static enum nv_family nouveau_family(const char *name, const char **family_name)
 		{"C", "nForce", NV_BEFORE_PASCAL},
 	};
 
-	for (size_t i = 0; i < sizeof(chips) / sizeof(chips[0]); i++) {
-		size_t n = strlen(chips[i].prefix);
+	for (const char *w = name; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		if (*w == '[')
+			break;		/* the marketing name, not the chip */
+		for (size_t i = 0; i < sizeof(chips) / sizeof(chips[0]); i++) {
+			size_t n = strlen(chips[i].prefix);
 
-		if (strncmp(name, chips[i].prefix, n) == 0 && name[n] >= '0' && name[n] <= '9') {
-			*family_name = chips[i].family;
-			return chips[i].order;
+			if (strncmp(w, chips[i].prefix, n) == 0 && w[n] >= '0' && w[n] <= '9') {
+				*chip = w;
+				*family_name = chips[i].family;
+				return chips[i].order;
+			}
 		}
 	}
 	return NV_UNKNOWN;
@@ -514,8 +520,8 @@ static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *e
 	const struct driver_rule *r = rule_for(nouveau_rules,
 					       sizeof(nouveau_rules) / sizeof(nouveau_rules[0]), env,
 					       NOUVEAU_RULE_VERSION_UNKNOWN);
-	const char *family = NULL;
-	enum nv_family f = nouveau_family(gpu->name, &family);
+	const char *family = NULL, *chip = NULL;
+	enum nv_family f = nouveau_family(gpu->name, &chip, &family);
 	char text[320];
 
 	apply_rule(p, r);
@@ -525,7 +531,7 @@ static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *e
 	}
 	if (f == NV_AFTER_PASCAL || f == NV_BEFORE_PASCAL) {
 		snprintf(text, sizeof(text), "%.*s is %s: nouveau %s, so it carves nothing",
-			 (int)strcspn(gpu->name, " ["), gpu->name, family, f == NV_AFTER_PASCAL
+			 (int)strcspn(chip, " ["), chip, family, f == NV_AFTER_PASCAL
 			 ? "turns SVM off above Pascal (nouveau_svm.c:1077@6.12 and @7.3)"
 			 : "has no device memory below Pascal (nouveau_dmem.c:595@6.12, :721@7.3)");
 		note(p, text);
@@ -537,7 +543,7 @@ static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *e
 		return;
 	}
 	snprintf(text, sizeof(text), "%.*s is Pascal, the one family nouveau's SVM runs on",
-		 (int)strcspn(gpu->name, " ["), gpu->name);
+		 (int)strcspn(chip, " ["), chip);
 	note(p, text);
 	if (env->nouveau_svm < 0) {
 		undecided(p, "CONFIG_DRM_NOUVEAU_SVM unknown, and it is a staging option that is off "
