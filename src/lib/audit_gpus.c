@@ -132,8 +132,11 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		struct hr_request_result fits = {.size = pc->size, .placed = true, .legacy = HR_FITS,
 						 .new_scheme = HR_NEW_FITS};
 
-		/* Measured: the carves in /proc/iomem are already part of the space. */
-		if (g->gpu.vram_source != HR_VRAM_WHAT_IF &&
+		/* Measured: the carves in /proc/iomem are already part of the space. A what-if GPU
+		 * made none, but test_hmm and powerpc's uvmem are no PCI device: one added is the
+		 * module of this machine, whose carves may be there. */
+		if ((g->gpu.vram_source != HR_VRAM_WHAT_IF || g->profile.driver == HR_DRIVER_TEST_HMM ||
+		     g->profile.driver == HR_DRIVER_PPC_UVMEM) &&
 		    hr_align_up(pc->size, a->model.section_size, &fits.aligned_size))
 			claim_existing(a, g, used, res, &fits, pc->count);
 		if (!res->n_existing && g->profile.measured == 1) {
@@ -252,7 +255,9 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 			s.blocker = worst->legacy == HR_UNSUPPORTED ? "device-private-off"
 				    : worst->legacy == HR_HAZARD ? "hazard"
 				    : worst->legacy == HR_VERDICT_UNKNOWN ? "phys-bits-unknown" : "no-space";
-			snprintf(s.why, sizeof(s.why), "%s", worst->legacy == HR_NO_SPACE
+			snprintf(s.why, sizeof(s.why), "%s", g->profile.measured == 0
+				 ? "its carve failed at boot, as the driver shows"
+				 : worst->legacy == HR_NO_SPACE
 				 ? "-ERANGE: no free slot for its carve below the search top"
 				 : hr_legacy_verdict_name(worst->legacy));
 		}

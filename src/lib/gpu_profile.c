@@ -137,30 +137,34 @@ static const struct driver_rule amd_rules[] = {
 	{{5, 14, -1}, {6, 2, -1}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init",
 	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1033@6.1 svm_migrate_init(): "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, ALIGN(real_vram_size, 2 MiB))",
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses_6_1, APU_CARVES},
 	{{6, 2, -1}, {6, 12, -1}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init",
 	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1033@6.1, :1063@6.12: "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, ALIGN(real_vram_size, 2 MiB))",
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses, APU_UNREAD},
 	{{6, 12, -1}, {6, 13, -1}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs",
 	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12 kgd2kfd_init_zone_device(): "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, ALIGN(real_vram_size, 2 MiB))",
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses, APU_SKIPPED},
 	{{6, 13, -1}, {7, 3, -1}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs (or, from the kernel "
 	  "with apu_prefer_gtt, on APUs whose carve-out is at least their GTT)",
 	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12, :1071@7.3 "
 	  "kgd2kfd_init_zone_device(): devm_request_free_mem_region(adev->dev, &iomem_resource, "
-	  "ALIGN(real_vram_size, 2 MiB))",
+	  "size), size = ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses, APU_EITHER},
 	{{7, 3, -1}, {0, 0, 0}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, on an APU only when its carve-out "
 	  "is at least its GTT",
 	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1071@7.3 kgd2kfd_init_zone_device(): "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, ALIGN(real_vram_size, 2 MiB))",
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses, APU_PREFER_GTT},
 };
 #define AMD_RULE_VERSION_UNKNOWN 3	/* the 6.13-7.2 row: either APU test */
@@ -403,9 +407,9 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 	if (!env->version_known)
 		note(p, "kernel version unknown: the 7.0+ rule assumed");
 	if (env->xe_svm == 0) {
-		snprintf(text, sizeof(text), "CONFIG_%s is not set: the carve is compiled out "
-			 "(xe_svm.c:1601@7.3 #if IS_ENABLED(CONFIG_DRM_XE_PAGEMAP); 6.15's "
-			 "CONFIG_DRM_XE_DEVMEM_MIRROR [I]), no carve", env->xe_svm_off);
+		snprintf(text, sizeof(text), "CONFIG_%s is not set: the carve is compiled out, "
+			 "xe_svm.c:1601@7.3 #if IS_ENABLED(CONFIG_DRM_XE_PAGEMAP), 6.15's "
+			 "CONFIG_DRM_XE_DEVMEM_MIRROR [I]: no carve", env->xe_svm_off);
 		note(p, text);
 		return;
 	}
