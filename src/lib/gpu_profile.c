@@ -216,7 +216,7 @@ static bool apu_carves(const struct hr_gpu *gpu, enum apu_test apu, const char *
 		if (!gpu->gtt || !gpu->vram) {
 			snprintf(text, sizeof(text), "%s is an APU and its %s is unknown: "
 				 "apu_prefer_gtt (amdgpu_ttm.c:2224-2226@7.3) cannot be decided: not "
-				 "counted", chip, gpu->gtt ? "carve-out" : "GTT size (no mem_info_gtt_total)");
+				 "counted", chip, gpu->gtt ? "carve-out" : "GTT size (mem_info_gtt_total)");
 			undecided(p, text);
 			return false;
 		}

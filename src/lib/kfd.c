@@ -41,7 +41,10 @@ static bool parse_properties(const char *path, char *buf, struct kfd_node *n,
 
 		line++;
 		if (!space || !hr_parse_u64(space + 1, &v)) {
-			hr_diag_add(diags, HR_E_PARSE, path, line, "not a \"name number\" line");
+			char quoted[120];
+
+			hr_diag_add(diags, HR_E_PARSE, path, line, "not a \"name number\" line: \"%s\"",
+				    hr_quote(l, strlen(l), 40, quoted, sizeof(quoted)));
 			return false;
 		}
 		*space = '\0';
@@ -91,8 +94,13 @@ void hr_gpus_read_kfd(const struct hr_root *root, struct hr_gpus *gpus, struct h
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/mem_info_gtt_total", g->bdf);
 		if (hr_read_file(root, path, 64, &buf, NULL, &err) == HR_OK) {
 			buf[strcspn(buf, "\n")] = '\0';
-			if (!hr_parse_u64(buf, &g->gtt))
-				hr_diag_add(diags, HR_E_PARSE, path, 1, "not a size in bytes");
+			if (!hr_parse_u64(buf, &g->gtt)) {
+				char quoted[120];
+
+				hr_diag_add(diags, HR_E_PARSE, path, 1, "not a size in bytes: \"%s\"",
+					    hr_quote(buf, strlen(buf), 40, quoted, sizeof(quoted)));
+				g->gtt = 0;
+			}
 			free(buf);
 		} else if (err.status != HR_E_NOENT) {
 			hr_diag_add_error(diags, &err);
