@@ -238,9 +238,16 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 		struct hr_subject s = {.kind = "GPU", .outcome = HR_OUTCOME_RANGE};
 		const struct hr_request_result *worst = NULL;
 
-		if (!g->n_carves)
+		if (!g->n_carves && !g->profile.undecided)
 			continue;
 		snprintf(s.label, sizeof(s.label), "%s", g->gpu.bdf);
+		if (g->profile.undecided) {
+			s.outcome = HR_OUTCOME_UNKNOWN;
+			s.blocker = "driver-undecided";
+			snprintf(s.why, sizeof(s.why), "whether its driver carves at all is unknown");
+			hr_verdict_add_subject(&a->verdict, &s);
+			continue;
+		}
 		for (size_t c = 0; c < g->n_carves && !worst; c++)
 			if (hr_audit_carve_fails(a, &g->carves[c].r))
 				worst = &g->carves[c].r;

@@ -112,6 +112,9 @@ static const struct hr_amd_owned_id *amdgpu_unsupported_find(uint16_t device)
  * mem_info_gtt_total shows. That test was posted on 2025-01-31 (amd-gfx, "drm/amdkfd: use GTT for
  * VRAM on APUs only if GTT is larger", V2 2/2), after the 6.14 merge window, so 6.15 is likely [I];
  * 6.12.118 still has AMD_IS_APU (no backport there). Between 6.13 and 7.2 either test may hold.
+ * Between 6.1 and 6.12 posted patches show a test of gmc.is_app_apu alone (the MI300A, whose VRAM
+ * is system memory) before AMD_IS_APU joined it ("3 places are missed", amd-gfx 2024) [I]: those
+ * kernels were not read, so a consumer APU on them is undecided.
  */
 enum apu_test {
 	APU_CARVES,			/* no APU test: APUs carve their carve-out */
@@ -186,8 +189,9 @@ static bool apu_carves(const struct hr_gpu *gpu, enum apu_test apu, const char *
 		return true;
 	case APU_UNREAD:
 		snprintf(text, sizeof(text), "%s is an APU: 6.1 has no APU test and 6.12 skips APUs "
-			 "(kfd_migrate.c:1048@6.12); the kernels between were not read, so whether it "
-			 "carves is unknown: not counted", chip);
+			 "(kfd_migrate.c:1048@6.12); the kernels between were not read, and posted "
+			 "patches show some skipping only gmc.is_app_apu, the MI300A [I]: whether it "
+			 "carves is unknown, not counted", chip);
 		undecided(p, text);
 		return false;
 	case APU_SKIPPED:
