@@ -52,6 +52,7 @@ struct hr_existing_carve {
 /* One group of a GPU's profile: count carves of one size, judged one after the other. */
 struct hr_gpu_carve_result {
 	uint64_t count, n_placed;	/* n_placed: how many the legacy carve placed */
+	uint64_t n_existing;		/* of them already in /proc/iomem (or shown made by the driver) */
 	struct hr_request_result r;	/* size and aligned_size of one; the worst verdicts; the span
 					 * of the placed ones; ram_cost for all of them */
 };
@@ -61,7 +62,8 @@ struct hr_gpu_result {
 	struct hr_gpu_profile profile;
 	struct hr_gpu_carve_result carves[HR_PROFILE_MAX_CARVES];
 	size_t n_carves;
-	const char *existing;		/* already carved: the /proc/iomem entry's name, else NULL */
+	const char *existing;		/* already carved: the /proc/iomem entry's name (or where the
+					 * driver shows it made), else NULL */
 	bool fails;			/* a carve fails under the scheme judged */
 };
 

@@ -52,6 +52,11 @@ struct hr_gpu {
 	char vram_basis[480];		/* the file, nvidia-smi field or table citation it came from */
 	unsigned n_tiles;		/* xe: tileN directories, one VRAM region and carve each; 0 elsewhere */
 	uint64_t tile_vram[HR_GPU_MAX_TILES];	/* each tile's, when the driver shows it; else 0 */
+	uint64_t gtt;			/* amdgpu: mem_info_gtt_total in bytes, 0 when unknown */
+	bool kfd_node;			/* amdkfd: a KFD topology node has this GPU's address; then: */
+	bool kfd_apu;			/* that node has CPU cores and SIMDs: an APU */
+	bool kfd_svm;			/* its capability has HSA_CAP_SVMAPI_SUPPORTED */
+	char kfd_properties[80];	/* the node's properties file */
 };
 
 struct hr_gpus {
@@ -75,6 +80,12 @@ void hr_gpus_free(struct hr_gpus *gpus);
  * headroom's table by device id. */
 #define HR_NVIDIA_SMI_CAPTURE "/var/lib/headroom/nvidia-smi-q.txt"
 void hr_gpus_read_vram(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags);
+
+/* What amdgpu and amdkfd show of each AMD GPU beyond its VRAM: mem_info_gtt_total, and the KFD
+ * topology node (/sys/class/kfd/kfd/topology/nodes/N/properties) whose domain and location_id are
+ * the GPU's PCI address. A malformed file gets a diagnostic naming it and is left out. */
+#define HR_KFD_NODES "/sys/class/kfd/kfd/topology/nodes"
+void hr_gpus_read_kfd(const struct hr_root *root, struct hr_gpus *gpus, struct hr_diags *diags);
 
 /* nvidia-smi -q output (the parser contract, error.h): per "GPU BUS-ID" section, its
  * "FB Memory Usage" Total. A section without a usable Total is kept with fb_total 0 and a

@@ -30,6 +30,8 @@ struct hr_gpu_env {
 	int uvm_disable_hmm;		/* /sys/module/nvidia_uvm/parameters: -1 unreadable, 0, 1 */
 	int nouveau_svm;		/* CONFIG_DRM_NOUVEAU_SVM: -1 unknown, 0, 1 */
 	int amd_svm;			/* CONFIG_HSA_AMD_SVM: -1 unknown, 0, 1 */
+	int xe_svm;			/* xe's SVM device memory: -1 unknown, 0 off, 1 on */
+	const char *xe_svm_off;		/* the CONFIG_DRM_XE_* symbol that is not set, when off */
 };
 
 /* Read the driver parameters the rules use under root; what is absent stays -1. */
@@ -49,13 +51,15 @@ struct hr_gpu_profile {
 	bool predicted;			/* no driver bound: the rule is predicted from vendor/device */
 	bool lazy;			/* carves on first use, not at probe (nouveau) */
 	bool failure_fatal;		/* a failed carve fails the GPU's registration (nvidia-uvm) */
+	bool undecided;			/* whether it carves at all is unknown: nothing counted */
+	int measured;			/* the driver shows the carve: 1 made, 0 failed, -1 not shown */
 	char rule[200];			/* what the driver asks for */
 	char conditions[768];		/* what held, what was assumed, what ruled the carve out */
 	const char *source;		/* the driver source line the rule follows */
 	const char *on_failure;		/* the driver's message, or its silence */
 	const char *loses;		/* the effect on the user when the carve fails */
 	struct hr_profile_carve carves[HR_PROFILE_MAX_CARVES];
-	size_t n_carves;		/* 0: the conditions rule the carve out */
+	size_t n_carves;		/* 0: the conditions rule the carve out, or leave it undecided */
 };
 
 /* The rule for this GPU. A GPU with no bound driver is predicted from its vendor and device, and

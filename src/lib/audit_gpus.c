@@ -13,6 +13,36 @@ static int tristate_int(enum hr_tristate t)
 	return t == HR_YES ? 1 : t == HR_NO ? 0 : -1;
 }
 
+/* xe's SVM device memory needs each of these its kernel has (xe_svm.c:1601@7.3, Makefile:159@7.3;
+ * 6.15's DRM_XE_DEVMEM_MIRROR [I]); a kernel's config lists only the ones it has, so one that is
+ * "not set" turns it off, and none listed leaves it unknown. */
+static void xe_svm_config(const struct hr_kconfig *config, struct hr_gpu_env *env)
+{
+	static const char *const symbols[] = {"DRM_XE_GPUSVM", "DRM_XE_PAGEMAP",
+					      "DRM_XE_DEVMEM_MIRROR"};
+
+	env->xe_svm = -1;
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		const char *v = hr_kconfig_get(config, symbols[i]);
+
+		if (v && strcmp(v, "n") == 0) {
+			env->xe_svm = 0;
+			env->xe_svm_off = symbols[i];
+			return;
+		}
+		if (v && (strcmp(v, "y") == 0 || strcmp(v, "m") == 0))
+			env->xe_svm = 1;
+	}
+}
+
+static int depends_on_device_private(const struct hr_facts *facts, const struct hr_model *m,
+				    const char *symbol)
+{
+	int v = tristate_int(hr_kconfig_enabled(&facts->config, symbol));
+
+	return m->device_private_source == HR_SRC_OVERRIDE && v != 1 ? -1 : v;
+}
+
 static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, struct hr_gpu_env *env)
 {
 	memset(env, 0, sizeof(*env));
@@ -20,11 +50,13 @@ static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, stru
 	env->arm64 = m->arm64;
 	env->version_known = m->version_source != HR_SRC_UNKNOWN;
 	env->version = m->version;
-	/* With CONFIG_DEVICE_PRIVATE overridden, the options that depend on it are unknown too. */
-	env->nouveau_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
-			   : tristate_int(hr_kconfig_enabled(&facts->config, "DRM_NOUVEAU_SVM"));
-	env->amd_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
-		       : tristate_int(hr_kconfig_enabled(&facts->config, "HSA_AMD_SVM"));
+	/* With CONFIG_DEVICE_PRIVATE overridden, an option that depends on it and is not set may
+	 * be off only for want of it: unknown. One that is set stays set. */
+	env->nouveau_svm = depends_on_device_private(facts, m, "DRM_NOUVEAU_SVM");
+	env->amd_svm = depends_on_device_private(facts, m, "HSA_AMD_SVM");
+	xe_svm_config(&facts->config, env);
+	if (m->device_private_source == HR_SRC_OVERRIDE && env->xe_svm == 0)
+		env->xe_svm = -1;
 }
 
 /* Worse verdicts rank higher: the group's verdict is its worst carve's. */
@@ -61,26 +93,34 @@ static void add_to_group(struct hr_gpu_carve_result *g, const struct hr_request_
 	g->n_placed += r->placed;
 }
 
-/* A carve this GPU's driver already made, named after the GPU (amdgpu, xe) or the driver: by name
- * alone, in order, since the driver's size (nvidia's highest allocatable address) is not exactly
- * the VRAM the inventory knows. */
-static const char *already_carved(struct hr_audit *a, const struct hr_gpu_result *g, bool *used)
+/* The carves this GPU's driver already made, in /proc/iomem under the GPU's address (amdgpu and
+ * xe carve with devm_request_free_mem_region(dev, ...), named after the device) or the driver's
+ * name: claimed in order, up to max, by name alone, since the driver's size (nvidia's highest
+ * allocatable address) is not exactly the VRAM the inventory knows. Each joins the group as placed
+ * where it is. */
+static void claim_existing(struct hr_audit *a, struct hr_gpu_result *g, bool *used,
+			   struct hr_gpu_carve_result *res, const struct hr_request_result *fits,
+			   uint64_t max)
 {
-	static const char *const names[] = {[HR_DRIVER_NVIDIA_UVM] = "nvidia-uvm-hmm",
+	static const char *const names[] = {[HR_DRIVER_NOUVEAU] = "nouveau_dmem",
+					    [HR_DRIVER_NVIDIA_UVM] = "nvidia-uvm-hmm",
 					    [HR_DRIVER_TEST_HMM] = "hmm_dmirror",
 					    [HR_DRIVER_PPC_UVMEM] = "kvmppc_uvmem"};
 	enum hr_gpu_driver d = g->profile.driver;
 	const char *own = d < sizeof(names) / sizeof(names[0]) ? names[d] : NULL;
 
-	for (size_t i = 0; i < a->n_existing; i++) {
+	for (size_t i = 0; i < a->n_existing && res->n_existing < max; i++) {
 		const struct hr_existing_carve *e = &a->existing[i];
+		struct hr_request_result r = *fits;
 
-		if (!used[i] && (strcmp(e->name, g->gpu.bdf) == 0 || (own && strcmp(e->name, own) == 0))) {
-			used[i] = true;
-			return e->name;
-		}
+		if (used[i] || (strcmp(e->name, g->gpu.bdf) != 0 && (!own || strcmp(e->name, own) != 0)))
+			continue;
+		used[i] = true;
+		g->existing = e->name;
+		r.placement = e->range;
+		add_to_group(res, &r);
+		res->n_existing++;
 	}
-	return NULL;
 }
 
 static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct hr_gpu_result *g,
@@ -89,19 +129,25 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 	for (size_t k = 0; k < g->profile.n_carves; k++) {
 		const struct hr_profile_carve *pc = &g->profile.carves[k];
 		struct hr_gpu_carve_result *res = &g->carves[g->n_carves++];
-		uint64_t aligned;
+		struct hr_request_result fits = {.size = pc->size, .placed = true, .legacy = HR_FITS,
+						 .new_scheme = HR_NEW_FITS};
 
-		if (pc->count == 1 && g->gpu.vram_source != HR_VRAM_WHAT_IF &&
-		    hr_align_up(pc->size, a->model.section_size, &aligned) &&
-		    (g->existing = already_carved(a, g, used)) != NULL) {
-			/* Measured: the carve is in /proc/iomem and already part of the space. */
-			res->count = res->n_placed = 1;
-			res->r = (struct hr_request_result){.size = pc->size, .aligned_size = aligned,
-							    .placed = true, .legacy = HR_FITS,
-							    .new_scheme = HR_NEW_FITS};
+		/* Measured: the carves in /proc/iomem are already part of the space. A what-if GPU
+		 * made none, but test_hmm and powerpc's uvmem are no PCI device: one added is the
+		 * module of this machine, whose carves may be there. */
+		if ((g->gpu.vram_source != HR_VRAM_WHAT_IF || g->profile.driver == HR_DRIVER_TEST_HMM ||
+		     g->profile.driver == HR_DRIVER_PPC_UVMEM) &&
+		    hr_align_up(pc->size, a->model.section_size, &fits.aligned_size))
+			claim_existing(a, g, used, res, &fits, pc->count);
+		if (!res->n_existing && g->profile.measured == 1) {
+			/* The driver shows the carve made, where /proc/iomem does not say. */
+			fits.placed = false;
+			add_to_group(res, &fits);
+			res->count = res->n_placed = res->n_existing = pc->count;
+			g->existing = "the driver (KFD topology)";
 			continue;
 		}
-		for (uint64_t n = 0; n < pc->count; n++) {
+		for (uint64_t n = res->n_existing; n < pc->count; n++) {
 			struct hr_request_result r;
 			/* Only a single carve says which phys-bits would place it: for a group of
 			 * chunks that answer is for one chunk, and the advice answers for all. */
@@ -110,6 +156,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 
 			if (st)
 				return st;
+			/* The driver shows the carve failed at boot: that beats the replay. */
+			if (g->profile.measured == 0 && r.legacy == HR_FITS)
+				r.legacy = HR_NO_SPACE;
 			add_to_group(res, &r);
 		}
 		g->fails |= hr_audit_carve_fails(a, &res->r);
@@ -189,9 +238,16 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 		struct hr_subject s = {.kind = "GPU", .outcome = HR_OUTCOME_RANGE};
 		const struct hr_request_result *worst = NULL;
 
-		if (!g->n_carves)
+		if (!g->n_carves && !g->profile.undecided)
 			continue;
 		snprintf(s.label, sizeof(s.label), "%s", g->gpu.bdf);
+		if (g->profile.undecided) {
+			s.outcome = HR_OUTCOME_UNKNOWN;
+			s.blocker = "driver-undecided";
+			snprintf(s.why, sizeof(s.why), "whether its driver carves at all is unknown");
+			hr_verdict_add_subject(&a->verdict, &s);
+			continue;
+		}
 		for (size_t c = 0; c < g->n_carves && !worst; c++)
 			if (hr_audit_carve_fails(a, &g->carves[c].r))
 				worst = &g->carves[c].r;
@@ -206,7 +262,9 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 			s.blocker = worst->legacy == HR_UNSUPPORTED ? "device-private-off"
 				    : worst->legacy == HR_HAZARD ? "hazard"
 				    : worst->legacy == HR_VERDICT_UNKNOWN ? "phys-bits-unknown" : "no-space";
-			snprintf(s.why, sizeof(s.why), "%s", worst->legacy == HR_NO_SPACE
+			snprintf(s.why, sizeof(s.why), "%s", g->profile.measured == 0
+				 ? "its carve failed at boot, as the driver shows"
+				 : worst->legacy == HR_NO_SPACE
 				 ? "-ERANGE: no free slot for its carve below the search top"
 				 : hr_legacy_verdict_name(worst->legacy));
 		}

@@ -35,6 +35,7 @@ static const struct {
 	{"/sys/module/amdgpu/parameters/*", true}, {"/sys/module/xe/parameters/*", true},
 	{"/sys/module/nouveau/parameters/*", true}, {"/sys/module/test_hmm/parameters/*", true},
 	{"/proc/driver/nvidia/gpus/*/information", false},
+	{"/sys/class/kfd/kfd/topology/nodes/*/properties", false},
 };
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
@@ -44,7 +45,7 @@ static const struct {
 static const char *const gpu_files[] = {
 	"vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision", "resource",
 	"config", "numa_node", "irq", "mem_info_vram_total", "mem_info_vis_vram_total",
-	"tile*/physical_vram_size_bytes",
+	"mem_info_gtt_total", "tile*/physical_vram_size_bytes",
 };
 
 /* The lines of /proc/kallsyms kept: the full file is megabytes and holds every kernel address. */

@@ -167,8 +167,10 @@ static void gather_gpus(struct hr_facts *f)
 		return;
 	if (f->gpus_status)
 		hr_diag_add_error(&f->diags, &err);
-	else
+	else {
 		hr_gpus_read_vram(&f->root, &f->gpus, &f->diags);
+		hr_gpus_read_kfd(&f->root, &f->gpus, &f->diags);
+	}
 }
 
 /* acpiexec has run while the other inputs were read: the host bridges it found, and the device

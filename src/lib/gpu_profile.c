@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * One rule per driver: what it carves with request_free_mem_region(), when, and what is lost when
- * the carve fails. Line numbers are those of Debian's linux-source-6.12 (6.12.117) unless another
- * tree is named; the nvidia-uvm lines are from NVIDIA/open-gpu-kernel-modules 595.45.04.
+ * the carve fails. Each driver's rules over the kernels are rows of data (struct driver_rule), each
+ * citing file:line@version of Debian's linux-source-6.1 (6.1.192), -6.12 (6.12.118) and -7.3
+ * (7.3.4); [I] marks what is inferred from posted patches rather than read in a tree. The
+ * nvidia-uvm lines are from NVIDIA/open-gpu-kernel-modules 595.45.04.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +20,17 @@
 #define VENDOR_INTEL 0x8086
 #define VENDOR_NVIDIA 0x10de
 
-static const char lost_migration[] =
-	"no migration to VRAM: the GPU reaches the memory remotely over PCIe instead";
+/* A driver's rule over a range of kernels: from <= kernel < until ({0} until: no end yet). */
+struct driver_rule {
+	struct hr_kver from, until;
+	uint64_t chunk;			/* bytes per carve when the driver fixes it; 0: VRAM sized */
+	bool lazy, fatal;
+	const char *rule;		/* what the driver asks for */
+	const char *source;		/* the call, file:line@version */
+	const char *on_failure;		/* what the driver does and says when the carve fails */
+	const char *loses;		/* what the user loses */
+	int test;			/* the driver's own test over these kernels (amdgpu: enum apu_test) */
+};
 
 static void set_carve(struct hr_gpu_profile *p, uint64_t size, uint64_t count)
 {
@@ -27,10 +38,32 @@ static void set_carve(struct hr_gpu_profile *p, uint64_t size, uint64_t count)
 		p->carves[p->n_carves++] = (struct hr_profile_carve){size, count};
 }
 
-static bool version_before(const struct hr_gpu_env *env, int major, int minor)
+static bool version_before(const struct hr_gpu_env *env, struct hr_kver v)
 {
-	return env->version_known &&
-	       hr_kver_cmp_series(env->version, (struct hr_kver){major, minor, -1}) < 0;
+	return env->version_known && hr_kver_cmp_series(env->version, v) < 0;
+}
+
+/* The row for env's kernel; rows[assumed] when the version is unknown; NULL before the first. */
+static const struct driver_rule *rule_for(const struct driver_rule *rows, size_t n,
+					  const struct hr_gpu_env *env, size_t assumed)
+{
+	if (!env->version_known)
+		return &rows[assumed];
+	for (size_t i = 0; i < n; i++)
+		if (!version_before(env, rows[i].from) &&
+		    (!rows[i].until.major || version_before(env, rows[i].until)))
+			return &rows[i];
+	return NULL;
+}
+
+static void apply_rule(struct hr_gpu_profile *p, const struct driver_rule *r)
+{
+	snprintf(p->rule, sizeof(p->rule), "%s", r->rule);
+	p->source = r->source;
+	p->on_failure = r->on_failure;
+	p->loses = r->loses;
+	p->lazy = r->lazy;
+	p->failure_fatal = r->fatal;
 }
 
 /* Append "; text" to the conditions. */
@@ -39,6 +72,13 @@ static void note(struct hr_gpu_profile *p, const char *text)
 	size_t len = strlen(p->conditions);
 
 	snprintf(p->conditions + len, sizeof(p->conditions) - len, "%s%s", len ? "; " : "", text);
+}
+
+/* Whether the GPU carves at all is unknown: nothing is counted, and the conditions say why. */
+static void undecided(struct hr_gpu_profile *p, const char *why)
+{
+	note(p, why);
+	p->undecided = true;
 }
 
 static int compare_device(const void *key, const void *row)
@@ -60,82 +100,232 @@ static const struct hr_amd_owned_id *amdgpu_unsupported_find(uint16_t device)
 }
 
 /*
- * amdkfd: drivers/gpu/drm/amd/amdkfd/kfd_migrate.c kgd2kfd_init_zone_device(), called from
- * amdgpu_device_ip_init() (amdgpu_device.c:3083), which ignores its return value.
- *   1045: if (amdgpu_ip_version(adev, GC_HWIP, 0) < IP_VERSION(9, 0, 1)) return -EINVAL;
- *   1048: if (adev->flags & AMD_IS_APU) return 0;   (newer kernels: adev->apu_prefer_gtt)
- *   1057: size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20);
- *   1058: if (adev->gmc.xgmi.connected_to_cpu) -> MEMORY_DEVICE_COHERENT at aper_base, no carve
- *   1063: res = devm_request_free_mem_region(adev->dev, &iomem_resource, size);
- *   1065: return PTR_ERR(res);   (no message: SVM is simply off)
- * Since 5.14 (CONFIG_HSA_AMD_SVM, which depends on DEVICE_PRIVATE). Debian's linux-source-6.1
- * (6.1.192) has the same carve as svm_migrate_init() (kfd_migrate.c:1009, from kgd2kfd_device_init()
- * kfd_device.c:638), which skips parts before gfx9 (:1018 KFD_IS_SOC15) but has no APU test.
- * The gfx generation and APU flag come from amdgpu's pciidlist row (amdgpu_ids.c) when it has one.
+ * amdkfd: the carve is kgd2kfd_init_zone_device() (6.12, 7.3; svm_migrate_init() in 6.1), called
+ * from amdgpu_device_ip_init(), which ignores its return value:
+ *   GC < 9.0.1: -EINVAL, no carve   kfd_migrate.c:1045@6.12, :1053@7.3 (6.1: :1018 KFD_IS_SOC15)
+ *   the APU test                    none in 6.1; :1048@6.12 AMD_IS_APU; :1056@7.3 apu_prefer_gtt
+ *   size = ALIGN(real_vram_size, 2 MiB)          :1027@6.1, :1057@6.12, :1065@7.3
+ *   xgmi.connected_to_cpu: DEVICE_COHERENT, no carve  :1028@6.1, :1058@6.12, :1066@7.3
+ *   devm_request_free_mem_region(adev->dev, ...) :1033@6.1, :1063@6.12, :1071@7.3
+ * 7.3's amdgpu_ttm.c:2224-2226 sets apu_prefer_gtt only for an APU whose real_vram_size is below
+ * the GTT size (ttm_tt_pages_limit() or amdgpu.gttsize, capped at RAM: :2189-2211), which
+ * mem_info_gtt_total shows. That test was posted on 2025-01-31 (amd-gfx, "drm/amdkfd: use GTT for
+ * VRAM on APUs only if GTT is larger", V2 2/2), after the 6.14 merge window, so 6.15 is likely [I];
+ * 6.12.118 still has AMD_IS_APU (no backport there). Between 6.13 and 7.2 either test may hold.
+ * Between 6.1 and 6.12 posted patches show a test of gmc.is_app_apu alone (the MI300A, whose VRAM
+ * is system memory) before AMD_IS_APU joined it ("3 places are missed", amd-gfx 2024) [I]: those
+ * kernels were not read, so a consumer APU on them is undecided.
  */
+enum apu_test {
+	APU_CARVES,			/* no APU test: APUs carve their carve-out */
+	APU_UNREAD,			/* the kernels between 6.1 and 6.12 were not read */
+	APU_SKIPPED,			/* AMD_IS_APU: no APU carves */
+	APU_EITHER,			/* AMD_IS_APU or apu_prefer_gtt, not known which */
+	APU_PREFER_GTT,			/* an APU carves when its carve-out is at least its GTT */
+};
+
+static const char amd_on_failure[] =
+	"silence: the carve's error returns to amdgpu_device_ip_init(), which ignores it";
+static const char amd_loses_6_1[] =
+	"the whole SVM API on this GPU, not only migration: KFD_IS_SVM_API_SUPPORTED is false "
+	"(kfd_svm.h:201@6.1), so HSA_CAP_SVMAPI_SUPPORTED stays clear (kfd_topology.c:2005@6.1) and "
+	"SVM ranges (HIP managed memory with XNACK) are refused on it";
+static const char amd_loses[] =
+	"the whole SVM API on this GPU, not only migration: KFD_IS_SVM_API_SUPPORTED is false "
+	"(kfd_svm.h:204@6.12, :209@7.3), so HSA_CAP_SVMAPI_SUPPORTED stays clear "
+	"(kfd_topology.c:2183@6.12, :2199@7.3) and SVM ranges (HIP managed memory with XNACK) are "
+	"refused on it";
+
+static const struct driver_rule amd_rules[] = {
+	{{5, 14, -1}, {6, 2, -1}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init",
+	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1033@6.1 svm_migrate_init(): "
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
+	  amd_on_failure, amd_loses_6_1, APU_CARVES},
+	{{6, 2, -1}, {6, 12, -1}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init",
+	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1033@6.1, :1063@6.12: "
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
+	  amd_on_failure, amd_loses, APU_UNREAD},
+	{{6, 12, -1}, {6, 13, -1}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs",
+	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12 kgd2kfd_init_zone_device(): "
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
+	  amd_on_failure, amd_loses, APU_SKIPPED},
+	{{6, 13, -1}, {7, 3, -1}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs (or, from the kernel "
+	  "with apu_prefer_gtt, on APUs whose carve-out is at least their GTT)",
+	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12, :1071@7.3 "
+	  "kgd2kfd_init_zone_device(): devm_request_free_mem_region(adev->dev, &iomem_resource, "
+	  "size), size = ALIGN(real_vram_size, 2 MiB)",
+	  amd_on_failure, amd_loses, APU_EITHER},
+	{{7, 3, -1}, {0, 0, 0}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, on an APU only when its carve-out "
+	  "is at least its GTT",
+	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1071@7.3 kgd2kfd_init_zone_device(): "
+	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
+	  "ALIGN(real_vram_size, 2 MiB)",
+	  amd_on_failure, amd_loses, APU_PREFER_GTT},
+};
+#define AMD_RULE_VERSION_UNKNOWN 3	/* the 6.13-7.2 row: either APU test */
+
+/* Whether an APU carves under the row's test: false when it does not or it is undecided. */
+static bool apu_carves(const struct hr_gpu *gpu, enum apu_test apu, const char *chip,
+		       struct hr_gpu_profile *p)
+{
+	char text[400], vram[24], gtt[24];
+	bool below_gtt = gpu->vram && gpu->gtt && gpu->vram < gpu->gtt;
+
+	snprintf(vram, sizeof(vram), "%llu MiB", (unsigned long long)(gpu->vram / MIB));
+	snprintf(gtt, sizeof(gtt), "%llu MiB", (unsigned long long)(gpu->gtt / MIB));
+	switch (apu) {
+	case APU_CARVES:
+		snprintf(text, sizeof(text), "%s is an APU: svm_migrate_init() has no APU test "
+			 "(kfd_migrate.c:1009-1033@6.1), so its VRAM carve-out is carved", chip);
+		note(p, text);
+		return true;
+	case APU_UNREAD:
+		snprintf(text, sizeof(text), "%s is an APU: 6.1 has no APU test and 6.12 skips APUs "
+			 "(kfd_migrate.c:1048@6.12); the kernels between were not read, and posted "
+			 "patches show some skipping only gmc.is_app_apu, the MI300A [I]: whether it "
+			 "carves is unknown, not counted", chip);
+		undecided(p, text);
+		return false;
+	case APU_SKIPPED:
+		snprintf(text, sizeof(text), "%s is an APU: kfd_migrate.c:1048@6.12 (AMD_IS_APU) "
+			 "returns before the carve", chip);
+		note(p, text);
+		return false;
+	case APU_EITHER:
+		if (below_gtt) {
+			snprintf(text, sizeof(text), "%s is an APU whose carve-out (%s) is below its GTT "
+				 "(%s, mem_info_gtt_total): no carve under either APU test "
+				 "(kfd_migrate.c:1048@6.12 AMD_IS_APU, :1056@7.3 apu_prefer_gtt)", chip,
+				 vram, gtt);
+			note(p, text);
+		} else {
+			snprintf(text, sizeof(text), "%s is an APU with a carve-out of %s and %s GTT: "
+				 "6.12 skips every APU (kfd_migrate.c:1048), 7.3 carves for one whose "
+				 "carve-out is at least its GTT (:1056, amdgpu_ttm.c:2224-2226); which test "
+				 "this kernel has is unknown (posted 2025-01-31, likely 6.15 [I]): not "
+				 "counted", chip, gpu->vram ? vram : "unknown size",
+				 gpu->gtt ? gtt : "an unknown");
+			undecided(p, text);
+		}
+		return false;
+	case APU_PREFER_GTT:
+		if (!gpu->gtt || !gpu->vram) {
+			snprintf(text, sizeof(text), "%s is an APU and its %s is unknown: "
+				 "apu_prefer_gtt (amdgpu_ttm.c:2224-2226@7.3) cannot be decided: not "
+				 "counted", chip, gpu->gtt ? "carve-out" : "GTT size (mem_info_gtt_total)");
+			undecided(p, text);
+			return false;
+		}
+		snprintf(text, sizeof(text), below_gtt
+			 ? "%s is an APU whose carve-out (%s) is below its GTT (%s, mem_info_gtt_total): "
+			   "apu_prefer_gtt is set (amdgpu_ttm.c:2224-2226@7.3) and kfd_migrate.c:1056@7.3 "
+			   "returns before the carve"
+			 : "%s is an APU whose carve-out (%s) is at least its GTT (%s, "
+			   "mem_info_gtt_total): apu_prefer_gtt stays false (amdgpu_ttm.c:2224-2226@7.3), "
+			   "so the carve-out is carved", chip, vram, gtt);
+		note(p, text);
+		return !below_gtt;
+	}
+	return false;
+}
+
+/* On a live system the KFD topology shows whether the carve was made: it beats the prediction. */
+static void amd_measured(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			 struct hr_gpu_profile *p)
+{
+	char text[320];
+
+	if (!gpu->kfd_node)
+		return;
+	if (!gpu->kfd_svm && env->amd_svm < 0) {
+		snprintf(text, sizeof(text), "measured: %s lacks HSA_CAP_SVMAPI_SUPPORTED "
+			 "(0x08000000): the carve failed or CONFIG_HSA_AMD_SVM is off, which the inputs "
+			 "do not show: not counted", gpu->kfd_properties);
+		undecided(p, text);
+		p->n_carves = 0;
+		return;
+	}
+	p->measured = gpu->kfd_svm;
+	snprintf(text, sizeof(text), gpu->kfd_svm
+		 ? "measured: %s has HSA_CAP_SVMAPI_SUPPORTED (0x08000000): the carve was made"
+		 : "measured: %s lacks HSA_CAP_SVMAPI_SUPPORTED (0x08000000): the carve failed",
+		 gpu->kfd_properties);
+	note(p, text);
+}
+
 static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			   struct hr_gpu_profile *p)
 {
 	uint64_t size = (gpu->vram + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
 	const struct hr_amdgpu_id *row = gpu->vendor == VENDOR_AMD ? amdgpu_id_find(gpu->device) : NULL;
-	char text[320];
+	const struct driver_rule *r = rule_for(amd_rules, sizeof(amd_rules) / sizeof(amd_rules[0]),
+					       env, AMD_RULE_VERSION_UNKNOWN);
+	const char *chip = row ? hr_amd_chip_names[row->chip] : "this part";
+	char text[400];
 
-	p->source = "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1057 (6.12) kgd2kfd_init_zone_device(): "
-		    "size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20); "
-		    "devm_request_free_mem_region(adev->dev, &iomem_resource, size)";
-	p->on_failure = "silence: kgd2kfd_init_zone_device() returns PTR_ERR(res) and its caller "
-			"ignores it";
-	p->loses = lost_migration;
-	snprintf(p->rule, sizeof(p->rule), "one carve of ALIGN(real VRAM, 2 MiB) at device init");
-	if (version_before(env, 5, 14)) {
+	apply_rule(p, r ? r : &amd_rules[0]);
+	if (!r) {
 		note(p, "kernel older than 5.14: amdkfd has no SVM and carves nothing");
 		return;
 	}
+	if (!env->version_known)
+		note(p, "kernel version unknown: either APU test (6.12's or 7.3's) assumed");
 	if (env->amd_svm == 0) {
 		note(p, "CONFIG_HSA_AMD_SVM is not set: no SVM, no carve");
 		return;
 	}
 	if (env->amd_svm < 0)
-		note(p, "CONFIG_HSA_AMD_SVM unknown: assumed set (its default with DEVICE_PRIVATE)");
+		note(p, "CONFIG_HSA_AMD_SVM unknown: assumed set (its default with DEVICE_PRIVATE, "
+			"amdkfd/Kconfig)");
 	if (row && row->chip < HR_AMD_CHIP_VEGA10) {
 		snprintf(text, sizeof(text), "%s (amdgpu_drv.c pciidlist) is older than gfx9: "
-			 "kfd_migrate.c:1045 skips it, no carve", hr_amd_chip_names[row->chip]);
+			 "kfd_migrate.c:1045@6.12 skips it, no carve", chip);
 		note(p, text);
 		return;
 	}
-	if (row && row->apu && !version_before(env, 6, 12)) {
-		snprintf(text, sizeof(text), "%s is an APU (AMD_IS_APU in its pciidlist row): "
-			 "kfd_migrate.c:1048 returns before the carve%s", hr_amd_chip_names[row->chip],
-			 env->version_known ? "" : " (kernel version unknown: 6.12's test assumed)");
-		note(p, text);
-		return;
-	}
-	if (!gpu->vram) {
-		note(p, "VRAM unknown: an APU or a part headroom cannot size; give --vram");
-		return;
-	}
-	if (row && row->apu) {
-		snprintf(text, sizeof(text), "%s is an APU: 6.1.192's svm_migrate_init() has no APU test "
-			 "and carves its VRAM carve-out too (the kernels between 6.1 and 6.12 were not "
-			 "checked)", hr_amd_chip_names[row->chip]);
-		note(p, text);
+	if ((row && row->apu) || (gpu->kfd_node && gpu->kfd_apu)) {
+		if (!row || !row->apu) {
+			snprintf(text, sizeof(text), "an APU: its KFD topology node (%s) has CPU cores "
+				 "and SIMDs", gpu->kfd_properties);
+			note(p, text);
+		}
+		if (!apu_carves(gpu, (enum apu_test)r->test, chip, p))
+			return;
 	} else if (row) {
 		snprintf(text, sizeof(text), "%s (amdgpu_drv.c pciidlist): gfx9 or newer, not an APU",
-			 hr_amd_chip_names[row->chip]);
+			 chip);
+		note(p, text);
+	} else if (gpu->kfd_node) {
+		snprintf(text, sizeof(text), "not in amdgpu's explicit pciidlist (CHIP_IP_DISCOVERY, "
+			 "gfx9 or newer); not an APU: its KFD topology node (%s) has no CPU cores",
+			 gpu->kfd_properties);
 		note(p, text);
 	} else {
 		note(p, "not in amdgpu's explicit pciidlist: a part amdgpu takes by its class "
-			"(CHIP_IP_DISCOVERY, all gfx9 or newer); whether it is an APU comes from IP discovery "
-			"at probe (amdgpu_discovery.c:2791), which config space does not show: assumed not "
-			"(kfd_migrate.c:1048 skips APUs)");
+			"(CHIP_IP_DISCOVERY, all gfx9 or newer); whether it is an APU shows in the KFD "
+			"topology (/sys/class/kfd/kfd/topology/nodes/*/properties), which the inputs do "
+			"not have: assumed not");
 	}
-	note(p, "assumed not xGMI-connected to the CPU (:1058: those use DEVICE_COHERENT at the "
-		"aperture and carve nothing)");
+	if (!gpu->vram) {
+		note(p, "VRAM unknown: a part headroom cannot size; give --vram");
+		return;
+	}
+	note(p, "assumed not xGMI-connected to the CPU (kfd_migrate.c:1058@6.12: those use "
+		"DEVICE_COHERENT at the aperture and carve nothing)");
 	set_carve(p, size, 1);
+	amd_measured(gpu, env, p);
 }
 
-/* xe_pciids.h (6.12): discrete parts whose graphics IP has_usm (xe_pci.c:149 XeHPC, Xe2). */
-static bool xe_discrete_with_usm(uint16_t device)
+/* Ponte Vecchio: XeHPC, has_usm (xe_pci.c:90@7.3). */
+static bool xe_is_pvc(uint16_t device)
 {
 	static const uint16_t pvc[] = {0x0b69, 0x0b6e, 0x0bd4, 0x0bd5, 0x0bd6, 0x0bd7, 0x0bd8,
 				       0x0bd9, 0x0bda, 0x0bdb, 0x0be0, 0x0be1, 0x0be5};
@@ -143,58 +333,102 @@ static bool xe_discrete_with_usm(uint16_t device)
 	for (size_t i = 0; i < sizeof(pvc) / sizeof(pvc[0]); i++)
 		if (device == pvc[i])
 			return true;
-	return (device & 0xff00) == 0xe200;	/* Battlemage: XE_BMG_IDS */
+	return false;
+}
+
+/* Discrete parts whose graphics IP has_usm: Ponte Vecchio and Battlemage (XE_BMG_IDS, 0xE2xx). */
+static bool xe_discrete_with_usm(uint16_t device)
+{
+	return xe_is_pvc(device) || (device & 0xff00) == 0xe200;
 }
 
 /*
- * xe, 6.15 to 6.19: drivers/gpu/drm/xe/xe_svm.c xe_devm_add(tile, vr) (Kingxukai/linux@9b44fff655e2),
- * called from xe_tile_init_noalloc() when xe->info.has_usm && IS_DGFX(xe), return value ignored:
- *   res = devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size);
- * one carve per tile VRAM region; a failed request returns with no message.
- * From 7.0 (the drm_pagemap cache series, "drm/xe: Use the drm_pagemap cache and shrinker": 7.0 is
- * inferred from its postings, Oct-Nov 2025, after 6.19's drm cut-off; read in Debian's 7.3.4; a
- * 6.19 kernel is judged by the old rule) the same carve is made lazily, xe_svm.c:1822 in
- * xe_pagemap_create(), when the first fault-mode VM opens (xe_svm_init() :908
- * xe_svm_get_pagemaps(), one per tile with VRAM); fault mode needs has_usm (xe_vm.c:2120), and the
- * error fails that VM_CREATE ioctl. An unused pagemap is released by a shrinker and carved again.
+ * xe. 6.15 to 6.19 [I] (read in Kingxukai/linux@9b44fff655e2 and the posted "drm/xe: Add SVM
+ * device memory mirroring"): xe_devm_add(tile, vr), under #if IS_ENABLED(CONFIG_DRM_XE_DEVMEM_MIRROR)
+ * (later CONFIG_DRM_XE_PAGEMAP), called from xe_tile_init_noalloc() when has_usm && IS_DGFX, its
+ * return ignored. It sets vr->dpagemap.ops and hpa_base only after the carve succeeds, while
+ * xe_svm_handle_pagefault() tries VRAM (devmem_possible = IS_DGFX && the option) through
+ * xe_svm_alloc_vram() and the tile's drm_pagemap whatever happened at init.
+ * From 7.0 (the drm_pagemap cache series, posted Oct-Nov 2025 after 6.19's drm cut-off [I]; read in
+ * 7.3) the carve is lazy: xe_pagemap_create() xe_svm.c:1822@7.3, from xe_svm_init() :908 when the
+ * first fault-mode VM opens, one per tile with VRAM; its error fails that VM_CREATE. All of it is
+ * inside #if IS_ENABLED(CONFIG_DRM_XE_PAGEMAP) (:1601-2044@7.3, the stub at :824 returns 0), and
+ * xe_svm.o needs CONFIG_DRM_XE_GPUSVM (Makefile:159@7.3); both default y (Kconfig:79-97@7.3).
+ * The carve is the tile's usable_size (xe_vram.c:262@7.3): its VRAM less the stolen memory and
+ * flat-CCS (tile_vram_size() :144-180), which no sysfs file shows.
  */
+static const struct driver_rule xe_rules[] = {
+	{{6, 15, -1}, {7, 0, -1}, 0, false, true,
+	 "one carve per tile of its usable VRAM, at tile init, on discrete parts with USM",
+	 "drivers/gpu/drm/xe/xe_svm.c xe_devm_add() (6.15 to 6.19 [I], Kingxukai/linux@9b44fff655e2): "
+	 "devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size), from "
+	 "xe_tile_init_noalloc()",
+	 "no message: xe_devm_add() returns the error and xe_tile_init_noalloc() ignores it, but the "
+	 "tile's drm_pagemap ops and hpa_base are set only after a successful carve",
+	 "[I] not a quiet fallback: the first SVM page fault that migrates to VRAM "
+	 "(xe_svm_handle_pagefault() -> xe_svm_alloc_vram()) uses the tile's unset drm_pagemap, "
+	 "likely a NULL dereference (kernel oops)", 0},
+	{{7, 0, -1}, {0, 0, 0}, 0, true, false,
+	 "one carve per tile of its usable VRAM, when the first fault-mode VM opens, on discrete "
+	 "parts with USM",
+	 "drivers/gpu/drm/xe/xe_svm.c:1822@7.3 xe_pagemap_create(): devm_request_free_mem_region(dev, "
+	 "&iomem_resource, vr->usable_size), from xe_svm_init() :908 when a fault-mode VM opens",
+	 "the error returns from DRM_IOCTL_XE_VM_CREATE for a fault-mode VM, no kernel message",
+	 "the application's fault-mode VM is not created: no shared virtual memory on this GPU", 0},
+};
+#define XE_RULE_VERSION_UNKNOWN 1
+
+/* An unbound Ponte Vecchio: xe lists it in no pciidlist of 6.12 or 7.3 (pvc_desc is
+ * __maybe_unused, xe_pci.c:321@6.12, :365@7.3, and require_force_probe :377@7.3). */
+static bool xe_pvc_unbound(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			   struct hr_gpu_profile *p)
+{
+	if (!p->predicted || !xe_is_pvc(gpu->device))
+		return false;
+	if (env->version_known && !version_before(env, (struct hr_kver){7, 3, -1})) {
+		note(p, "Ponte Vecchio: 7.3's xe_pci.c pciidlist does not list it (pvc_desc is "
+			"__maybe_unused, :365@7.3), so xe does not bind it: no carve");
+		return true;
+	}
+	undecided(p, "Ponte Vecchio: xe binds it only with xe.force_probe where its pciidlist has "
+		  "it at all (pvc_desc require_force_probe, xe_pci.c:377@7.3; 6.12 and 7.3 list it "
+		  "nowhere), which the inputs do not show: not counted");
+	return true;
+}
+
 static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		       struct hr_gpu_profile *p)
 {
-	if (version_before(env, 7, 0)) {
-		p->source = "drivers/gpu/drm/xe/xe_svm.c xe_devm_add() (6.15 to 6.19, "
-			    "Kingxukai/linux@9b44fff655e2): devm_request_free_mem_region(dev, "
-			    "&iomem_resource, vr->usable_size)";
-		p->on_failure = "silence: xe_devm_add() returns the error and xe_tile_init_noalloc() "
-				"ignores it";
-		p->loses = lost_migration;
-		snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, at tile "
-			 "init, on discrete parts with USM");
-	} else {
-		p->source = "drivers/gpu/drm/xe/xe_svm.c:1822 (Debian 7.3.4) xe_pagemap_create(): "
-			    "devm_request_free_mem_region(dev, &iomem_resource, vr->usable_size), from "
-			    "xe_svm_init() :908 when a fault-mode VM opens";
-		p->on_failure = "the error returns from DRM_IOCTL_XE_VM_CREATE for a fault-mode VM, "
-				"no kernel message";
-		p->loses = "the application's fault-mode VM is not created: no shared virtual memory "
-			   "on this GPU";
-		p->lazy = true;
-		snprintf(p->rule, sizeof(p->rule), "one carve per tile of its usable VRAM, when the "
-			 "first fault-mode VM opens, on discrete parts with USM");
-		if (!env->version_known)
-			note(p, "kernel version unknown: the 7.0+ rule assumed");
-	}
-	if (version_before(env, 6, 15)) {
+	const struct driver_rule *r = rule_for(xe_rules, sizeof(xe_rules) / sizeof(xe_rules[0]), env,
+					       XE_RULE_VERSION_UNKNOWN);
+	char text[300];
+
+	apply_rule(p, r ? r : &xe_rules[0]);
+	if (!r) {
 		note(p, "kernel older than 6.15: xe has no device-private memory");
 		return;
 	}
+	if (!env->version_known)
+		note(p, "kernel version unknown: the 7.0+ rule assumed");
+	if (env->xe_svm == 0) {
+		snprintf(text, sizeof(text), "CONFIG_%s is not set: the carve is compiled out, "
+			 "xe_svm.c:1601@7.3 #if IS_ENABLED(CONFIG_DRM_XE_PAGEMAP), 6.15's "
+			 "CONFIG_DRM_XE_DEVMEM_MIRROR [I]: no carve", env->xe_svm_off);
+		note(p, text);
+		return;
+	}
+	if (env->xe_svm < 0)
+		note(p, "CONFIG_DRM_XE_PAGEMAP (6.15: DRM_XE_DEVMEM_MIRROR) and DRM_XE_GPUSVM unknown: "
+			"assumed set, their default (Kconfig:79-97@7.3)");
 	if (!xe_discrete_with_usm(gpu->device)) {
 		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage): no carve");
 		return;
 	}
+	if (xe_pvc_unbound(gpu, env, p))
+		return;
 	if (gpu->n_tiles && gpu->tile_vram[0]) {
-		note(p, "each tile's physical VRAM taken as its usable size (xe_vram.c:338 usable_size "
-			"stops at the stolen memory, a little lower)");
+		note(p, "each tile's physical VRAM taken as its usable size, which is a little lower "
+			"(xe_vram.c:144-180@7.3 takes the stolen memory and flat-CCS off it)");
 		for (unsigned t = 0; t < gpu->n_tiles && t < HR_GPU_MAX_TILES; t++)
 			set_carve(p, gpu->tile_vram[t], 1);
 		return;
@@ -204,57 +438,134 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		return;
 	}
 	if (gpu->n_tiles > 1) {
-		char text[200];
-
 		snprintf(text, sizeof(text), "%u tiles (tile0 %s tile%u in sysfs), whose VRAM xe does not "
-			 "show: the VRAM split evenly between them", gpu->n_tiles,
-			 gpu->n_tiles == 2 ? "and" : "to", gpu->n_tiles - 1);
+			 "show: the VRAM split evenly between them, each taken as its usable size (a "
+			 "little more than it)", gpu->n_tiles, gpu->n_tiles == 2 ? "and" : "to",
+			 gpu->n_tiles - 1);
 		note(p, text);
 		set_carve(p, gpu->vram / gpu->n_tiles, gpu->n_tiles);
 		return;
 	}
-	note(p, gpu->n_tiles ? "one tile (tile0 in sysfs): the whole VRAM is its region"
-			     : "no tile directories read: the whole VRAM taken as one tile");
+	note(p, gpu->n_tiles ? "one tile (tile0 in sysfs): the whole VRAM taken as its usable size"
+			     : "no tile directories read: the whole VRAM taken as one tile's usable size");
 	set_carve(p, gpu->vram, 1);
 }
 
 /*
- * nouveau: drivers/gpu/drm/nouveau/nouveau_dmem.c, Pascal and newer (:595), CONFIG_DRM_NOUVEAU_SVM.
- *   51: #define DMEM_CHUNK_SIZE (2UL << 20)
- *  243: res = request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE, "nouveau_dmem");
- * in nouveau_dmem_chunk_alloc(), lazily, when a migration to VRAM needs a new chunk; the core
- * rounds each 2 MiB chunk to a whole section. Balbir Singh's THP series (6.19, kernel-facts.md
- * section 6) asks for DMEM_CHUNK_SIZE * NR_CHUNKS = 256 MiB per carve instead.
+ * nouveau. Only Pascal carves: nouveau_dmem_init() returns below Pascal (nouveau_dmem.c:595@6.12,
+ * :721@7.3) and nouveau_svm_init() returns above it (nouveau_svm.c:1054@6.1, :1077@6.12 and @7.3,
+ * "Disable on Volta and newer"), so no SVMM exists and NOUVEAU_SVM_BIND, the only path to
+ * a migration, refuses. The family is nouveau's card_type from the chipset
+ * (nvkm/engine/device/base.c:3239-3247@7.3, user.c:146@6.12): its chip names (GP100, GV100,
+ * TU102, ...: base.c .name) are the code names pci.ids gives each device, which libpci shows.
+ * The carve: nouveau_dmem_chunk_alloc(), lazily when a migration needs a new chunk; a failure
+ * leaves that page unallocated (nouveau_dmem.c:627-628@6.12), the migration skips it, and
+ * nouveau_svmm_bind() ignores errors ("best effort", nouveau_svm.c:185@6.12 and @7.3).
+ * CONFIG_DRM_NOUVEAU_SVM depends on STAGING and is default n (nouveau/Kconfig:93-101@6.12).
  */
+static const char nouveau_on_failure[] =
+	"silence: the page that needed the chunk is not allocated, the migration skips it, and "
+	"NOUVEAU_SVM_BIND still returns 0 (nouveau_svm.c:185, \"best effort\")";
+static const char nouveau_loses[] =
+	"the pages that needed the chunk stay in system RAM: no migration to VRAM beyond the chunks "
+	"already carved";
+
+static const struct driver_rule nouveau_rules[] = {
+	{{0, 0, -1}, {6, 19, -1}, 2 * MIB, true, false,
+	 "lazily, one carve per 2 MiB chunk of VRAM on first use, each rounded up to a whole section",
+	 "drivers/gpu/drm/nouveau/nouveau_dmem.c:243@6.12 (:244@6.1) nouveau_dmem_chunk_alloc(): "
+	 "request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE, \"nouveau_dmem\"), "
+	 "DMEM_CHUNK_SIZE 2 MiB (:51)",
+	 nouveau_on_failure, nouveau_loses, 0},
+	{{6, 19, -1}, {0, 0, 0}, 256 * MIB, true, false,
+	 "lazily, one carve per 256 MiB chunk of VRAM on first use",
+	 "drivers/gpu/drm/nouveau/nouveau_dmem.c:327@7.3 nouveau_dmem_chunk_alloc(): "
+	 "request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE * NR_CHUNKS, \"nouveau_dmem\"), "
+	 "2 MiB * 128 (:51-53); 6.19 as the first such kernel is from kernel-facts.md [I]",
+	 nouveau_on_failure, nouveau_loses, 0},
+};
+#define NOUVEAU_RULE_VERSION_UNKNOWN 0
+
+enum nv_family { NV_UNKNOWN, NV_BEFORE_PASCAL, NV_PASCAL, NV_AFTER_PASCAL };
+
+/* The family from the chip code name that starts the device's pci.ids name, after the vendor's
+ * ("NVIDIA Corporation GP104 [GeForce GTX 1080]"): the first word that is one; *chip points to it. */
+static enum nv_family nouveau_family(const char *name, const char **chip, const char **family_name)
+{
+	static const struct {
+		const char *prefix, *family;
+		enum nv_family order;
+	} chips[] = {
+		{"GP", "Pascal", NV_PASCAL},	{"GV", "Volta", NV_AFTER_PASCAL},
+		{"TU", "Turing", NV_AFTER_PASCAL}, {"GA", "Ampere", NV_AFTER_PASCAL},
+		{"AD", "Ada", NV_AFTER_PASCAL},	{"GH", "Hopper", NV_AFTER_PASCAL},
+		{"GB", "Blackwell", NV_AFTER_PASCAL}, {"GM", "Maxwell", NV_BEFORE_PASCAL},
+		{"GK", "Kepler", NV_BEFORE_PASCAL}, {"GF", "Fermi", NV_BEFORE_PASCAL},
+		{"GT", "Tesla", NV_BEFORE_PASCAL}, {"G", "Tesla or Curie", NV_BEFORE_PASCAL},
+		{"NV", "pre-Tesla", NV_BEFORE_PASCAL}, {"MCP", "nForce", NV_BEFORE_PASCAL},
+		{"C", "nForce", NV_BEFORE_PASCAL},
+	};
+
+	for (const char *w = name; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		if (*w == '[')
+			break;		/* the marketing name, not the chip */
+		for (size_t i = 0; i < sizeof(chips) / sizeof(chips[0]); i++) {
+			size_t n = strlen(chips[i].prefix);
+
+			if (strncmp(w, chips[i].prefix, n) == 0 && w[n] >= '0' && w[n] <= '9') {
+				*chip = w;
+				*family_name = chips[i].family;
+				return chips[i].order;
+			}
+		}
+	}
+	return NV_UNKNOWN;
+}
+
 static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			    struct hr_gpu_profile *p)
 {
-	bool thp = env->version_known && !version_before(env, 6, 19);
-	uint64_t chunk = thp ? 256 * MIB : 2 * MIB;
+	const struct driver_rule *r = rule_for(nouveau_rules,
+					       sizeof(nouveau_rules) / sizeof(nouveau_rules[0]), env,
+					       NOUVEAU_RULE_VERSION_UNKNOWN);
+	const char *family = NULL, *chip = NULL;
+	enum nv_family f = nouveau_family(gpu->name, &chip, &family);
+	char text[320];
 
-	p->source = "drivers/gpu/drm/nouveau/nouveau_dmem.c:243 (6.12) nouveau_dmem_chunk_alloc(): "
-		    "request_free_mem_region(&iomem_resource, DMEM_CHUNK_SIZE, \"nouveau_dmem\")";
-	p->on_failure = "the migration that needed the chunk fails with the error; no message";
-	p->loses = "no migration to VRAM beyond the chunks already carved: the rest is reached "
-		   "remotely over PCIe";
-	p->lazy = true;
-	snprintf(p->rule, sizeof(p->rule), "lazily, one carve per %s chunk of VRAM on first use%s",
-		 thp ? "256 MiB" : "2 MiB", thp ? "" : ", each rounded up to a whole section");
+	apply_rule(p, r);
 	if (env->nouveau_svm == 0) {
 		note(p, "CONFIG_DRM_NOUVEAU_SVM is not set: no carve");
 		return;
 	}
-	if (env->nouveau_svm < 0)
-		note(p, "CONFIG_DRM_NOUVEAU_SVM unknown: assumed set");
+	if (f == NV_AFTER_PASCAL || f == NV_BEFORE_PASCAL) {
+		snprintf(text, sizeof(text), "%.*s is %s: nouveau %s, so it carves nothing",
+			 (int)strcspn(chip, " ["), chip, family, f == NV_AFTER_PASCAL
+			 ? "turns SVM off above Pascal (nouveau_svm.c:1077@6.12 and @7.3)"
+			 : "has no device memory below Pascal (nouveau_dmem.c:595@6.12, :721@7.3)");
+		note(p, text);
+		return;
+	}
+	if (f == NV_UNKNOWN) {
+		undecided(p, "GPU family unknown (no chip code name in pci.ids for this device): only "
+			  "Pascal carves (nouveau_svm.c:1077@6.12 turns SVM off above it): not counted");
+		return;
+	}
+	snprintf(text, sizeof(text), "%.*s is Pascal, the one family nouveau's SVM runs on",
+		 (int)strcspn(chip, " ["), chip);
+	note(p, text);
+	if (env->nouveau_svm < 0) {
+		undecided(p, "CONFIG_DRM_NOUVEAU_SVM unknown, and it is a staging option that is off "
+			  "by default (nouveau/Kconfig:93-101@6.12): not counted");
+		return;
+	}
 	if (!gpu->vram) {
 		note(p, "VRAM unknown; give --vram");
 		return;
 	}
-	note(p, "assumed Pascal or newer (nouveau_dmem.c:595); every chunk counted, as when all of "
-		"VRAM is used for migration");
+	note(p, "every chunk counted, as when all of VRAM is used for migration");
 	if (!env->version_known)
-		note(p, "kernel version unknown: 2 MiB chunks (before the THP rework) assumed");
-	set_carve(p, chunk, (gpu->vram + chunk - 1) / chunk);
+		note(p, "kernel version unknown: 2 MiB chunks (before 6.19) assumed");
+	set_carve(p, r->chunk, (gpu->vram + r->chunk - 1) / r->chunk);
 }
 
 /*
@@ -304,22 +615,32 @@ static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env
 }
 
 /*
- * lib/test_hmm.c: dmirror_device_init() ends with dmirror_allocate_chunk(mdevice, NULL) (:1502)
- * for each of the two DEVICE_PRIVATE devices (:1523-1526); failure fails the module load.
- *   37: #define DEVMEM_CHUNK_SIZE (256 * 1024 * 1024U)
- *  559: request_free_mem_region(&iomem_resource, DEVMEM_CHUNK_SIZE, "hmm_dmirror")
+ * lib/test_hmm.c: dmirror_device_init() ends with dmirror_allocate_chunk() (:1502@6.12,
+ * :1898@7.3) for each of the two DEVICE_PRIVATE devices (:1523-1526@6.12); a failure fails the
+ * module load with dmirror_allocate_chunk()'s ret = -ENOMEM (:551@6.12, :670@7.3), which the
+ * request failure does not overwrite (goto err_devmem :562@6.12, :681@7.3). Later,
+ * dmirror_devmem_alloc_page() carves one more chunk whenever a device's free list runs dry
+ * (:674@6.12, :826@7.3).
  */
-static void profile_test_hmm(struct hr_gpu_profile *p)
+static const struct driver_rule test_hmm_rules[] = {
+	{{0, 0, -1}, {0, 0, 0}, 256 * MIB, false, true,
+	 "two carves of 256 MiB at module load (devices 0 and 1), more on demand after it",
+	 "lib/test_hmm.c:559@6.12 (:678@7.3) dmirror_allocate_chunk(): "
+	 "request_free_mem_region(&iomem_resource, DEVMEM_CHUNK_SIZE, \"hmm_dmirror\"), once per "
+	 "private device at load (:1502, :1523-1526@6.12)",
+	 "modprobe test_hmm fails with -ENOMEM (Cannot allocate memory), not -ERANGE "
+	 "(test_hmm.c:551@6.12, :670@7.3)",
+	 "the module does not load: no HMM self-tests", 0},
+};
+
+static void profile_test_hmm(const struct hr_gpu_env *env, struct hr_gpu_profile *p)
 {
-	p->source = "lib/test_hmm.c:559 (6.12) dmirror_allocate_chunk(): "
-		    "request_free_mem_region(&iomem_resource, DEVMEM_CHUNK_SIZE, \"hmm_dmirror\"), "
-		    "once per private device at load (:1502, :1523-1526)";
-	p->on_failure = "modprobe test_hmm fails with the error";
-	p->loses = "the module does not load: no HMM self-tests";
-	p->failure_fatal = true;
-	snprintf(p->rule, sizeof(p->rule), "two carves of 256 MiB at module load (devices 0 and 1)");
-	note(p, "VRAM does not apply: the chunk size is fixed");
-	set_carve(p, 256 * MIB, 2);
+	const struct driver_rule *r = rule_for(test_hmm_rules, 1, env, 0);
+
+	apply_rule(p, r);
+	note(p, "VRAM does not apply: the chunk size is fixed; only the two carves at load are "
+		"counted, not the ones the self-tests make on demand (test_hmm.c:674@6.12)");
+	set_carve(p, r->chunk, 2);
 }
 
 /*
@@ -327,15 +648,24 @@ static void profile_test_hmm(struct hr_gpu_profile *p)
  *  1169: size = kvmppc_get_secmem_size();   (ibm,secure-memory reg sizes, or secure-memory-ranges)
  *  1176: pr_info("KVMPPC-UVMEM: No support for secure guests\n") when 0
  *  1180: request_free_mem_region(&iomem_resource, size, "kvmppc_uvmem")
+ * Its error fails kvmppc_book3s_init_hv(), the kvm_hv module's init (book3s_hv.c:6622-6625@6.12,
+ * :6743-6746@7.3: pr_err("KVM-HV: kvmppc_uvmem_init failed %d"), return r).
  */
-static void profile_ppc_uvmem(const struct hr_gpu *gpu, struct hr_gpu_profile *p)
+static const struct driver_rule ppc_uvmem_rules[] = {
+	{{0, 0, -1}, {0, 0, 0}, 0, false, true,
+	 "one carve of the secure-memory size at KVM-HV init",
+	 "arch/powerpc/kvm/book3s_hv_uvmem.c:1180@6.12 kvmppc_uvmem_init(): "
+	 "request_free_mem_region(&iomem_resource, kvmppc_get_secmem_size(), \"kvmppc_uvmem\")",
+	 "\"KVM-HV: kvmppc_uvmem_init failed <errno>\" and the kvm_hv module fails to load "
+	 "(book3s_hv.c:6622-6625@6.12, :6743-6746@7.3)",
+	 "the kvm_hv module does not load: no HV guests at all on this host, not only secure (PEF) "
+	 "ones", 0},
+};
+
+static void profile_ppc_uvmem(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			      struct hr_gpu_profile *p)
 {
-	p->source = "arch/powerpc/kvm/book3s_hv_uvmem.c:1180 (6.12) kvmppc_uvmem_init(): "
-		    "request_free_mem_region(&iomem_resource, kvmppc_get_secmem_size(), \"kvmppc_uvmem\")";
-	p->on_failure = "kvm-hv fails to initialise with the error";
-	p->loses = "no secure (PEF) guests on this host";
-	p->failure_fatal = true;
-	snprintf(p->rule, sizeof(p->rule), "one carve of the secure-memory size at KVM-HV init");
+	apply_rule(p, rule_for(ppc_uvmem_rules, 1, env, 0));
 	note(p, "powerpc only (headroom models x86_64 and arm64): the size is taken as given");
 	if (!gpu->vram) {
 		note(p, "no secure memory: \"KVMPPC-UVMEM: No support for secure guests\", no carve");
@@ -456,6 +786,7 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		    struct hr_gpu_profile *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->measured = -1;
 	p->driver = choose_driver(gpu, p);
 	if (!p->driver_name)
 		p->driver_name = driver_names[p->driver];
@@ -473,10 +804,10 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		profile_nvidia_uvm(gpu, env, p);
 		break;
 	case HR_DRIVER_TEST_HMM:
-		profile_test_hmm(p);
+		profile_test_hmm(env, p);
 		break;
 	case HR_DRIVER_PPC_UVMEM:
-		profile_ppc_uvmem(gpu, p);
+		profile_ppc_uvmem(gpu, env, p);
 		break;
 	case HR_DRIVER_NONE:
 		snprintf(p->rule, sizeof(p->rule), "no device-private memory");

@@ -26,8 +26,14 @@ static void row_cells(const struct hr_audit *a, const struct hr_gpu_result *g, s
 	else
 		snprintf(cells[COL_CARVE], 48, "%llux%s", (unsigned long long)cr->count, sz);
 	snprintf(cells[COL_LEGACY], 48, "%s", hr_legacy_verdict_name(cr->r.legacy));
-	if (g->existing)
+	if (cr->n_existing == cr->count)
 		snprintf(cells[COL_PLACEMENT], 48, "already carved: %s", g->existing);
+	else if (g->profile.measured == 0)
+		snprintf(cells[COL_PLACEMENT], 48, "failed at boot (the driver shows)");
+	else if (cr->n_existing)
+		snprintf(cells[COL_PLACEMENT], 48, "%llu of %llu placed, %llu already",
+			 (unsigned long long)cr->n_placed, (unsigned long long)cr->count,
+			 (unsigned long long)cr->n_existing);
 	else if (cr->r.placed && cr->n_placed == cr->count)
 		snprintf(cells[COL_PLACEMENT], 48, "%#llx-%#llx", (unsigned long long)cr->r.placement.start,
 			 (unsigned long long)cr->r.placement.end);
@@ -81,6 +87,7 @@ static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
 static bool alike(const struct hr_gpu_result *x, const struct hr_gpu_result *y)
 {
 	return x->gpu.vendor == y->gpu.vendor && x->gpu.device == y->gpu.device &&
+	       x->profile.undecided == y->profile.undecided &&
 	       x->gpu.vram == y->gpu.vram && x->gpu.vram_source == y->gpu.vram_source &&
 	       x->profile.driver == y->profile.driver && x->profile.predicted == y->profile.predicted &&
 	       strcmp(x->profile.conditions, y->profile.conditions) == 0 &&
@@ -121,7 +128,7 @@ static void print_losses(FILE *out, const struct hr_audit *a)
 	}
 }
 
-/* The GPUs whose drivers carve nothing, run by run, with why. */
+/* The GPUs whose drivers carve nothing, or may carve but are not counted, run by run, with why. */
 static void print_no_carves(FILE *out, const struct hr_audit *a)
 {
 	char label[64], text[1024];
@@ -134,9 +141,9 @@ static void print_no_carves(FILE *out, const struct hr_audit *a)
 			continue;
 		while (i + same < a->n_gpus && !a->gpus[i + same].n_carves && alike(g, &a->gpus[i + same]))
 			same++;
-		snprintf(text, sizeof(text), "%s carve%s nothing: %s",
-			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "" : "s",
-			 g->profile.conditions);
+		snprintf(text, sizeof(text), "%s %s: %s", run_label(a, i, same, label, sizeof(label)),
+			 g->profile.undecided ? "may carve"
+			 : same > 1 ? "carve nothing" : "carves nothing", g->profile.conditions);
 		hr_print_wrapped(out, "  ", 4, text);
 		i += same - 1;
 	}

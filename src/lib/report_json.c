@@ -296,13 +296,22 @@ static json_t *inconclusive_because(const struct hr_audit *a)
 	return list;
 }
 
-/* The driver rule applied to a GPU, with what held and what was assumed. */
+/* The driver rule applied to a GPU, with what held and what was assumed; "undecided" and
+ * "measured" only where they say something. */
 static json_t *gpu_profile(const struct hr_gpu_profile *p)
 {
-	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
-			 "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
-			 "rule", p->rule, "conditions", p->conditions, "source", p->source,
-			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+	json_t *o = json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
+			      "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
+			      "rule", p->rule, "conditions", p->conditions, "source", p->source,
+			      "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+
+	if (o && ((p->undecided && json_object_set_new(o, "undecided", json_true())) ||
+		  (p->measured >= 0 &&
+		   json_object_set_new(o, "measured", json_boolean(p->measured))))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static json_t *gpu_carves(const struct hr_gpu_result *g)
@@ -325,15 +334,15 @@ static json_t *gpu_carves(const struct hr_gpu_result *g)
 	return carves;
 }
 
-/* The GPU's verdict in a word: its first failing carve's, under the scheme judged; "fits"; or
- * "none" when its driver carves nothing. */
+/* The GPU's verdict in a word: its first failing carve's, under the scheme judged; "fits"; "none"
+ * when its driver carves nothing; "unknown" when whether it carves is not known. */
 static const char *gpu_verdict(const struct hr_audit *a, const struct hr_gpu_result *r)
 {
 	for (size_t c = 0; c < r->n_carves; c++)
 		if (hr_audit_carve_fails(a, &r->carves[c].r))
 			return a->scheme_new ? hr_new_verdict_name(r->carves[c].r.new_scheme)
 					     : hr_legacy_verdict_name(r->carves[c].r.legacy);
-	return r->n_carves ? "fits" : "none";
+	return r->n_carves ? "fits" : r->profile.undecided ? "unknown" : "none";
 }
 
 /* A GPU with its driver profile and the verdicts on its carves. */

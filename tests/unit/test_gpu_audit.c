@@ -81,25 +81,44 @@ static void test_requests_after_gpus(void)
 	hr_facts_free(&f);
 }
 
-/* nouveau before the THP rework: 40960 chunks of 2 MiB per 80 GiB GPU, each a 128 MiB section, so
- * the first GPU takes 5 TiB; the second gets the rest of the 7 TiB region and the 36 GiB-1012 GiB
- * one (2 TiB + 976 GiB = 24192 chunks) and fails partway; the third gets none. */
+/* nouveau before the THP rework on Pascal, the one family it carves for (nouveau_svm.c:1077@6.12),
+ * with CONFIG_DRM_NOUVEAU_SVM=y: 8192 chunks of 2 MiB per 16 GiB P100, each a 128 MiB section, so
+ * each GPU takes 1 TiB from the top down; seven fill the 1 TiB-8 TiB region and the eighth gets
+ * the 36 GiB-1012 GiB one (7808 chunks) and fails partway. */
 static void test_nouveau_chunks(void)
 {
-	struct hr_gpu gpus[3];
-	struct hr_overrides ov = with_gpus(gpus, 3, 80 * GIB, HR_DRIVER_NOUVEAU);
+	static const char config[] = "CONFIG_ZONE_DEVICE=y\nCONFIG_DEVICE_PRIVATE=y\n"
+				     "CONFIG_DRM_NOUVEAU_SVM=y\n";
+	struct hr_gpu gpus[8];
+	struct hr_overrides ov = with_gpus(gpus, 8, 16 * GIB, HR_DRIVER_NOUVEAU);
 	struct hr_facts f;
 	struct hr_audit a;
 
+	for (size_t i = 0; i < 8; i++) {
+		gpus[i].device = 0x15f9;
+		snprintf(gpus[i].name, sizeof(gpus[i].name), "GP100GL [Tesla P100 SXM2 16GB]");
+	}
 	gather(&f);
+	hr_kconfig_free(&f.config);
+	CHECK(hr_kconfig_parse(config, sizeof(config) - 1, "config", &f.config, NULL, NULL) == HR_OK);
+	ov.device_private = -1;
 	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
-	CHECK_U64(a.gpus[0].carves[0].count, 40960);
-	CHECK_U64(a.gpus[0].carves[0].n_placed, 40960);
-	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 3 * TIB);
-	CHECK_U64(a.gpus[1].carves[0].n_placed, (2 * TIB + 976 * GIB) / (128ull << 20));
-	CHECK(a.gpus[1].fails && a.gpus[1].carves[0].r.legacy == HR_NO_SPACE);
-	CHECK_U64(a.gpus[2].carves[0].n_placed, 0);
-	CHECK_U64(a.gpus[2].carves[0].r.ram_cost, 80 * GIB / 64);	/* new scheme: 64 B per 4 KiB */
+	CHECK_U64(a.gpus[0].carves[0].count, 8192);
+	CHECK_U64(a.gpus[0].carves[0].n_placed, 8192);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 7 * TIB);
+	CHECK(!a.gpus[6].fails);
+	CHECK_U64(a.gpus[7].carves[0].n_placed, 976 * GIB / (128ull << 20));
+	CHECK(a.gpus[7].fails && a.gpus[7].carves[0].r.legacy == HR_NO_SPACE);
+	CHECK_U64(a.gpus[7].carves[0].r.ram_cost, 16 * GIB / 64);	/* new scheme: 64 B per 4 KiB */
+	hr_audit_free(&a);
+	/* An 80 GiB part with no chip name under nouveau: its family is unknown, so nothing is
+	 * counted and nothing fails (a Hopper, say, carves nothing at all). */
+	for (size_t i = 0; i < 8; i++)
+		hr_gpu_what_if((unsigned)i, 80 * GIB, HR_DRIVER_NOUVEAU, &gpus[i]);
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	for (size_t i = 0; i < 8; i++)
+		CHECK(!a.gpus[i].fails && a.gpus[i].n_carves == 0 && a.gpus[i].profile.undecided);
+	CHECK(hr_audit_exit_code(&a) == 0);
 	hr_audit_free(&a);
 	hr_facts_free(&f);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Each driver rule against the source line it follows (cited per test; line numbers from Debian's
- * linux-source-6.12 and NVIDIA/open-gpu-kernel-modules 595.45.04, as in gpu_profile.c). */
+ * linux-source-6.1, -6.12 and -7.3 and NVIDIA/open-gpu-kernel-modules 595.45.04, as in
+ * gpu_profile.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static struct hr_gpu gpu_with(uint16_t vendor, uint16_t device, const char *driv
 static struct hr_gpu_env env_for(int major, int minor)
 {
 	return (struct hr_gpu_env){.version_known = true, .version = {major, minor, 0},
-				   .uvm_disable_hmm = -1, .nouveau_svm = 1, .amd_svm = 1};
+				   .uvm_disable_hmm = -1, .nouveau_svm = 1, .amd_svm = 1, .xe_svm = 1};
 }
 
 /* kfd_migrate.c:1057 size = ALIGN(adev->gmc.real_vram_size, 2ULL << 20); :1063 one
@@ -40,7 +41,8 @@ static void test_amdgpu(void)
 	CHECK_U64(p.carves[0].size, 192 * GIB + 2 * MIB);	/* ALIGN(x, 2 MiB) */
 	CHECK_U64(p.carves[0].count, 1);
 	CHECK_STR_CONTAINS(p.on_failure, "silence");
-	CHECK_STR_CONTAINS(p.source, "kfd_migrate.c:1057");
+	CHECK_STR_CONTAINS(p.source, "kfd_migrate.c:1063@6.12");
+	CHECK_STR_CONTAINS(p.loses, "the whole SVM API");
 	CHECK_STR_CONTAINS(p.conditions, "xGMI");
 
 	env.amd_svm = 0;
@@ -70,7 +72,10 @@ static void test_xe(void)
 	CHECK_U64(p.carves[0].size, 64 * GIB);
 	CHECK_U64(p.carves[1].size, 64 * GIB);
 	CHECK_STR_CONTAINS(p.rule, "at tile init");
-	CHECK_STR_CONTAINS(p.on_failure, "silence");
+	CHECK_STR_CONTAINS(p.on_failure, "no message");
+	/* 6.15-6.19: the pagemap is used unset on the first VRAM-bound fault [I] */
+	CHECK(p.failure_fatal);
+	CHECK_STR_CONTAINS(p.loses, "kernel oops");
 
 	env = env_for(7, 3);
 	hr_gpu_profile(&g, &env, &p);
@@ -106,26 +111,104 @@ static void test_xe(void)
 	CHECK_U64(p.n_carves, 0);
 }
 
-/* nouveau_dmem.c:51 DMEM_CHUNK_SIZE (2UL << 20), :243 one request_free_mem_region() per chunk, on
- * first use; 256 MiB (DMEM_CHUNK_SIZE * NR_CHUNKS) per carve after the THP rework (6.19). */
-static void test_nouveau(void)
+/* The carve exists only with its Kconfig options: xe_svm.c:1601@7.3 #if
+ * IS_ENABLED(CONFIG_DRM_XE_PAGEMAP), xe_svm.o only with DRM_XE_GPUSVM (Makefile:159@7.3). */
+static void test_xe_kconfig_off(void)
 {
-	struct hr_gpu g = gpu_with(0x10de, 0x2330, "nouveau", 80 * GIB);
-	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu g = gpu_with(0x8086, 0xe20b, "xe", 12 * GIB);
+	struct hr_gpu_env env = env_for(7, 3);
+	struct hr_gpu_profile p;
+
+	env.xe_svm = 0;
+	env.xe_svm_off = "DRM_XE_PAGEMAP";
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "CONFIG_DRM_XE_PAGEMAP is not set");
+	env.xe_svm = -1;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "assumed set");
+}
+
+/* An unbound Ponte Vecchio: 7.3's pciidlist has no PVC (pvc_desc __maybe_unused, xe_pci.c:365),
+ * so xe does not take it; elsewhere it binds only with xe.force_probe, which is not known. */
+static void test_xe_pvc_unbound(void)
+{
+	struct hr_gpu g = gpu_with(0x8086, 0x0bd5, "", 128 * GIB);
+	struct hr_gpu_env env = env_for(7, 3);
 	struct hr_gpu_profile p;
 
 	hr_gpu_profile(&g, &env, &p);
-	CHECK(p.driver == HR_DRIVER_NOUVEAU && p.lazy);
+	CHECK(p.predicted && p.driver == HR_DRIVER_XE);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "does not bind it");
+	env = env_for(6, 16);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "force_probe");
+	g = gpu_with(0x8086, 0x0bd5, "xe", 128 * GIB);	/* bound: it was force-probed */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+}
+
+/* Only Pascal carves: nouveau_svm.c:1077@6.12 returns for family > PASCAL, nouveau_dmem.c:595@6.12
+ * for family < PASCAL; the family from the pci.ids chip name (nvkm device/base.c chip names).
+ * nouveau_dmem.c:51 DMEM_CHUNK_SIZE (2UL << 20), :243 one request_free_mem_region() per chunk, on
+ * first use; 256 MiB (DMEM_CHUNK_SIZE * NR_CHUNKS, :53,:327@7.3) per carve from 6.19. */
+static void test_nouveau(void)
+{
+	struct hr_gpu g = gpu_with(0x10de, 0x15f9, "nouveau", 16 * GIB);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	snprintf(g.name, sizeof(g.name), "GP100GL [Tesla P100 SXM2 16GB]");
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.driver == HR_DRIVER_NOUVEAU && p.lazy && !p.failure_fatal && !p.undecided);
 	CHECK_U64(p.n_carves, 1);
 	CHECK_U64(p.carves[0].size, 2 * MIB);
-	CHECK_U64(p.carves[0].count, 80 * GIB / (2 * MIB));
+	CHECK_U64(p.carves[0].count, 16 * GIB / (2 * MIB));
+	CHECK_STR_CONTAINS(p.conditions, "GP100GL is Pascal");
+	CHECK_STR_CONTAINS(p.on_failure, "still returns 0");
+	CHECK_STR_CONTAINS(p.loses, "stay in system RAM");
 	env = env_for(6, 19);
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.carves[0].size, 256 * MIB);
-	CHECK_U64(p.carves[0].count, 320);
+	CHECK_U64(p.carves[0].count, 64);
+	CHECK_STR_CONTAINS(p.source, "nouveau_dmem.c:327@7.3");
+	/* CONFIG_DRM_NOUVEAU_SVM is staging and default n: unknown is not "set" */
+	env.nouveau_svm = -1;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(p.undecided);
 	env.nouveau_svm = 0;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+
+	env = env_for(6, 12);
+	g = gpu_with(0x10de, 0x2330, "nouveau", 80 * GIB);
+	snprintf(g.name, sizeof(g.name), "GH100[H100 SXM5 80GB]");
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "GH100 is Hopper");
+	snprintf(g.name, sizeof(g.name), "GV100GL [Tesla V100 SXM2 16GB]");
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "Volta");
+	snprintf(g.name, sizeof(g.name), "GM204 [GeForce GTX 980]");
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK_STR_CONTAINS(p.conditions, "below Pascal");
+	/* no chip name: the family is unknown, so nothing is counted, and no failure */
+	g.name[0] = '\0';
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "family unknown");
 }
 
 /* uvm_pmm_gpu.c:3375 size = gpu->max_allocatable_address, only when uvm_hmm_is_enabled_system_wide()
@@ -172,10 +255,13 @@ static void test_test_hmm_and_uvmem(void)
 	CHECK_U64(p.carves[0].size, 256 * MIB);
 	CHECK_U64(p.carves[0].count, 2);
 	CHECK(p.failure_fatal);
+	CHECK_STR_CONTAINS(p.on_failure, "-ENOMEM");	/* test_hmm.c:551: ret is not overwritten */
+	CHECK_STR_CONTAINS(p.rule, "more on demand");	/* test_hmm.c:674 */
 
 	hr_gpu_what_if(0, 16 * GIB, HR_DRIVER_PPC_UVMEM, &g);
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.carves[0].size, 16 * GIB);
+	CHECK_STR_CONTAINS(p.loses, "kvm_hv module does not load");	/* book3s_hv.c:6622-6625 */
 	g.vram = 0;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 0);
@@ -302,12 +388,113 @@ static void test_real_h100(void)
 	hr_gpus_free(&gpus);
 }
 
+/* The same real H100 bound to nouveau: pci.ids names it GH100, Hopper, and nouveau_svm.c:1077@6.12
+ * turns SVM off above Pascal, so it carves nothing and cannot fail. */
+static void test_real_h100_nouveau(void)
+{
+	struct hr_root root;
+	struct hr_gpus gpus;
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	CHECK(hr_root_init(&root, FIXTURE("pci/nvidia-h100-sysfs/root"), NULL) == HR_OK);
+	CHECK(hr_gpus_read(&root, &gpus, NULL, NULL) == HR_OK);
+	CHECK_U64(gpus.count, 1);
+	if (gpus.count == 1) {
+		snprintf(gpus.items[0].driver, sizeof(gpus.items[0].driver), "nouveau");
+		hr_gpu_profile(&gpus.items[0], &env, &p);
+		CHECK(p.driver == HR_DRIVER_NOUVEAU && !p.undecided);
+		CHECK_U64(p.n_carves, 0);
+		CHECK_STR_CONTAINS(p.conditions, "Hopper");
+	}
+	hr_gpus_free(&gpus);
+}
+
+/* An APU outside the explicit pciidlist (Phoenix 1002:15bf) known from its KFD topology node.
+ * 6.1: no APU test (kfd_migrate.c:1009-1033@6.1); 6.2-6.11 not read; 6.12: AMD_IS_APU skips it
+ * (:1048@6.12); 7.3: apu_prefer_gtt (:1056@7.3), set when real_vram_size < GTT
+ * (amdgpu_ttm.c:2224-2226@7.3); 6.13-7.2: either. */
+static void test_amd_apu(void)
+{
+	struct hr_gpu g = gpu_with(0x1002, 0x15bf, "amdgpu", 16 * GIB);
+	struct hr_gpu_env env = env_for(7, 3);
+	struct hr_gpu_profile p;
+
+	g.kfd_node = g.kfd_apu = true;
+	g.gtt = 8 * GIB;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 16 * GIB);
+	CHECK_STR_CONTAINS(p.conditions, "apu_prefer_gtt stays false");
+	g.gtt = 32 * GIB;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "apu_prefer_gtt is set");
+	env = env_for(6, 14);		/* both tests skip a carve-out below GTT */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	g.gtt = 8 * GIB;		/* they disagree about one at least as large */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(p.undecided);
+	env = env_for(6, 12);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	CHECK_STR_CONTAINS(p.conditions, "AMD_IS_APU");
+	env = env_for(6, 6);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided);
+	env = env_for(6, 1);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.loses, "kfd_svm.h:201@6.1");
+	env = env_for(7, 3);		/* GTT unknown: apu_prefer_gtt cannot be decided */
+	g.gtt = 0;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided);
+	g.kfd_apu = false;		/* a dGPU node: not an APU */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "has no CPU cores");
+}
+
+/* The KFD topology capability bit HSA_CAP_SVMAPI_SUPPORTED (kfd_sysfs.h:59) is set exactly when
+ * KFD_IS_SVM_API_SUPPORTED, which for a dGPU is the carve's pgmap (kfd_svm.h:204@6.12). */
+static void test_amd_measured(void)
+{
+	struct hr_gpu g = gpu_with(0x1002, 0x74a1, "amdgpu", 192 * GIB);
+	struct hr_gpu_env env = env_for(6, 12);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.measured == -1);
+	g.kfd_node = true;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.measured == 0);
+	CHECK_STR_CONTAINS(p.conditions, "the carve failed");
+	g.kfd_svm = true;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.measured == 1);
+	g.kfd_svm = false;
+	env.amd_svm = -1;		/* clear, and the config unknown: SVM may be off */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
+}
+
 int main(void)
 {
 	test_real_h100();
 	test_amdgpu();
 	test_xe();
+	test_xe_kconfig_off();
+	test_xe_pvc_unbound();
 	test_nouveau();
+	test_real_h100_nouveau();
+	test_amd_apu();
+	test_amd_measured();
 	test_nvidia_uvm();
 	test_test_hmm_and_uvmem();
 	test_unbound_and_other_drivers();
