@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "headroom/fleet.h"
 #include "headroom/report.h"
 
 /* A label value with \, " and newline escaped; NULL (JSON null) is the empty value, which
@@ -208,11 +207,8 @@ static void subject_labels(FILE *out, const void *subject)
 static void answer(FILE *out, const json_t *verdict, int exit_status)
 {
 	static const char *const outcomes[] = {"range", "blocked", "unknown"};
-	const char *verdicts[HR_FLEET_FAILS + 1];
+	const char *verdicts[3];
 	const json_t *possible = json_object_get(verdict, "possible");
-	/* As hr_audit_exit_code(): 0 fits, 1 fails, 2 inconclusive. */
-	const enum hr_fleet_verdict by_status[] = {HR_FLEET_FITS, HR_FLEET_FAILS,
-						   HR_FLEET_INCONCLUSIVE};
 	size_t i;
 	json_t *s;
 
@@ -222,12 +218,12 @@ static void answer(FILE *out, const json_t *verdict, int exit_status)
 	fputs("headroom_device_private_possible{", out);
 	label(out, "blocker", text_at(verdict, "possible_blocker"), true);
 	fputs(json_is_boolean(possible) ? json_is_true(possible) ? " 1\n" : " 0\n" : " NaN\n", out);
-	for (int v = HR_FLEET_FITS; v <= HR_FLEET_FAILS; v++)
-		verdicts[v] = hr_fleet_verdict_name(v);
+	for (int code = 0; code < 3; code++)
+		verdicts[code] = hr_audit_exit_verdict(code);
 	family(out, "headroom_verdict", "The run's verdict, as its exit status says it: one sample "
 	       "per verdict, 1 for the verdict this run gets, 0 for the others.");
-	states(out, "headroom_verdict", NULL, NULL, "verdict", verdicts, HR_FLEET_FAILS + 1,
-	       exit_status >= 0 && exit_status <= 2 ? verdicts[by_status[exit_status]] : NULL);
+	states(out, "headroom_verdict", NULL, NULL, "verdict", verdicts, 3,
+	       hr_audit_exit_verdict(exit_status));
 	family(out, "headroom_exit_status", "The exit status headroom gives for this report: 0 all "
 	       "fit, 1 something fails, 2 inconclusive (man headroom, EXIT STATUS).");
 	fprintf(out, "headroom_exit_status %d\n", exit_status);
