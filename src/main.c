@@ -458,10 +458,11 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		written = hr_report_jsonl(stdout, report, facts, HEADROOM_VERSION, time(NULL));
 		break;
 	case FORMAT_PROMETHEUS:
-		written = hr_report_prometheus(stdout, report);
+		written = hr_report_prometheus(stdout, report, hr_audit_exit_code(audit));
 		break;
 	case FORMAT_SVG:
-		written = hr_report_svg(stdout, report, &audit->free);
+		written = hr_report_svg(stdout, report, &audit->free, facts->hostname,
+				       hr_audit_exit_code(audit));
 		break;
 	case FORMAT_TEXT:
 	case FORMAT_JSON:

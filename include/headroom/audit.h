@@ -166,5 +166,7 @@ const char *hr_hazard_explain(const struct hr_model *m, enum hr_hazard h);
  * inconclusive, else with requests 0 when every one fits and 1 when one fails or is a hazard;
  * without requests 0 when device-private memory is possible and 1 when it is not. */
 int hr_audit_exit_code(const struct hr_audit *audit);
+/* That exit code in a word: "fits" (0), "fails" (1), "inconclusive" (2); NULL for any other. */
+const char *hr_audit_exit_verdict(int exit_code);
 
 #endif

@@ -68,11 +68,15 @@ bool hr_report_jsonl(FILE *out, const json_t *report, const struct hr_facts *fac
 		     const char *tool_version, time_t generated_at);
 
 /* The report as Prometheus text exposition for node_exporter's textfile collector (README). */
-bool hr_report_prometheus(FILE *out, const json_t *report);
+/* exit_status: what hr_audit_exit_code() gives for the audit the report was written from. */
+bool hr_report_prometheus(FILE *out, const json_t *report, int exit_status);
 
-/* The physical address space as an SVG picture on a log2 axis: the map's RAM, PCI and other
- * entries, the firmware's host-bridge windows, the free gaps (the audit's list: the JSON report
- * only sums them up), each carve placed or failed, the search top and the direct-map end. */
-bool hr_report_svg(FILE *out, const json_t *report, const struct hr_free *gaps);
+/* The physical address space as an SVG picture on a log2 axis, with host (the hostname, "" when
+ * unknown) and the verdict (exit_status: hr_audit_exit_code()) in the title: the map's RAM, PCI
+ * and other entries, the firmware's host-bridge windows, the free gaps (the audit's list: the
+ * JSON report only sums them up), each carve placed or failed, the search top and the direct-map
+ * end; and a linear inset of the carves. */
+bool hr_report_svg(FILE *out, const json_t *report, const struct hr_free *gaps, const char *host,
+		   int exit_status);
 
 #endif

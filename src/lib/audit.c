@@ -648,6 +648,13 @@ int hr_audit_exit_code(const struct hr_audit *a)
 	return fails ? 1 : 0;
 }
 
+const char *hr_audit_exit_verdict(int exit_code)
+{
+	static const char *const names[] = {"fits", "fails", "inconclusive"};
+
+	return exit_code >= 0 && exit_code <= 2 ? names[exit_code] : NULL;
+}
+
 size_t hr_audit_inconclusive_codes(const struct hr_audit *a, const char **codes, size_t max)
 {
 	size_t n = 0;
