@@ -25,6 +25,7 @@ static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, stru
 			   : tristate_int(hr_kconfig_enabled(&facts->config, "DRM_NOUVEAU_SVM"));
 	env->amd_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
 		       : tristate_int(hr_kconfig_enabled(&facts->config, "HSA_AMD_SVM"));
+	env->hmm_mirror = tristate_int(hr_kconfig_enabled(&facts->config, "HMM_MIRROR"));
 }
 
 /* Worse verdicts rank higher: the group's verdict is its worst carve's. */
@@ -98,7 +99,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 			res->count = res->n_placed = 1;
 			res->r = (struct hr_request_result){.size = pc->size, .aligned_size = aligned,
 							    .placed = true, .legacy = HR_FITS,
-							    .new_scheme = HR_NEW_FITS};
+							    .new_scheme = g->profile.not_converted
+							    ? HR_NEW_NOT_CONVERTED : HR_NEW_FITS};
+			g->fails |= hr_audit_carve_fails(a, &res->r);
 			continue;
 		}
 		for (uint64_t n = 0; n < pc->count; n++) {
@@ -106,7 +109,8 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 			/* Only a single carve says which phys-bits would place it: for a group of
 			 * chunks that answer is for one chunk, and the advice answers for all. */
 			bool explain = pc->count == 1;
-			enum hr_status st = hr_carver_judge(c, pc->size, explain, &r);
+			enum hr_status st = hr_carver_judge(c, pc->size, explain,
+							    !g->profile.not_converted, &r);
 
 			if (st)
 				return st;
@@ -114,6 +118,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		}
 		g->fails |= hr_audit_carve_fails(a, &res->r);
 	}
+	/* A failure of a carve the inputs cannot confirm is unknown, not a failure. */
+	g->unsure = g->fails && g->profile.carve_assumed;
+	g->fails &= !g->unsure;
 	return HR_OK;
 }
 
@@ -151,6 +158,41 @@ static void what_if_bars(struct hr_audit *a)
 	hr_audit_add_finding(a, "what-if-gpu-bars", HR_WARNING, msg);
 }
 
+/* Under the new scheme, the GPUs whose driver the series does not convert: why they fail, and what
+ * the driver would have to change. And the GPUs whose failure rests on NVIDIA's flavour: the file
+ * that would decide it. */
+static void gpu_findings(struct hr_audit *a)
+{
+	size_t not_converted = 0, assumed = 0, unsure = 0;
+	char msg[sizeof(a->findings->message)];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+
+		not_converted += a->scheme_new && g->profile.not_converted && g->n_carves;
+		assumed += a->scheme_new && g->profile.not_converted && g->n_carves &&
+			   g->profile.carve_assumed;
+		unsure += g->unsure;
+	}
+	if (not_converted) {
+		snprintf(msg, sizeof(msg), "%zu GPU%s with nvidia-uvm, which the series does not convert: "
+			 "under the new scheme HMM fails on %s%s (see the GPU details for the source "
+			 "lines); NVIDIA's driver would have to call memremap_device_private_pagemap() "
+			 "instead of request_free_mem_region() + memremap_pages()", not_converted,
+			 not_converted > 1 ? "s" : "", not_converted > 1 ? "each" : "it",
+			 assumed ? " that loads NVIDIA's open kernel modules" : "");
+		hr_audit_add_finding(a, "driver-not-converted", HR_WARNING, msg);
+	}
+	if (unsure) {
+		snprintf(msg, sizeof(msg), "%zu GPU%s fail%s only if NVIDIA's open kernel modules are "
+			 "loaded (the proprietary flavour has no HMM and carves nothing), and no "
+			 "/proc/driver/nvidia/version says which flavour is: supply it (tests/capture-root "
+			 "copies it)", unsure, unsure > 1 ? "s" : "", unsure > 1 ? "" : "s");
+		if (hr_audit_add_finding(a, "nvidia-flavour-unknown", HR_WARNING, msg))
+			a->findings[a->n_findings - 1].inconclusive = true;
+	}
+}
+
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver)
 {
@@ -178,6 +220,8 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 	free(used);
 	if (!st)
 		what_if_bars(a);
+	if (!st)
+		gpu_findings(a);
 	return st;
 }
 
@@ -195,7 +239,19 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 		for (size_t c = 0; c < g->n_carves && !worst; c++)
 			if (hr_audit_carve_fails(a, &g->carves[c].r))
 				worst = &g->carves[c].r;
-		if (worst && a->scheme_new) {
+		if (worst && g->unsure) {
+			s.outcome = HR_OUTCOME_UNKNOWN;
+			s.blocker = "nvidia-flavour-unknown";
+			snprintf(s.why, sizeof(s.why), "its carve fails (%s) if NVIDIA's open kernel modules "
+				 "are loaded, and no /proc/driver/nvidia/version says which flavour is",
+				 a->scheme_new ? hr_new_verdict_name(worst->new_scheme)
+				 : hr_legacy_verdict_name(worst->legacy));
+		} else if (worst && a->scheme_new && worst->new_scheme == HR_NEW_NOT_CONVERTED) {
+			s.outcome = HR_OUTCOME_BLOCKED;
+			s.blocker = "driver-not-converted";
+			snprintf(s.why, sizeof(s.why), "%s is not converted to the series: its "
+				 "memremap_pages() call is refused (WARN, -EINVAL)", g->profile.driver_name);
+		} else if (worst && a->scheme_new) {
 			s.outcome = HR_OUTCOME_BLOCKED;
 			s.blocker = "new-scheme";
 			snprintf(s.why, sizeof(s.why), "the new scheme refuses it: %s",

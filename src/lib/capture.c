@@ -34,7 +34,7 @@ static const struct {
 	{"/sys/module/nvidia/parameters/*", true}, {"/sys/module/nvidia_uvm/parameters/*", true},
 	{"/sys/module/amdgpu/parameters/*", true}, {"/sys/module/xe/parameters/*", true},
 	{"/sys/module/nouveau/parameters/*", true}, {"/sys/module/test_hmm/parameters/*", true},
-	{"/proc/driver/nvidia/gpus/*/information", false},
+	{"/proc/driver/nvidia/gpus/*/information", false}, {"/proc/driver/nvidia/version", false},
 };
 
 #define PCI_DEVICES "/sys/bus/pci/devices"

@@ -299,10 +299,12 @@ static json_t *inconclusive_because(const struct hr_audit *a)
 /* The driver rule applied to a GPU, with what held and what was assumed. */
 static json_t *gpu_profile(const struct hr_gpu_profile *p)
 {
-	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
+	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s?}",
 			 "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
 			 "rule", p->rule, "conditions", p->conditions, "source", p->source,
-			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal,
+			 "not_converted", p->not_converted, "carve_assumed", p->carve_assumed,
+			 "new_scheme_note", p->new_scheme_note);
 }
 
 static json_t *gpu_carves(const struct hr_gpu_result *g)
@@ -329,6 +331,8 @@ static json_t *gpu_carves(const struct hr_gpu_result *g)
  * "none" when its driver carves nothing. */
 static const char *gpu_verdict(const struct hr_audit *a, const struct hr_gpu_result *r)
 {
+	if (r->unsure)
+		return "unknown";
 	for (size_t c = 0; c < r->n_carves; c++)
 		if (hr_audit_carve_fails(a, &r->carves[c].r))
 			return a->scheme_new ? hr_new_verdict_name(r->carves[c].r.new_scheme)
@@ -341,13 +345,13 @@ static json_t *gpu_result(const struct hr_audit *a, const struct hr_gpu_result *
 {
 	json_t *o = gpu(&r->gpu);
 
-	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s?}",
+	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:b, s:s?}",
 						     "profile", gpu_profile(&r->profile),
 						     "carves", gpu_carves(r),
 						     "existing", r->existing ? text(r->existing)
 						     : json_null(),
 						     "verdict", gpu_verdict(a, r),
-						     "fails", r->fails,
+						     "fails", r->fails, "unsure", r->unsure,
 						     "loses", r->profile.loses[0] ? r->profile.loses
 						     : NULL)) != 0) {
 		json_decref(o);
