@@ -412,8 +412,9 @@ static void uvm_size(const struct hr_gpu *gpu, const struct uvm_release *row,
 
 	note(p, gpu->vram_source == HR_VRAM_NVIDIA_SMI || gpu->vram_source == HR_VRAM_TABLE
 		? "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c:2006-2012"
-		  "@595.45.04), is in no file: the FB Total nvidia-smi shows is taken for it, which can "
-		  "sit a few hundred MiB lower (on an H100, up to two sections)"
+		  "@595.45.04), is in no file: the FB Total nvidia-smi shows (or headroom's table of it) "
+		  "is taken for it, which can sit a few hundred MiB lower (on an H100, up to two "
+		  "sections)"
 		: "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c:2006-2012"
 		  "@595.45.04), is in no file: the VRAM size is taken for it");
 	if (!per_parent)
