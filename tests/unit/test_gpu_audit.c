@@ -256,7 +256,7 @@ static void test_nvidia_new_scheme(void)
 	CHECK(a.gpus[1].carves[0].r.new_scheme == HR_NEW_NOT_CONVERTED && a.gpus[1].fails);
 	CHECK(a.gpus[2].carves[0].r.new_scheme == HR_NEW_FITS && !a.gpus[2].fails);
 	CHECK(hr_audit_exit_code(&a) == 1);
-	CHECK(a.verdict.n_subjects == 3 &&
+	CHECK(a.verdict.n_subjects == 3 && a.verdict.subjects[0].blocker &&
 	      strcmp(a.verdict.subjects[0].blocker, "driver-not-converted") == 0);
 	CHECK(a.n_findings && strcmp(a.findings[a.n_findings - 1].code, "driver-not-converted") == 0);
 	hr_audit_free(&a);
@@ -290,6 +290,7 @@ static void test_nvidia_flavour_verdicts(void)
 	for (size_t i = 0; i < a.verdict.n_subjects; i++)
 		if (strcmp(a.verdict.subjects[i].label, "0000:db:00.0") == 0)
 			CHECK(a.verdict.subjects[i].outcome == HR_OUTCOME_UNKNOWN &&
+			      a.verdict.subjects[i].blocker &&
 			      strcmp(a.verdict.subjects[i].blocker, "nvidia-flavour-unknown") == 0);
 	CHECK(has_advice(&a, "phys-bits"));	/* the fix for the open flavour is still given */
 	hr_audit_free(&a);
