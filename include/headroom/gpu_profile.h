@@ -39,14 +39,15 @@ struct hr_gpu_env {
 	int hmm_mirror;			/* CONFIG_HMM_MIRROR: -1 unknown, 0, 1 */
 	enum hr_nvidia_flavour nvidia_flavour;
 	int nvidia_version[3];		/* 570.86.15 from the same line; [0] == 0: unknown */
-	char nvidia_problem[200];	/* what was wrong with /proc/driver/nvidia/version, if anything */
+	char nvidia_problem[200];	/* what is wrong with /proc/driver/nvidia/version's first line */
 	int nouveau_svm;		/* CONFIG_DRM_NOUVEAU_SVM: -1 unknown, 0, 1 */
 	int amd_svm;			/* CONFIG_HSA_AMD_SVM: -1 unknown, 0, 1 */
 };
 
 /* Read the driver parameters and the NVIDIA version file under root; what is absent stays -1
- * (the Kconfig options are the caller's). */
-void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env);
+ * (the Kconfig options are the caller's). A version file that cannot be read or is not in the
+ * driver's format goes to diags (when not NULL), naming the file and the problem. */
+void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env, struct hr_diags *diags);
 
 #define HR_PROFILE_MAX_CARVES (HR_GPU_MAX_TILES)
 

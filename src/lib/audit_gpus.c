@@ -15,8 +15,7 @@ static int tristate_int(enum hr_tristate t)
 
 static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, struct hr_gpu_env *env)
 {
-	memset(env, 0, sizeof(*env));
-	hr_gpu_env_read(&facts->root, env);
+	*env = facts->gpu_env;
 	env->arm64 = m->arm64;
 	env->version_known = m->version_source != HR_SRC_UNKNOWN;
 	env->version = m->version;

@@ -374,8 +374,12 @@ static const struct uvm_release *uvm_release_for(const struct hr_gpu_env *env)
 static bool uvm_flavour(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			struct hr_gpu_profile *p)
 {
-	if (env->nvidia_problem[0])
-		note(p, env->nvidia_problem);
+	char text[400];
+
+	if (env->nvidia_problem[0]) {
+		snprintf(text, sizeof(text), "/proc/driver/nvidia/version: %s", env->nvidia_problem);
+		note(p, text);
+	}
 	switch (env->nvidia_flavour) {
 	case HR_NVIDIA_PROPRIETARY:
 		note(p, "the proprietary flavour of NVIDIA's kernel modules (/proc/driver/nvidia/version "
@@ -396,10 +400,11 @@ static bool uvm_flavour(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		return true;
 	}
 	p->carve_assumed = true;
-	note(p, "which flavour of NVIDIA's kernel modules is loaded is unknown (no "
-		"/proc/driver/nvidia/version read): the open flavour assumed, the only one with HMM and "
-		"so the only one that carves; a failure is therefore unknown, not certain: with the "
-		"proprietary flavour this GPU carves nothing");
+	snprintf(text, sizeof(text), "which flavour of NVIDIA's kernel modules is loaded is unknown%s: "
+		 "the open flavour assumed, the only one with HMM and so the only one that carves; a "
+		 "failure is therefore unknown, not certain: with the proprietary flavour this GPU "
+		 "carves nothing", env->nvidia_problem[0] ? "" : " (no /proc/driver/nvidia/version read)");
+	note(p, text);
 	return true;
 }
 
@@ -693,23 +698,24 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
  */
 bool hr_nvidia_version_parse(const char *line, struct hr_gpu_env *env)
 {
-	static const char prefix[] = "NVRM version: NVIDIA UNIX ";
-	const char *module = strstr(line, "Kernel Module"), *v;
+	static const char prefix[] = "NVRM version: NVIDIA UNIX ", open[] = "Open Kernel Module",
+			  module[] = "Kernel Module";
+	const char *end = strchr(line, '\n'), *v = strstr(line, module);
 	int n, used = 0;
 
 	env->nvidia_flavour = HR_NVIDIA_FLAVOUR_UNKNOWN;
 	env->nvidia_version[0] = 0;
-	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0 || !module) {
-		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "/proc/driver/nvidia/version: "
-			 "the first line is not \"NVRM version: NVIDIA UNIX ... Kernel Module ...\": "
-			 "the flavour is unknown");
+	env->nvidia_problem[0] = '\0';
+	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0 || !v || (end && v > end)) {
+		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "the first line is not "
+			 "\"NVRM version: NVIDIA UNIX ... Kernel Module ...\": the flavour is unknown");
 		return false;
 	}
-	env->nvidia_flavour = strncmp(line + sizeof(prefix) - 1, "Open Kernel Module", 18) == 0
+	env->nvidia_flavour = strncmp(line + sizeof(prefix) - 1, open, sizeof(open) - 1) == 0
 			      ? HR_NVIDIA_OPEN : HR_NVIDIA_PROPRIETARY;
-	/* The version is the first word after the module name (and the open one's " for ARCH")
-	 * that starts with a digit. */
-	for (v = module + strlen("Kernel Module"); *v && *v != '\n'; v++)
+	/* The version is the first word after the module name (and the open one's "for ARCH") that
+	 * starts with a digit. */
+	for (v += sizeof(module) - 1; *v && *v != '\n'; v++)
 		if (*v >= '0' && *v <= '9' && v[-1] == ' ')
 			break;
 	env->nvidia_version[2] = -1;
@@ -717,9 +723,8 @@ bool hr_nvidia_version_parse(const char *line, struct hr_gpu_env *env)
 		   &env->nvidia_version[2], &used);
 	if (n < 2 || (v[used] != ' ' && v[used] != '\n' && v[used] != '\0')) {
 		env->nvidia_version[0] = 0;
-		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "/proc/driver/nvidia/version: "
-			 "no driver version (as 570.86.15) after \"Kernel Module\": the version is "
-			 "unknown");
+		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "no driver version (as "
+			 "570.86.15) after \"Kernel Module\": the version is unknown");
 		return false;
 	}
 	return true;
@@ -740,8 +745,10 @@ static int uvm_parameter(const struct hr_root *root, const char *name)
 	return value;
 }
 
-void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env)
+void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env, struct hr_diags *diags)
 {
+	static const char version[] = "/proc/driver/nvidia/version";
+	struct hr_error err;
 	char *buf = NULL;
 	size_t len = 0;
 
@@ -750,8 +757,13 @@ void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env)
 	env->nvidia_flavour = HR_NVIDIA_FLAVOUR_UNKNOWN;
 	env->nvidia_version[0] = 0;
 	env->nvidia_problem[0] = '\0';
-	if (hr_read_file(root, "/proc/driver/nvidia/version", 4096, &buf, &len, NULL) == HR_OK)
-		hr_nvidia_version_parse(buf, env);
+	if (hr_read_file(root, version, 4096, &buf, &len, &err) != HR_OK) {
+		if (err.status != HR_E_NOENT && diags)
+			hr_diag_add_error(diags, &err);
+		return;
+	}
+	if (!hr_nvidia_version_parse(buf, env) && diags)
+		hr_diag_add(diags, HR_E_PARSE, version, 1, "%s", env->nvidia_problem);
 	free(buf);
 }
 

@@ -437,16 +437,16 @@ static void test_env_read(void)
 	struct hr_gpu_env env = {0};
 
 	CHECK(hr_root_init(&root, FIXTURE("gpu/uvm-hmm-disabled"), NULL) == HR_OK);
-	hr_gpu_env_read(&root, &env);
+	hr_gpu_env_read(&root, &env, NULL);
 	CHECK(env.uvm_disable_hmm == 1);
 	CHECK(hr_root_init(&root, FIXTURE("gpu"), NULL) == HR_OK);
-	hr_gpu_env_read(&root, &env);
+	hr_gpu_env_read(&root, &env, NULL);
 	CHECK(env.uvm_disable_hmm == -1 && env.uvm_enable_va_space_mm == -1);
 	CHECK(env.nvidia_flavour == HR_NVIDIA_FLAVOUR_UNKNOWN && !env.nvidia_problem[0]);
 	/* /proc/driver/nvidia/version and the parameters as the open 565.57.01 driver writes them. */
 	CHECK(hr_root_init(&root, FIXTURE("../cases/gpu-8x-h100-nvidia-open-565-new-scheme/root"),
 			   NULL) == HR_OK);
-	hr_gpu_env_read(&root, &env);
+	hr_gpu_env_read(&root, &env, NULL);
 	CHECK(env.nvidia_flavour == HR_NVIDIA_OPEN && env.nvidia_version[0] == 565);
 	CHECK(env.uvm_disable_hmm == 0 && env.uvm_enable_va_space_mm == 1);
 }
