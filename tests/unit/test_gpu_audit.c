@@ -268,6 +268,22 @@ static void test_nvidia_new_scheme(void)
 	CHECK(!has_advice(&a, "new-scheme"));
 	CHECK(has_advice(&a, "phys-bits"));
 	hr_audit_free(&a);
+
+	/* Five amdgpu GPUs fit, then an nvidia-uvm one and two amdgpu ones fail: the new scheme fixes
+	 * the two amdgpu ones only, and says it is no fix for the nvidia-uvm one. */
+	for (unsigned i = 0; i < 8; i++)
+		hr_gpu_what_if(i, 80 * GIB, i == 5 ? HR_DRIVER_NVIDIA_UVM : HR_DRIVER_AMDGPU, &gpus[i]);
+	CHECK(hr_audit_run(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.gpus[5].fails && a.gpus[6].fails && a.gpus[7].fails);
+	for (size_t i = 0; i < a.n_advice; i++) {
+		if (strcmp(a.advice[i].kind, "new-scheme") != 0)
+			continue;
+		CHECK_U64(a.advice[i].n_fixes, 2);
+		CHECK_STR_CONTAINS(a.advice[i].fixes[0], "what-if.6");
+		CHECK_STR_CONTAINS(a.advice[i].change, "not for the nvidia-uvm GPUs");
+	}
+	CHECK(has_advice(&a, "new-scheme"));
+	hr_audit_free(&a);
 	hr_facts_free(&f);
 }
 
