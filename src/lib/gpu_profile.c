@@ -323,8 +323,9 @@ static const struct uvm_release uvm_releases[] = {
 	 UVM_SILENT "GPU registration returns NV_ERR_BUSY_RETRY, \"System is busy, retry later\" "
 	 "(uvm_pmm_gpu.c:3393@595.45.04), which uvm.h:338-342@595.45.04 asks the caller to answer by "
 	 "retrying with UVM_INIT_FLAGS_DISABLE_HMM",
-	 "HMM on this GPU (system-allocated memory is not migrated to its VRAM); the GPU still works "
-	 "for CUDA when CUDA retries without HMM as uvm.h asks (assumed: CUDA's side is not public)"},
+	 "no HMM on this GPU (system-allocated memory is not migrated to its VRAM); the GPU still "
+	 "works for CUDA when CUDA retries without HMM as uvm.h asks (assumed: CUDA's side is not "
+	 "public)"},
 };
 
 static const char uvm_unknown_status[] = UVM_SILENT
