@@ -37,6 +37,7 @@ struct hr_gpu_env {
 	int uvm_disable_hmm;		/* /sys/module/nvidia_uvm/parameters: -1 unreadable, 0, 1 */
 	int uvm_enable_va_space_mm;	/* the same directory: -1 unreadable, 0, nonzero 1 */
 	int hmm_mirror;			/* CONFIG_HMM_MIRROR: -1 unknown, 0, 1 */
+	int migrate_device_range;	/* in the kernel's symbols: -1 unknown, 0 absent, 1 present */
 	enum hr_nvidia_flavour nvidia_flavour;
 	int nvidia_version[3];		/* 570.86.15 from the same line; [0] == 0: unknown */
 	char nvidia_problem[200];	/* what is wrong with /proc/driver/nvidia/version's first line */
@@ -65,8 +66,9 @@ struct hr_gpu_profile {
 	bool failure_fatal;		/* a failed carve fails the GPU's registration (nvidia-uvm) */
 	bool not_converted;		/* still calls memremap_pages() for MEMORY_DEVICE_PRIVATE, which
 					 * the series refuses: fails under the new scheme */
-	bool carve_assumed;		/* the carve rests on a fact the inputs do not show (NVIDIA's
-					 * flavour): its failure is unknown, not certain */
+	const char *carve_assumed;	/* the fact the carve rests on that the inputs do not show
+					 * (NVIDIA's flavour, a backport): its failure is unknown, not
+					 * certain; NULL when nothing is assumed */
 	const char *new_scheme_note;	/* not_converted: why, and what the driver would have to change */
 	char rule[200];			/* what the driver asks for */
 	char conditions[1280];		/* what held, what was assumed, what ruled the carve out */

@@ -25,6 +25,20 @@ static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, stru
 	env->amd_svm = m->device_private_source == HR_SRC_OVERRIDE ? -1
 		       : tristate_int(hr_kconfig_enabled(&facts->config, "HSA_AMD_SVM"));
 	env->hmm_mirror = tristate_int(hr_kconfig_enabled(&facts->config, "HMM_MIRROR"));
+	/* Present in the symbols is certain; absent only where every function is listed (BTF, or a
+	 * live kallsyms): a captured kallsyms keeps only the names its capture asked for. A kernel
+	 * whose CONFIG_DEVICE_PRIVATE is overridden would have been built with it. */
+	switch (facts->symbols.present[HR_SYM_MIGRATE_DEVICE_RANGE]) {
+	case HR_YES:
+		env->migrate_device_range = 1;
+		break;
+	case HR_NO:
+		env->migrate_device_range = (facts->symbols.btf || facts->root.live) &&
+					    m->device_private_source != HR_SRC_OVERRIDE ? 0 : -1;
+		break;
+	default:
+		env->migrate_device_range = -1;
+	}
 }
 
 /* Worse verdicts rank higher: the group's verdict is its worst carve's. */
@@ -158,11 +172,12 @@ static void what_if_bars(struct hr_audit *a)
 }
 
 /* Under the new scheme, the GPUs whose driver the series does not convert: why they fail, and what
- * the driver would have to change. And the GPUs whose failure rests on NVIDIA's flavour: the file
- * that would decide it. */
+ * the driver would have to change. And the GPUs whose failure rests on a fact the inputs do not
+ * show: which fact. */
 static void gpu_findings(struct hr_audit *a)
 {
 	size_t not_converted = 0, assumed = 0, unsure = 0;
+	const char *assumption = NULL;
 	char msg[sizeof(a->findings->message)];
 
 	for (size_t i = 0; i < a->n_gpus; i++) {
@@ -172,6 +187,8 @@ static void gpu_findings(struct hr_audit *a)
 		assumed += a->scheme_new && g->profile.not_converted && g->n_carves &&
 			   g->profile.carve_assumed;
 		unsure += g->unsure;
+		if (g->unsure && !assumption)
+			assumption = g->profile.carve_assumed;
 	}
 	if (not_converted) {
 		snprintf(msg, sizeof(msg), "%zu GPU%s with nvidia-uvm, which the series does not convert: "
@@ -179,15 +196,15 @@ static void gpu_findings(struct hr_audit *a)
 			 "lines); NVIDIA's driver would have to call memremap_device_private_pagemap() "
 			 "instead of request_free_mem_region() + memremap_pages()", not_converted,
 			 not_converted > 1 ? "s" : "", not_converted > 1 ? "each" : "it",
-			 assumed ? " that loads NVIDIA's open kernel modules" : "");
+			 assumed ? " where nvidia-uvm carves at all (see its conditions)" : "");
 		hr_audit_add_finding(a, "driver-not-converted", HR_WARNING, msg);
 	}
 	if (unsure) {
-		snprintf(msg, sizeof(msg), "%zu GPU%s fail%s only if NVIDIA's open kernel modules are "
-			 "loaded (the proprietary flavour has no HMM and carves nothing), and no "
-			 "/proc/driver/nvidia/version says which flavour is: supply it (tests/capture-root "
-			 "copies it)", unsure, unsure > 1 ? "s" : "", unsure > 1 ? "" : "s");
-		if (hr_audit_add_finding(a, "nvidia-flavour-unknown", HR_WARNING, msg))
+		snprintf(msg, sizeof(msg), "%zu GPU%s with nvidia-uvm would fail, but %s carve rests on %s: "
+			 "%s not counted as failing (see the GPUs' conditions for what would decide it)",
+			 unsure, unsure > 1 ? "s" : "", unsure > 1 ? "their" : "its", assumption,
+			 unsure > 1 ? "they are" : "it is");
+		if (hr_audit_add_finding(a, "nvidia-carve-assumed", HR_WARNING, msg))
 			a->findings[a->n_findings - 1].inconclusive = true;
 	}
 }
@@ -240,10 +257,10 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 				worst = &g->carves[c].r;
 		if (worst && g->unsure) {
 			s.outcome = HR_OUTCOME_UNKNOWN;
-			s.blocker = "nvidia-flavour-unknown";
-			snprintf(s.why, sizeof(s.why), "its carve fails (%s) if NVIDIA's open kernel modules "
-				 "are loaded, and no /proc/driver/nvidia/version says which flavour is",
-				 a->scheme_new ? hr_new_verdict_name(worst->new_scheme)
+			s.blocker = "nvidia-carve-assumed";
+			snprintf(s.why, sizeof(s.why), "its carve would fail (%s), but the carve rests on "
+				 "a fact the inputs do not show", a->scheme_new
+				 ? hr_new_verdict_name(worst->new_scheme)
 				 : hr_legacy_verdict_name(worst->legacy));
 		} else if (worst && a->scheme_new && worst->new_scheme == HR_NEW_NOT_CONVERTED) {
 			s.outcome = HR_OUTCOME_BLOCKED;

@@ -52,7 +52,7 @@ static const char *const kallsyms_kept[] = {
 	"physmem_end", "direct_map_physmem_end", "memremap_device_private_pagemap",
 	"devm_memremap_device_private_pagemap", "device_private_offset_to_page",
 	"request_free_mem_region", "devm_request_free_mem_region", "get_free_mem_region",
-	"alloc_free_mem_region", "memremap_pages",
+	"alloc_free_mem_region", "memremap_pages", "migrate_device_range",
 };
 
 struct bundle {

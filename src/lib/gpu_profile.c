@@ -400,7 +400,8 @@ static bool uvm_flavour(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			"with HMM");
 		return true;
 	}
-	p->carve_assumed = true;
+	p->carve_assumed = "which flavour of NVIDIA's kernel modules is loaded (only the open one "
+			   "carves), which no /proc/driver/nvidia/version says";
 	snprintf(text, sizeof(text), "which flavour of NVIDIA's kernel modules is loaded is unknown%s: "
 		 "the open flavour assumed, the only one with HMM and so the only one that carves; a "
 		 "failure is therefore unknown, not certain: with the proprietary flavour this GPU "
@@ -462,11 +463,25 @@ static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env
 		note(p, "nvidia-uvm before 530 registers no device-private memory: no carve");
 		return;
 	}
-	if (version_before(env, 6, 1)) {
-		note(p, "kernel older than 6.1: no migrate_device_range() (conftest.sh:3579-3593"
-			"@595.45.04), so the module is built without HMM (uvm_linux.h:90-94): no carve, "
-			"unless the distribution backported it (RHEL 9 did)");
+	/* migrate_device_range() came in 6.1 (conftest.sh:3579-3593@595.45.04); without it the
+	 * module is built without HMM (uvm_linux.h:90-94). Distributions backport it: issue #901 is
+	 * HMM failing on 5.14.0-570.23.1.el9_6. */
+	if (env->migrate_device_range == 0) {
+		note(p, "the kernel has no migrate_device_range() (not in its symbols), so nvidia-uvm is "
+			"built without HMM (uvm_linux.h:90-94@595.45.04): no carve");
 		return;
+	}
+	if (version_before(env, 6, 1) && env->migrate_device_range == 1)
+		note(p, "kernel older than 6.1 with migrate_device_range() backported (in its symbols): "
+			"nvidia-uvm is built with HMM");
+	if (version_before(env, 6, 1) && env->migrate_device_range < 0) {
+		p->carve_assumed = p->carve_assumed ? p->carve_assumed
+				   : "whether this kernel, older than 6.1, has migrate_device_range() "
+				     "backported, which its symbols do not show";
+		note(p, "kernel older than 6.1: nvidia-uvm has HMM only if the distribution backported "
+			"migrate_device_range() (conftest.sh:3579-3593@595.45.04, uvm_linux.h:90-94; EL9 "
+			"kernels did, issue #901), which the inputs do not show: the carve assumed, and its "
+			"failure is unknown, not certain");
 	}
 	if (env->hmm_mirror == 0) {
 		note(p, "CONFIG_HMM_MIRROR is not set: the module is built without HMM "

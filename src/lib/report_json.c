@@ -299,7 +299,7 @@ static json_t *inconclusive_because(const struct hr_audit *a)
 /* The driver rule applied to a GPU, with what held and what was assumed. */
 static json_t *gpu_profile(const struct hr_gpu_profile *p)
 {
-	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s?}",
+	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:b, s:s?, s:s?}",
 			 "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
 			 "rule", p->rule, "conditions", p->conditions, "source", p->source,
 			 "on_failure", p->on_failure, "failure_fatal", p->failure_fatal,

@@ -307,7 +307,7 @@ static void test_nvidia_flavour_verdicts(void)
 		if (strcmp(a.verdict.subjects[i].label, "0000:db:00.0") == 0)
 			CHECK(a.verdict.subjects[i].outcome == HR_OUTCOME_UNKNOWN &&
 			      a.verdict.subjects[i].blocker &&
-			      strcmp(a.verdict.subjects[i].blocker, "nvidia-flavour-unknown") == 0);
+			      strcmp(a.verdict.subjects[i].blocker, "nvidia-carve-assumed") == 0);
 	CHECK(has_advice(&a, "phys-bits"));	/* the fix for the open flavour is still given */
 	hr_audit_free(&a);
 	hr_facts_free(&f);
