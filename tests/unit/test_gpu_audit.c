@@ -340,8 +340,42 @@ static void test_nvidia_flavour_verdicts(void)
 	hr_facts_free(&f);
 }
 
+/* The open 595 driver on a kernel taken as 5.14: HMM needs migrate_device_range() (6.1, or a
+ * backport: conftest.sh:3579-3593@595.45.04). The capture's filtered kallsyms does not say, so the
+ * carves are assumed and their failures unknown; the symbol present makes them certain; absent from
+ * BTF, which lists every function, nothing carves. */
+static void test_nvidia_old_kernel(void)
+{
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+	struct hr_facts f;
+	struct hr_audit a;
+
+	ov.phys_bits = 39;
+	ov.have_version = true;
+	ov.version = (struct hr_kver){5, 14, 0};
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/gpu-8x-h100-nvidia-open-595-pb39/root", &f);
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.gpus[8].unsure && !a.gpus[8].fails && a.gpus[8].profile.carve_assumed != NULL);
+	CHECK(hr_audit_exit_code(&a) == 2);
+	hr_audit_free(&a);
+	f.symbols.present[HR_SYM_MIGRATE_DEVICE_RANGE] = HR_YES;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK(a.gpus[8].fails && !a.gpus[8].unsure);
+	CHECK(hr_audit_exit_code(&a) == 1);
+	hr_audit_free(&a);
+	f.symbols.present[HR_SYM_MIGRATE_DEVICE_RANGE] = HR_NO;
+	f.symbols.btf = true;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	for (size_t i = 0; i < a.n_gpus; i++)
+		CHECK(a.gpus[i].n_carves == 0 && !a.gpus[i].fails && !a.gpus[i].unsure);
+	CHECK_STR_CONTAINS(a.gpus[1].profile.conditions, "no migrate_device_range()");
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
 int main(void)
 {
+	test_nvidia_old_kernel();
 	test_nvidia_new_scheme();
 	test_nvidia_flavour_verdicts();
 	test_window_basis();
