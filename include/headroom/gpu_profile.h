@@ -71,7 +71,7 @@ struct hr_gpu_profile {
 					 * certain; NULL when nothing is assumed */
 	const char *new_scheme_note;	/* not_converted: why, and what the driver would have to change */
 	char rule[200];			/* what the driver asks for */
-	char conditions[1280];		/* what held, what was assumed, what ruled the carve out */
+	char conditions[2048];		/* what held, what was assumed, what ruled the carve out */
 	const char *source;		/* the driver source line the rule follows */
 	const char *on_failure;		/* the driver's message, or its silence */
 	const char *loses;		/* the effect on the user when the carve fails */

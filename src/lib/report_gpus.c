@@ -131,7 +131,7 @@ static void print_losses(FILE *out, const struct hr_audit *a)
 /* The GPUs whose drivers carve nothing, run by run, with why. */
 static void print_no_carves(FILE *out, const struct hr_audit *a)
 {
-	char label[64], text[1536];
+	char label[64], text[2304];
 
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
