@@ -15,7 +15,10 @@
 
 /* HR_VERDICT_UNKNOWN: the map could not be read, so no placement was computed. */
 enum hr_legacy_verdict { HR_FITS, HR_NO_SPACE, HR_UNSUPPORTED, HR_HAZARD, HR_VERDICT_UNKNOWN };
-enum hr_new_verdict { HR_NEW_FITS, HR_NEW_TOO_LARGE, HR_NEW_NO_SPACE, HR_NEW_UNSUPPORTED };
+/* HR_NEW_NOT_CONVERTED: the driver still calls memremap_pages() for device-private memory, which
+ * the series refuses (nvidia-uvm). */
+enum hr_new_verdict { HR_NEW_FITS, HR_NEW_TOO_LARGE, HR_NEW_NO_SPACE, HR_NEW_UNSUPPORTED,
+		      HR_NEW_NOT_CONVERTED };
 enum hr_severity { HR_INFO, HR_WARNING, HR_ERROR };
 
 enum hr_hazard {
@@ -65,6 +68,8 @@ struct hr_gpu_result {
 	const char *existing;		/* already carved: the /proc/iomem entry's name (or where the
 					 * driver shows it made), else NULL */
 	bool fails;			/* a carve fails under the scheme judged */
+	bool unsure;			/* a carve would fail, but the carve itself is assumed
+					 * (profile.carve_assumed): unknown, not failing */
 };
 
 /* A change that makes failing GPUs (or requests) fit, found by re-running the model with it. */
@@ -119,8 +124,9 @@ struct hr_carver {
 };
 
 /* Judge one carve of size bytes and, when it is placed, keep it for the next. explain: for a
- * failure, also find the phys-bits that would place it (a search). */
-enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+ * failure, also find the phys-bits that would place it (a search). converted: the driver uses the
+ * series' memremap_device_private_pagemap(); else the series refuses it (HR_NEW_NOT_CONVERTED). */
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain, bool converted,
 			       struct hr_request_result *r);
 
 /* The GPUs' carves, in probe order, and their subjects in the verdict (audit_gpus.c). */

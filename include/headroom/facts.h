@@ -12,6 +12,7 @@
 #include "headroom/firmware.h"
 #include "headroom/firmware_map.h"
 #include "headroom/gpu.h"
+#include "headroom/gpu_profile.h"
 #include "headroom/iomem.h"
 #include "headroom/kconfig.h"
 #include "headroom/rootfs.h"
@@ -43,6 +44,7 @@ struct hr_facts {
 	enum hr_symbol direct_map_symbol;
 	enum hr_status gpus_status;	/* HR_E_NOENT: no /sys/bus/pci in the inputs */
 	struct hr_gpus gpus;
+	struct hr_gpu_env gpu_env;	/* the GPU drivers' parameters and NVIDIA's version file */
 	struct hr_diags diags;		/* every input problem, naming its file */
 };
 

@@ -22,20 +22,35 @@ enum hr_gpu_driver {
 	HR_DRIVER_PPC_UVMEM,		/* powerpc KVM secure guests */
 };
 
+/* Which build of NVIDIA's kernel modules is loaded: the first line of /proc/driver/nvidia/version. */
+enum hr_nvidia_flavour {
+	HR_NVIDIA_FLAVOUR_UNKNOWN,	/* the file is absent or not in the driver's format */
+	HR_NVIDIA_OPEN,			/* "NVIDIA UNIX Open Kernel Module for ARCH  VERSION ..." */
+	HR_NVIDIA_PROPRIETARY,		/* "NVIDIA UNIX ARCH Kernel Module  VERSION ..." */
+};
+
 /* The facts outside the GPU that the rules read. */
 struct hr_gpu_env {
 	bool arm64;
 	bool version_known;
 	struct hr_kver version;
 	int uvm_disable_hmm;		/* /sys/module/nvidia_uvm/parameters: -1 unreadable, 0, 1 */
+	int uvm_enable_va_space_mm;	/* the same directory: -1 unreadable, 0, nonzero 1 */
+	int hmm_mirror;			/* CONFIG_HMM_MIRROR: -1 unknown, 0, 1 */
+	int migrate_device_range;	/* in the kernel's symbols: -1 unknown, 0 absent, 1 present */
+	enum hr_nvidia_flavour nvidia_flavour;
+	int nvidia_version[3];		/* 570.86.15 from the same line; [0] == 0: unknown */
+	char nvidia_problem[200];	/* what is wrong with /proc/driver/nvidia/version's first line */
 	int nouveau_svm;		/* CONFIG_DRM_NOUVEAU_SVM: -1 unknown, 0, 1 */
 	int amd_svm;			/* CONFIG_HSA_AMD_SVM: -1 unknown, 0, 1 */
 	int xe_svm;			/* xe's SVM device memory: -1 unknown, 0 off, 1 on */
 	const char *xe_svm_off;		/* the CONFIG_DRM_XE_* symbol that is not set, when off */
 };
 
-/* Read the driver parameters the rules use under root; what is absent stays -1. */
-void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env);
+/* Read the driver parameters and the NVIDIA version file under root; what is absent stays -1
+ * (the Kconfig options are the caller's). A version file that cannot be read or is not in the
+ * driver's format goes to diags (when not NULL), naming the file and the problem. */
+void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env, struct hr_diags *diags);
 
 #define HR_PROFILE_MAX_CARVES (HR_GPU_MAX_TILES)
 
@@ -53,8 +68,14 @@ struct hr_gpu_profile {
 	bool failure_fatal;		/* a failed carve fails the GPU's registration (nvidia-uvm) */
 	bool undecided;			/* whether it carves at all is unknown: nothing counted */
 	int measured;			/* the driver shows the carve: 1 made, 0 failed, -1 not shown */
+	bool not_converted;		/* still calls memremap_pages() for MEMORY_DEVICE_PRIVATE, which
+					 * the series refuses: fails under the new scheme */
+	const char *carve_assumed;	/* the fact the carve rests on that the inputs do not show
+					 * (NVIDIA's flavour, a backport): its failure is unknown, not
+					 * certain; NULL when nothing is assumed */
+	const char *new_scheme_note;	/* not_converted: why, and what the driver would have to change */
 	char rule[200];			/* what the driver asks for */
-	char conditions[768];		/* what held, what was assumed, what ruled the carve out */
+	char conditions[2048];		/* what held, what was assumed, what ruled the carve out */
 	const char *source;		/* the driver source line the rule follows */
 	const char *on_failure;		/* the driver's message, or its silence */
 	const char *loses;		/* the effect on the user when the carve fails */
@@ -66,6 +87,10 @@ struct hr_gpu_profile {
  * the assumption is stated in conditions. */
 void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		    struct hr_gpu_profile *out);
+
+/* Parse the first line of /proc/driver/nvidia/version into env's flavour and version; false with
+ * env->nvidia_problem set when it is not in the driver's format. */
+bool hr_nvidia_version_parse(const char *line, struct hr_gpu_env *env);
 
 /* "nvidia-uvm" (or "nvidia"), "amdgpu", "xe", "nouveau", "test_hmm", "uvmem": the driver a
  * what-if GPU is bound to; HR_DRIVER_NONE when the name is none of them. */

@@ -15,6 +15,7 @@ enum hr_symbol {
 	HR_SYM_NEW_SCHEME,		/* memremap_device_private_pagemap */
 	HR_SYM_DIRECT_MAP_PHYSMEM_END,	/* direct_map_physmem_end (6.13+) */
 	HR_SYM_PHYSMEM_END,		/* physmem_end (6.11, 6.12, backports) */
+	HR_SYM_MIGRATE_DEVICE_RANGE,	/* migrate_device_range (6.1+, backports): nvidia-uvm's HMM */
 	HR_SYM_COUNT
 };
 

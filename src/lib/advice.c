@@ -37,7 +37,7 @@ struct vm {
 
 static bool target_fails(const struct hr_audit *a, size_t k)
 {
-	return k < a->n_gpus ? a->gpus[k].fails
+	return k < a->n_gpus ? a->gpus[k].fails || a->gpus[k].unsure
 			     : hr_audit_carve_fails(a, &a->requests[k - a->n_gpus]);
 }
 
@@ -445,10 +445,13 @@ static void search_new_scheme(const struct search *s)
 	bool fixed[MAX_TARGETS];
 	size_t n_fixed;
 	uint64_t ram = 0;
+	size_t not_converted = 0;
 	char sz[32];
 
 	if (s->a->scheme_new)
 		return;
+	for (size_t i = 0; i < s->a->n_gpus; i++)
+		not_converted += s->a->gpus[i].profile.not_converted && s->a->gpus[i].n_carves;
 	ov2.scheme = 1;
 	if (!evaluate(s, &ov2, fixed, &n_fixed))
 		return;
@@ -465,7 +468,9 @@ static void search_new_scheme(const struct search *s)
 	set_change(add_advice(s, "new-scheme", "kernel", "--scheme new", fixed, n_fixed,
 			      "a kernel with memremap_device_private_pagemap() (the v6 series, not "
 			      "merged) and drivers converted to it: %s of RAM for struct pages", sz),
-		   "the new scheme: device-private pages take no physical address space");
+		   "the new scheme: device-private pages take no physical address space%s",
+		   not_converted ? " (not for the nvidia-uvm GPUs: the series does not convert "
+				   "nvidia-uvm, which then fails on it)" : "");
 }
 
 /* With CONFIG_DEVICE_PRIVATE off nothing fits: that is the first change, and the other knobs are

@@ -23,7 +23,8 @@ const char *hr_legacy_verdict_name(enum hr_legacy_verdict v)
 
 const char *hr_new_verdict_name(enum hr_new_verdict v)
 {
-	static const char *const names[] = {"fits", "too-large", "no-space", "unsupported"};
+	static const char *const names[] = {"fits", "too-large", "no-space", "unsupported",
+					    "unconverted"};
 
 	return names[v];
 }
@@ -214,7 +215,7 @@ static unsigned hazards_of(const struct hr_model *m, const struct hr_firmware *f
 	return h;
 }
 
-enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
+enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain, bool converted,
 			       struct hr_request_result *r)
 {
 	const struct hr_model *m = c->model;
@@ -247,9 +248,11 @@ enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
 
 	/* The series' memremap_device_private_pagemap(): kvzalloc of the struct pages, and an
 	 * offset range from a maple tree bounded by 1 << MAX_PHYSMEM_BITS. */
-	r->ram_cost = pages * STRUCT_PAGE_SIZE;
+	r->ram_cost = converted ? pages * STRUCT_PAGE_SIZE : 0;
 	if (m->device_private == HR_NO)
 		r->new_scheme = HR_NEW_UNSUPPORTED;
+	else if (!converted)	/* refused before any offset or struct page is taken */
+		r->new_scheme = HR_NEW_NOT_CONVERTED;
 	else if (r->ram_cost > KVMALLOC_MAX)
 		r->new_scheme = HR_NEW_TOO_LARGE;
 	else if (pages * m->page_size > offset_space - c->offset_used)
@@ -280,7 +283,7 @@ static enum hr_status judge_carves(struct hr_audit *a, const struct hr_facts *fa
 	if (!st)
 		st = hr_audit_gpus(a, facts, ov, &c);
 	for (size_t i = 0; i < n && !st; i++)
-		st = hr_carver_judge(&c, sizes[i], true, &a->requests[i]);
+		st = hr_carver_judge(&c, sizes[i], true, true, &a->requests[i]);
 	hr_space_free(&c.space);
 	return st;
 }
@@ -601,6 +604,8 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 		return HR_E_NOMEM;
 	}
 	a->inconclusive = a->model.inconclusive || a->model.device_private == HR_UNKNOWN;
+	for (size_t i = 0; i < a->n_gpus; i++)
+		a->inconclusive |= a->gpus[i].unsure;
 	return HR_OK;
 }
 

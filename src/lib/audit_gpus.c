@@ -45,8 +45,7 @@ static int depends_on_device_private(const struct hr_facts *facts, const struct 
 
 static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, struct hr_gpu_env *env)
 {
-	memset(env, 0, sizeof(*env));
-	hr_gpu_env_read(&facts->root, env);
+	*env = facts->gpu_env;
 	env->arm64 = m->arm64;
 	env->version_known = m->version_source != HR_SRC_UNKNOWN;
 	env->version = m->version;
@@ -57,6 +56,21 @@ static void gpu_env(const struct hr_facts *facts, const struct hr_model *m, stru
 	xe_svm_config(&facts->config, env);
 	if (m->device_private_source == HR_SRC_OVERRIDE && env->xe_svm == 0)
 		env->xe_svm = -1;
+	env->hmm_mirror = tristate_int(hr_kconfig_enabled(&facts->config, "HMM_MIRROR"));
+	/* Present in the symbols is certain; absent only where every function is listed (BTF, or a
+	 * live kallsyms): a captured kallsyms keeps only the names its capture asked for. A kernel
+	 * whose CONFIG_DEVICE_PRIVATE is overridden would have been built with it. */
+	switch (facts->symbols.present[HR_SYM_MIGRATE_DEVICE_RANGE]) {
+	case HR_YES:
+		env->migrate_device_range = 1;
+		break;
+	case HR_NO:
+		env->migrate_device_range = (facts->symbols.btf || facts->root.live) &&
+					    m->device_private_source != HR_SRC_OVERRIDE ? 0 : -1;
+		break;
+	default:
+		env->migrate_device_range = -1;
+	}
 }
 
 /* Worse verdicts rank higher: the group's verdict is its worst carve's. */
@@ -130,7 +144,8 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		const struct hr_profile_carve *pc = &g->profile.carves[k];
 		struct hr_gpu_carve_result *res = &g->carves[g->n_carves++];
 		struct hr_request_result fits = {.size = pc->size, .placed = true, .legacy = HR_FITS,
-						 .new_scheme = HR_NEW_FITS};
+						 .new_scheme = g->profile.not_converted
+						 ? HR_NEW_NOT_CONVERTED : HR_NEW_FITS};
 
 		/* Measured: the carves in /proc/iomem are already part of the space. A what-if GPU
 		 * made none, but test_hmm and powerpc's uvmem are no PCI device: one added is the
@@ -152,7 +167,8 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 			/* Only a single carve says which phys-bits would place it: for a group of
 			 * chunks that answer is for one chunk, and the advice answers for all. */
 			bool explain = pc->count == 1;
-			enum hr_status st = hr_carver_judge(c, pc->size, explain, &r);
+			enum hr_status st = hr_carver_judge(c, pc->size, explain,
+							    !g->profile.not_converted, &r);
 
 			if (st)
 				return st;
@@ -163,6 +179,9 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 		}
 		g->fails |= hr_audit_carve_fails(a, &res->r);
 	}
+	/* A failure of a carve the inputs cannot confirm is unknown, not a failure. */
+	g->unsure = g->fails && g->profile.carve_assumed;
+	g->fails &= !g->unsure;
 	return HR_OK;
 }
 
@@ -200,6 +219,44 @@ static void what_if_bars(struct hr_audit *a)
 	hr_audit_add_finding(a, "what-if-gpu-bars", HR_WARNING, msg);
 }
 
+/* Under the new scheme, the GPUs whose driver the series does not convert: why they fail, and what
+ * the driver would have to change. And the GPUs whose failure rests on a fact the inputs do not
+ * show: which fact. */
+static void gpu_findings(struct hr_audit *a)
+{
+	size_t not_converted = 0, assumed = 0, unsure = 0;
+	const char *assumption = NULL;
+	char msg[sizeof(a->findings->message)];
+
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		const struct hr_gpu_result *g = &a->gpus[i];
+
+		not_converted += a->scheme_new && g->profile.not_converted && g->n_carves;
+		assumed += a->scheme_new && g->profile.not_converted && g->n_carves &&
+			   g->profile.carve_assumed;
+		unsure += g->unsure;
+		if (g->unsure && !assumption)
+			assumption = g->profile.carve_assumed;
+	}
+	if (not_converted) {
+		snprintf(msg, sizeof(msg), "%zu GPU%s with nvidia-uvm, which the series does not convert: "
+			 "under the new scheme HMM fails on %s%s (see the GPU details for the source "
+			 "lines); NVIDIA's driver would have to call memremap_device_private_pagemap() "
+			 "instead of request_free_mem_region() + memremap_pages()", not_converted,
+			 not_converted > 1 ? "s" : "", not_converted > 1 ? "each" : "it",
+			 assumed ? " where nvidia-uvm carves at all (see its conditions)" : "");
+		hr_audit_add_finding(a, "driver-not-converted", HR_WARNING, msg);
+	}
+	if (unsure) {
+		snprintf(msg, sizeof(msg), "%zu GPU%s with nvidia-uvm would fail, but %s carve rests on %s: "
+			 "%s not counted as failing (see the GPUs' conditions for what would decide it)",
+			 unsure, unsure > 1 ? "s" : "", unsure > 1 ? "their" : "its", assumption,
+			 unsure > 1 ? "they are" : "it is");
+		if (hr_audit_add_finding(a, "nvidia-carve-assumed", HR_WARNING, msg))
+			a->findings[a->n_findings - 1].inconclusive = true;
+	}
+}
+
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver)
 {
@@ -227,6 +284,8 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 	free(used);
 	if (!st)
 		what_if_bars(a);
+	if (!st)
+		gpu_findings(a);
 	return st;
 }
 
@@ -251,7 +310,19 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 		for (size_t c = 0; c < g->n_carves && !worst; c++)
 			if (hr_audit_carve_fails(a, &g->carves[c].r))
 				worst = &g->carves[c].r;
-		if (worst && a->scheme_new) {
+		if (worst && g->unsure) {
+			s.outcome = HR_OUTCOME_UNKNOWN;
+			s.blocker = "nvidia-carve-assumed";
+			snprintf(s.why, sizeof(s.why), "its carve would fail (%s), but the carve rests on "
+				 "a fact the inputs do not show", a->scheme_new
+				 ? hr_new_verdict_name(worst->new_scheme)
+				 : hr_legacy_verdict_name(worst->legacy));
+		} else if (worst && a->scheme_new && worst->new_scheme == HR_NEW_NOT_CONVERTED) {
+			s.outcome = HR_OUTCOME_BLOCKED;
+			s.blocker = "driver-not-converted";
+			snprintf(s.why, sizeof(s.why), "%s is not converted to the series: its "
+				 "memremap_pages() call is refused (WARN, -EINVAL)", g->profile.driver_name);
+		} else if (worst && a->scheme_new) {
 			s.outcome = HR_OUTCOME_BLOCKED;
 			s.blocker = "new-scheme";
 			snprintf(s.why, sizeof(s.why), "the new scheme refuses it: %s",

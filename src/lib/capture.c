@@ -34,7 +34,7 @@ static const struct {
 	{"/sys/module/nvidia/parameters/*", true}, {"/sys/module/nvidia_uvm/parameters/*", true},
 	{"/sys/module/amdgpu/parameters/*", true}, {"/sys/module/xe/parameters/*", true},
 	{"/sys/module/nouveau/parameters/*", true}, {"/sys/module/test_hmm/parameters/*", true},
-	{"/proc/driver/nvidia/gpus/*/information", false},
+	{"/proc/driver/nvidia/gpus/*/information", false}, {"/proc/driver/nvidia/version", false},
 	{"/sys/class/kfd/kfd/topology/nodes/*/properties", false},
 };
 
@@ -53,7 +53,7 @@ static const char *const kallsyms_kept[] = {
 	"physmem_end", "direct_map_physmem_end", "memremap_device_private_pagemap",
 	"devm_memremap_device_private_pagemap", "device_private_offset_to_page",
 	"request_free_mem_region", "devm_request_free_mem_region", "get_free_mem_region",
-	"alloc_free_mem_region", "memremap_pages",
+	"alloc_free_mem_region", "memremap_pages", "migrate_device_range",
 };
 
 struct bundle {

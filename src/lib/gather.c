@@ -242,6 +242,7 @@ void hr_facts_gather(const char *root_dir, struct hr_facts *f)
 	gather_direct_map_reading(f);
 	gather_measured(f);
 	gather_gpus(f);
+	hr_gpu_env_read(&f->root, &f->gpu_env, &f->diags);
 	finish_firmware(f, &aml, firmware_diags);
 }
 

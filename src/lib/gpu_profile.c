@@ -569,49 +569,267 @@ static void profile_nouveau(const struct hr_gpu *gpu, const struct hr_gpu_env *e
 }
 
 /*
- * nvidia-uvm (NVIDIA/open-gpu-kernel-modules 595.45.04, kernel-open/nvidia-uvm/):
- *   uvm_pmm_gpu.c:3375 unsigned long size = gpu->max_allocatable_address;
- *   uvm_pmm_gpu.c:3380 if (!uvm_hmm_is_enabled_system_wide()) ... return NV_OK (no carve)
- *   uvm_pmm_gpu.c:3124 request_free_mem_region(&iomem_resource, size, "nvidia-uvm-hmm")
- *   uvm_pmm_gpu.c:3126 UVM_ERR_PRINT("request_free_mem_region() err %ld\n"), NV_ERR_BUSY_RETRY
- *   uvm_gpu.c:1532 uvm_pmm_devmem_init() failing fails init_parent_gpu(): the GPU is not registered
- *   uvm_hmm.c:29/40 uvm_disable_hmm defaults to false on x86_64, true elsewhere
- *   uvm_hmm.c:145 HMM is also off with ATS or Confidential Computing
+ * nvidia-uvm, from NVIDIA/open-gpu-kernel-modules (kernel-open/nvidia-uvm/, tags named per row).
+ * HMM, and so the carve, exist only in the open flavour of the kernel modules: NVIDIA's README
+ * (kernel_open.html, 550.54.14) lists HMM among the features only the open flavour has, and issues
+ * #797, #901 and #947 report the open flavour failing where the proprietary one works. The
+ * proprietary flavour's source is not public: that it carves nothing is inferred from those.
+ * Every release carves only when uvm_hmm_is_enabled_system_wide() (uvm_hmm.c:141-158@595.45.04:
+ * uvm_disable_hmm, ATS, Confidential Computing, uvm_enable_va_space_mm) and the module was built
+ * with UVM_IS_CONFIG_HMM() (uvm_linux.h:90-94@595.45.04: CONFIG_HMM_MIRROR, CONFIG_DEVICE_PRIVATE
+ * and migrate_device_range(), Linux 6.1 per conftest.sh:3579-3593@595.45.04). The carve is made when
+ * a process first registers the GPU (CUDA init), not at module load, and a failure prints nothing
+ * in a release build: UVM_ERR_PRINT (uvm_common.h:95-96@595.45.04) prints only with
+ * uvm_debug_prints, which defaults to 0 outside debug and develop builds (uvm_common.c:30@595.45.04).
  */
+#define UVM_SILENT "no kernel message in a release build (UVM_ERR_PRINT prints only with " \
+		   "uvm_debug_prints, off by default: uvm_common.h:95-96, uvm_common.c:30@595.45.04); "
+
+/* The releases whose carve or failure differs, oldest first: a row holds from its first tag. */
+struct uvm_release {
+	int first[3];
+	const char *range;
+	bool carves;
+	bool hmm_default_on;		/* uvm_disable_hmm defaults to false on x86_64 */
+	bool per_parent;		/* one carve per parent GPU, not one per GPU instance (MIG) */
+	bool fatal;
+	const char *source;
+	const char *status;		/* what the user sees: what the registration returns */
+	const char *loses;
+};
+
+static const struct uvm_release uvm_releases[] = {
+	{{0, 0, 0}, "before 530.30.02", false, false, false, false,
+	 "kernel-open/nvidia-uvm/uvm_pmm_gpu.c@525.147.05 calls no request_free_mem_region(): no "
+	 "device-private memory", "", ""},
+	{{530, 0, 0}, "530.30.02 to 530.41.03", true, false, false, true,
+	 "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3451,3462@530.30.02 devmem_init(): size = "
+	 "root_chunks.count * UVM_CHUNK_SIZE_MAX; request_free_mem_region(&iomem_resource, size, "
+	 "\"nvidia-uvm-hmm\"), per GPU instance from uvm_pmm_gpu_init() :3651; uvm_disable_hmm "
+	 "defaults to true (uvm_hmm.c:42@530.41.03)",
+	 UVM_SILENT "GPU registration fails with NV_ERR_GENERIC, \"Failure: Generic Error\" "
+	 "(errno_to_nv_status(-ERANGE) falls to its default)",
+	 "UVM does not register the GPU (PMM initialisation fails): CUDA cannot use it"},
+	{{535, 0, 0}, "535.43.02 to 570.86.16", true, true, false, true,
+	 "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3252,3263@565.57.01 devmem_init(): size = "
+	 "root_chunks.count * UVM_CHUNK_SIZE_MAX, that is ALIGN(max_allocatable_address, 2 MiB) "
+	 "(:3497); request_free_mem_region(&iomem_resource, size, \"nvidia-uvm-hmm\"), per GPU "
+	 "instance from uvm_pmm_gpu_init() :3537",
+	 UVM_SILENT "GPU registration fails with the error errno_to_nv_status() makes of it: "
+	 "NV_ERR_GENERIC, \"Failure: Generic Error\", for request_free_mem_region()'s -ERANGE "
+	 "(uvm_common.c:146@565.57.01), NV_ERR_INVALID_ARGUMENT for memremap_pages()' -EINVAL (:93)",
+	 "UVM does not register the GPU (uvm_gpu.c:1424@565.57.01, PMM initialisation failed): CUDA "
+	 "cannot use it"},
+	{{570, 123, 1}, "570.123.01 to 590.48.01", true, true, true, true,
+	 "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3238,3095@590.48.01 uvm_pmm_devmem_init(): size = "
+	 "gpu->max_allocatable_address; request_free_mem_region(&iomem_resource, size, "
+	 "\"nvidia-uvm-hmm\"), once per parent GPU",
+	 UVM_SILENT "GPU registration fails with NV_ERR_NO_MEMORY, \"Out of memory\" "
+	 "(uvm_pmm_gpu.c:3253@590.48.01)",
+	 "UVM does not register the GPU (uvm_gpu.c:1527@590.48.01): CUDA cannot use it"},
+	{{595, 0, 0}, "595.44.02 on", true, true, true, false,
+	 "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3375,3124@595.45.04 uvm_pmm_devmem_init(): size = "
+	 "gpu->max_allocatable_address; request_free_mem_region(&iomem_resource, size, "
+	 "\"nvidia-uvm-hmm\"), once per parent GPU",
+	 UVM_SILENT "GPU registration returns NV_ERR_BUSY_RETRY, \"System is busy, retry later\" "
+	 "(uvm_pmm_gpu.c:3393@595.45.04), which uvm.h:338-342@595.45.04 asks the caller to answer by "
+	 "retrying with UVM_INIT_FLAGS_DISABLE_HMM",
+	 "no HMM on this GPU (system-allocated memory is not migrated to its VRAM); the GPU still "
+	 "works for CUDA when CUDA retries without HMM as uvm.h asks (assumed: CUDA's side is not "
+	 "public)"},
+};
+
+static const char uvm_unknown_status[] = UVM_SILENT
+	"what registration returns depends on the driver version, which /proc/driver/nvidia/version "
+	"did not give: NV_ERR_GENERIC up to 570.86.16, NV_ERR_NO_MEMORY (\"Out of memory\") from "
+	"570.123.01 to 590.48.01, NV_ERR_BUSY_RETRY from 595.44.02";
+static const char uvm_unknown_loses[] =
+	"up to 590.48.01 UVM does not register the GPU (CUDA cannot use it); from 595.44.02 only HMM "
+	"is lost when CUDA retries without it (the driver version is unknown)";
+
+static const char uvm_not_converted[] =
+	"nvidia-uvm is out of tree and the series does not convert it: it still calls "
+	"request_free_mem_region() and then memremap_pages() with a MEMORY_DEVICE_PRIVATE pagemap "
+	"(uvm_pmm_gpu.c:3124,3144@595.45.04), which the series' memremap_pages() refuses with "
+	"WARN(1, \"Use memremap_device_private_pagemap()\") and -EINVAL (device-private-v6 "
+	"0013-mm-Remove-device-private-pages-from-the-physical-address-space.patch:1289), so HMM "
+	"fails on this GPU whatever the address space holds. NVIDIA's driver would have to call "
+	"memremap_device_private_pagemap() instead of request_free_mem_region() + memremap_pages()";
+
+static int nvidia_version_cmp(const int *a, const int *b)
+{
+	for (int i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+/* The row for the loaded driver; NULL when its version is unknown. */
+static const struct uvm_release *uvm_release_for(const struct hr_gpu_env *env)
+{
+	const struct uvm_release *row = NULL;
+
+	if (!env->nvidia_version[0])
+		return NULL;
+	for (size_t i = 0; i < sizeof(uvm_releases) / sizeof(uvm_releases[0]); i++)
+		if (nvidia_version_cmp(env->nvidia_version, uvm_releases[i].first) >= 0)
+			row = &uvm_releases[i];
+	return row;
+}
+
+/* Whether the open flavour can be taken as loaded, with why in the conditions. A what-if GPU asks
+ * what the open flavour's carve would do, so it is assumed there; a GPU of the machine with no
+ * version file is predicted as the open flavour too (the only one that carves), but marked
+ * assumed: reporting it as failing would be a confident wrong answer for a proprietary install,
+ * and reporting no carve would hide a real failure, so its failure is "unknown", which tells the
+ * user the one file to check. */
+static bool uvm_flavour(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+			struct hr_gpu_profile *p)
+{
+	char text[400];
+
+	if (env->nvidia_problem[0]) {
+		snprintf(text, sizeof(text), "/proc/driver/nvidia/version: %s", env->nvidia_problem);
+		note(p, text);
+	}
+	switch (env->nvidia_flavour) {
+	case HR_NVIDIA_PROPRIETARY:
+		note(p, "the proprietary flavour of NVIDIA's kernel modules (/proc/driver/nvidia/version "
+			"has no \"Open Kernel Module\"): HMM is open-flavour only (NVIDIA's kernel_open "
+			"README; issues #797, #901, #947), so nvidia-uvm carves nothing (inferred: the "
+			"proprietary source is not public)");
+		return false;
+	case HR_NVIDIA_OPEN:
+		note(p, "the open flavour of NVIDIA's kernel modules (/proc/driver/nvidia/version: "
+			"\"Open Kernel Module\"), the one with HMM");
+		return true;
+	case HR_NVIDIA_FLAVOUR_UNKNOWN:
+		break;
+	}
+	if (gpu->vram_source == HR_VRAM_WHAT_IF) {
+		note(p, "a what-if GPU: the open flavour of NVIDIA's kernel modules assumed, the only one "
+			"with HMM");
+		return true;
+	}
+	p->carve_assumed = "which flavour of NVIDIA's kernel modules is loaded (only the open one "
+			   "carves), which no /proc/driver/nvidia/version says";
+	snprintf(text, sizeof(text), "which flavour of NVIDIA's kernel modules is loaded is unknown%s: "
+		 "the open flavour assumed, the only one with HMM and so the only one that carves; a "
+		 "failure is therefore unknown, not certain: with the proprietary flavour this GPU "
+		 "carves nothing", env->nvidia_problem[0] ? "" : " (no /proc/driver/nvidia/version read)");
+	note(p, text);
+	return true;
+}
+
+/* The size nvidia-uvm asks for, with what the inputs say of max_allocatable_address. */
+static void uvm_size(const struct hr_gpu *gpu, const struct uvm_release *row,
+		     struct hr_gpu_profile *p)
+{
+	bool per_parent = !row || row->per_parent;
+	uint64_t size = per_parent ? gpu->vram : (gpu->vram + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+
+	note(p, gpu->vram_source == HR_VRAM_NVIDIA_SMI || gpu->vram_source == HR_VRAM_TABLE
+		? "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c:2006-2012"
+		  "@595.45.04), is in no file: the FB Total nvidia-smi shows (or headroom's table of it) "
+		  "is taken for it, which can sit a few hundred MiB lower (on an H100, up to two "
+		  "sections)"
+		: "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c:2006-2012"
+		  "@595.45.04), is in no file: the VRAM size is taken for it");
+	if (!per_parent)
+		note(p, "one carve per GPU instance before 570.123.01: MIG is in no input, assumed off "
+			"(each MIG instance would carve again)");
+	set_carve(p, size, 1);
+}
+
 static void profile_nvidia_uvm(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 			       struct hr_gpu_profile *p)
 {
-	p->source = "kernel-open/nvidia-uvm/uvm_pmm_gpu.c:3375 (595.45.04) uvm_pmm_devmem_init(): "
-		    "size = gpu->max_allocatable_address; :3124 request_free_mem_region(&iomem_resource, "
-		    "size, \"nvidia-uvm-hmm\")";
-	p->on_failure = "nvidia-uvm: request_free_mem_region() err -34, then \"failed to intialize "
-			"device private memory: Busy, retry\" with the GPU's name";
-	p->loses = "UVM does not register the GPU (uvm_gpu.c:1532): CUDA cannot use it";
-	p->failure_fatal = true;
-	snprintf(p->rule, sizeof(p->rule), "one carve of the GPU's highest allocatable address "
-		 "(about its VRAM) at UVM GPU registration, only with HMM enabled");
+	const struct uvm_release *row = uvm_release_for(env);
+	const struct uvm_release *rule = row ? row : &uvm_releases[sizeof(uvm_releases) /
+								    sizeof(uvm_releases[0]) - 1];
+	bool hmm_default_on = rule->hmm_default_on && !env->arm64;
+	char text[320], patch[16] = "";
+
+	if (env->nvidia_version[2] >= 0)
+		snprintf(patch, sizeof(patch), ".%02d", env->nvidia_version[2]);
+	p->lazy = true;
+	p->not_converted = true;
+	p->new_scheme_note = uvm_not_converted;
+	p->source = rule->source;
+	p->failure_fatal = row && row->fatal;
+	p->on_failure = row ? row->status : uvm_unknown_status;
+	p->loses = row ? row->loses : uvm_unknown_loses;
+	snprintf(p->rule, sizeof(p->rule), "one carve of the GPU's highest allocatable address (about "
+		 "its VRAM) when a process first registers the GPU (CUDA init), only with HMM");
+	if (!uvm_flavour(gpu, env, p))
+		return;
+	if (row) {
+		snprintf(text, sizeof(text), "driver %d.%d%s (/proc/driver/nvidia/version): the rule "
+			 "of %s", env->nvidia_version[0], env->nvidia_version[1], patch, row->range);
+		note(p, text);
+	} else {
+		note(p, "driver version unknown: the newest rule (595) assumed for the carve");
+	}
+	if (!rule->carves) {
+		note(p, "nvidia-uvm before 530 registers no device-private memory: no carve");
+		return;
+	}
+	/* migrate_device_range() came in 6.1 (conftest.sh:3579-3593@595.45.04); without it the
+	 * module is built without HMM (uvm_linux.h:90-94). Distributions backport it: issue #901 is
+	 * HMM failing on 5.14.0-570.23.1.el9_6. */
+	if (env->migrate_device_range == 0) {
+		note(p, "the kernel has no migrate_device_range() (not in its symbols), so nvidia-uvm is "
+			"built without HMM (uvm_linux.h:90-94@595.45.04): no carve");
+		return;
+	}
+	if (version_before(env, (struct hr_kver){6, 1, -1}) && env->migrate_device_range == 1)
+		note(p, "kernel older than 6.1 with migrate_device_range() backported (in its symbols): "
+			"nvidia-uvm is built with HMM");
+	if (version_before(env, (struct hr_kver){6, 1, -1}) && env->migrate_device_range < 0) {
+		p->carve_assumed = p->carve_assumed ? p->carve_assumed
+				   : "whether this kernel, older than 6.1, has migrate_device_range() "
+				     "backported, which its symbols do not show";
+		note(p, "kernel older than 6.1: nvidia-uvm has HMM only if the distribution backported "
+			"migrate_device_range() (conftest.sh:3579-3593@595.45.04, uvm_linux.h:90-94; EL9 "
+			"kernels did, issue #901), which the inputs do not show: the carve assumed, and its "
+			"failure is unknown, not certain");
+	}
+	if (env->hmm_mirror == 0) {
+		note(p, "CONFIG_HMM_MIRROR is not set: the module is built without HMM "
+			"(uvm_linux.h:90-94@595.45.04), no carve");
+		return;
+	}
+	if (env->hmm_mirror < 0)
+		note(p, "CONFIG_HMM_MIRROR unknown: assumed set (uvm_linux.h:90-94@595.45.04 needs it)");
 	if (env->uvm_disable_hmm == 1) {
 		note(p, "uvm_disable_hmm=Y in /sys/module/nvidia_uvm/parameters: HMM off, no carve");
 		return;
 	}
-	if (env->uvm_disable_hmm < 0 && env->arm64) {
-		note(p, "uvm_disable_hmm defaults to true off x86_64 (uvm_hmm.c:40): HMM off, no carve");
+	if (env->uvm_disable_hmm < 0 && !hmm_default_on) {
+		note(p, env->arm64 ? "uvm_disable_hmm defaults to true off x86_64 (uvm_hmm.c:40"
+				     "@595.45.04): HMM off, no carve"
+			 : "uvm_disable_hmm defaults to true in 530 (uvm_hmm.c:42@530.41.03): HMM off, "
+			   "no carve");
 		return;
 	}
-	if (env->uvm_disable_hmm < 0)
-		note(p, "nvidia_uvm parameters not readable: uvm_disable_hmm assumed at its x86_64 "
-			"default (false, uvm_hmm.c:29)");
-	else
-		note(p, "uvm_disable_hmm=N in /sys/module/nvidia_uvm/parameters");
-	note(p, "assumed no ATS and no Confidential Computing (uvm_hmm.c:145 turns HMM off with "
-		"either)");
+	note(p, env->uvm_disable_hmm < 0 ? "nvidia_uvm parameters not readable: uvm_disable_hmm "
+			 "assumed at its x86_64 default (false, uvm_hmm.c:29@595.45.04)"
+			 : "uvm_disable_hmm=N in /sys/module/nvidia_uvm/parameters");
+	if (env->uvm_enable_va_space_mm == 0) {
+		note(p, "uvm_enable_va_space_mm=0 in /sys/module/nvidia_uvm/parameters: no HMM "
+			"(uvm_hmm.c:158, uvm_va_space_mm.c:159-170@595.45.04), no carve");
+		return;
+	}
+	if (env->uvm_enable_va_space_mm < 0)
+		note(p, "uvm_enable_va_space_mm assumed at its default 1 (uvm_va_space_mm.c:159"
+			"@595.45.04)");
+	note(p, "assumed no ATS and no Confidential Computing (uvm_hmm.c:148,155@595.45.04 turn "
+		"HMM off with either)");
 	if (!gpu->vram) {
 		note(p, "VRAM unknown; give --vram");
 		return;
 	}
-	note(p, "max_allocatable_address, the highest end of RM's FB regions (nv_gpu_ops.c "
-		"queryFbInfo()), is in no file: the VRAM size is taken for it");
-	set_carve(p, gpu->vram, 1);
+	uvm_size(gpu, row, p);
 }
 
 /*
@@ -818,15 +1036,81 @@ void hr_gpu_profile(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 	}
 }
 
-void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env)
+/*
+ * The first line of /proc/driver/nvidia/version is "NVRM version: %s" of pNVRM_ID
+ * (kernel-open/nvidia/nv-procfs.c:234@595.45.04), the ID string GENERATE_NVIDSTRING writes:
+ * "NVIDIA $(2) for $(TARGET_ARCH)  $(VERSION)  Release Build  (user@host)  date" (utils.mk:552-561),
+ * with $(2) "UNIX Open Kernel Module" (src/nvidia/Makefile:197-199). The proprietary flavour
+ * writes "NVIDIA UNIX x86_64 Kernel Module  VERSION  date" (NVIDIA's kernel_open README).
+ */
+bool hr_nvidia_version_parse(const char *line, struct hr_gpu_env *env)
 {
+	static const char prefix[] = "NVRM version: NVIDIA UNIX ", open[] = "Open Kernel Module",
+			  module[] = "Kernel Module";
+	const char *end = strchr(line, '\n'), *v = strstr(line, module);
+	int n, used = 0;
+
+	env->nvidia_flavour = HR_NVIDIA_FLAVOUR_UNKNOWN;
+	env->nvidia_version[0] = 0;
+	env->nvidia_problem[0] = '\0';
+	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0 || !v || (end && v > end)) {
+		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "the first line is not "
+			 "\"NVRM version: NVIDIA UNIX ... Kernel Module ...\": the flavour is unknown");
+		return false;
+	}
+	env->nvidia_flavour = strncmp(line + sizeof(prefix) - 1, open, sizeof(open) - 1) == 0
+			      ? HR_NVIDIA_OPEN : HR_NVIDIA_PROPRIETARY;
+	/* The version is the first word after the module name (and the open one's "for ARCH") that
+	 * starts with a digit. */
+	for (v += sizeof(module) - 1; *v && *v != '\n'; v++)
+		if (*v >= '0' && *v <= '9' && v[-1] == ' ')
+			break;
+	env->nvidia_version[2] = -1;
+	n = sscanf(v, "%d.%d%n.%d%n", &env->nvidia_version[0], &env->nvidia_version[1], &used,
+		   &env->nvidia_version[2], &used);
+	if (n < 2 || (v[used] != ' ' && v[used] != '\n' && v[used] != '\0')) {
+		env->nvidia_version[0] = 0;
+		snprintf(env->nvidia_problem, sizeof(env->nvidia_problem), "no driver version (as "
+			 "570.86.15) after \"Kernel Module\": the version is unknown");
+		return false;
+	}
+	return true;
+}
+
+/* A module parameter under /sys/module/nvidia_uvm/parameters: -1 unreadable, else its value as a
+ * bool ('Y' or a nonzero number). */
+static int uvm_parameter(const struct hr_root *root, const char *name)
+{
+	char path[128], *buf = NULL;
+	size_t len = 0;
+	int value = -1;
+
+	snprintf(path, sizeof(path), "/sys/module/nvidia_uvm/parameters/%s", name);
+	if (hr_read_file(root, path, 16, &buf, &len, NULL) == HR_OK && len)
+		value = buf[0] == 'Y' || (buf[0] >= '1' && buf[0] <= '9');
+	free(buf);
+	return value;
+}
+
+void hr_gpu_env_read(const struct hr_root *root, struct hr_gpu_env *env, struct hr_diags *diags)
+{
+	static const char version[] = "/proc/driver/nvidia/version";
+	struct hr_error err;
 	char *buf = NULL;
 	size_t len = 0;
 
-	env->uvm_disable_hmm = -1;
-	if (hr_read_file(root, "/sys/module/nvidia_uvm/parameters/uvm_disable_hmm", 16, &buf, &len,
-			 NULL) == HR_OK && len)
-		env->uvm_disable_hmm = buf[0] == 'Y' || buf[0] == '1';
+	env->uvm_disable_hmm = uvm_parameter(root, "uvm_disable_hmm");
+	env->uvm_enable_va_space_mm = uvm_parameter(root, "uvm_enable_va_space_mm");
+	env->nvidia_flavour = HR_NVIDIA_FLAVOUR_UNKNOWN;
+	env->nvidia_version[0] = 0;
+	env->nvidia_problem[0] = '\0';
+	if (hr_read_file(root, version, 4096, &buf, &len, &err) != HR_OK) {
+		if (err.status != HR_E_NOENT && diags)
+			hr_diag_add_error(diags, &err);
+		return;
+	}
+	if (!hr_nvidia_version_parse(buf, env) && diags)
+		hr_diag_add(diags, HR_E_PARSE, version, 1, "%s", env->nvidia_problem);
 	free(buf);
 }
 

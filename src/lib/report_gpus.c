@@ -106,23 +106,30 @@ static const char *run_label(const struct hr_audit *a, size_t i, size_t same, ch
 	return buf;
 }
 
-/* What fails and what that costs the user, one paragraph per run of GPUs failing the same way. */
+/* What fails (or, for a carve that is assumed, may fail) and what that costs the user, one
+ * paragraph per run of GPUs failing the same way. */
 static void print_losses(FILE *out, const struct hr_audit *a)
 {
-	char label[64], text[1024];
+	char label[64], text[2048];
 
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
 		size_t same = 1;
 
-		if (!g->fails)
+		if (!g->fails && !g->unsure)
 			continue;
-		while (i + same < a->n_gpus && a->gpus[i + same].fails &&
+		while (i + same < a->n_gpus && a->gpus[i + same].fails == g->fails &&
+		       a->gpus[i + same].unsure == g->unsure &&
 		       a->gpus[i + same].profile.loses == g->profile.loses)
 			same++;
-		snprintf(text, sizeof(text), "%s %s: %s. The driver: %s.",
-			 run_label(a, i, same, label, sizeof(label)), same > 1 ? "fail" : "fails",
-			 g->profile.loses, g->profile.on_failure);
+		snprintf(text, sizeof(text), "%s %s%s: %s. The driver: %s.%s%s",
+			 run_label(a, i, same, label, sizeof(label)),
+			 g->unsure ? "may fail (unknown: the carve is assumed, see its conditions)"
+			 : same > 1 ? "fail" : "fails",
+			 a->scheme_new && g->profile.not_converted ? " under the new scheme" : "",
+			 g->profile.loses, g->profile.on_failure,
+			 a->scheme_new && g->profile.not_converted ? " " : "",
+			 a->scheme_new && g->profile.not_converted ? g->profile.new_scheme_note : "");
 		hr_print_wrapped(out, "  ", 4, text);
 		i += same - 1;
 	}
@@ -131,7 +138,7 @@ static void print_losses(FILE *out, const struct hr_audit *a)
 /* The GPUs whose drivers carve nothing, or may carve but are not counted, run by run, with why. */
 static void print_no_carves(FILE *out, const struct hr_audit *a)
 {
-	char label[64], text[1024];
+	char label[64], text[2304];
 
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
@@ -248,23 +255,32 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 			hr_print_wrapped(out, "    conditions  ", 16, g->profile.conditions);
 		if (g->profile.source[0])
 			hr_print_wrapped(out, "    source      ", 16, g->profile.source);
+		if (g->profile.not_converted && g->n_carves)
+			hr_print_wrapped(out, "    new scheme  ", 16, g->profile.new_scheme_note);
 		i += same - 1;
 	}
 }
 
 void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_report_options *opts)
 {
-	size_t failing = 0, carving = 0;
+	size_t failing = 0, carving = 0, unsure = 0;
+	char unknown[48] = "", text[256];
 
 	if (!a->n_gpus)
 		return;
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		failing += a->gpus[i].fails;
+		unsure += a->gpus[i].unsure;
 		carving += a->gpus[i].n_carves > 0;
 	}
-	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu carve%s, %zu "
-		"fail%s under the %s\n", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "", failing,
-		failing == 1 ? "s" : "", a->scheme_new ? "new scheme" : "legacy carve");
+	if (unsure)
+		snprintf(unknown, sizeof(unknown), ", %zu unknown", unsure);
+	snprintf(text, sizeof(text), "GPUs in probe order, each carve staying for the next: %zu of %zu "
+		 "carve%s, %zu fail%s%s under the %s", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "",
+		 failing, failing == 1 ? "s" : "", unknown,
+		 a->scheme_new ? "new scheme" : "legacy carve");
+	fputc('\n', out);
+	hr_print_wrapped(out, "", 2, text);
 	if (carving)
 		print_gpu_rows(out, a, opts->bytes);
 	print_no_carves(out, a);

@@ -300,10 +300,12 @@ static json_t *inconclusive_because(const struct hr_audit *a)
  * "measured" only where they say something. */
 static json_t *gpu_profile(const struct hr_gpu_profile *p)
 {
-	json_t *o = json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b}",
+	json_t *o = json_pack("{s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:b, s:s?, s:s?}",
 			      "driver", p->driver_name, "predicted", p->predicted, "lazy", p->lazy,
 			      "rule", p->rule, "conditions", p->conditions, "source", p->source,
-			      "on_failure", p->on_failure, "failure_fatal", p->failure_fatal);
+			      "on_failure", p->on_failure, "failure_fatal", p->failure_fatal,
+			      "not_converted", p->not_converted, "carve_assumed", p->carve_assumed,
+			      "new_scheme_note", p->new_scheme_note);
 
 	if (o && ((p->undecided && json_object_set_new(o, "undecided", json_true())) ||
 		  (p->measured >= 0 &&
@@ -338,6 +340,8 @@ static json_t *gpu_carves(const struct hr_gpu_result *g)
  * when its driver carves nothing; "unknown" when whether it carves is not known. */
 static const char *gpu_verdict(const struct hr_audit *a, const struct hr_gpu_result *r)
 {
+	if (r->unsure)
+		return "unknown";
 	for (size_t c = 0; c < r->n_carves; c++)
 		if (hr_audit_carve_fails(a, &r->carves[c].r))
 			return a->scheme_new ? hr_new_verdict_name(r->carves[c].r.new_scheme)
@@ -350,13 +354,13 @@ static json_t *gpu_result(const struct hr_audit *a, const struct hr_gpu_result *
 {
 	json_t *o = gpu(&r->gpu);
 
-	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s?}",
+	if (o && json_object_update_new(o, json_pack("{s:o, s:o, s:o, s:s, s:b, s:b, s:s?}",
 						     "profile", gpu_profile(&r->profile),
 						     "carves", gpu_carves(r),
 						     "existing", r->existing ? text(r->existing)
 						     : json_null(),
 						     "verdict", gpu_verdict(a, r),
-						     "fails", r->fails,
+						     "fails", r->fails, "unsure", r->unsure,
 						     "loses", r->profile.loses[0] ? r->profile.loses
 						     : NULL)) != 0) {
 		json_decref(o);

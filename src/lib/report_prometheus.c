@@ -134,7 +134,7 @@ static void request_scheme_labels(FILE *out, const void *subject)
 
 static void requests(FILE *out, const json_t *list)
 {
-	const char *legacy[HR_VERDICT_UNKNOWN + 1], *new_scheme[HR_NEW_UNSUPPORTED + 1];
+	const char *legacy[HR_VERDICT_UNKNOWN + 1], *new_scheme[HR_NEW_NOT_CONVERTED + 1];
 	size_t i;
 	json_t *r;
 
@@ -142,7 +142,7 @@ static void requests(FILE *out, const json_t *list)
 		return;
 	for (int v = HR_FITS; v <= HR_VERDICT_UNKNOWN; v++)
 		legacy[v] = hr_legacy_verdict_name(v);
-	for (int v = HR_NEW_FITS; v <= HR_NEW_UNSUPPORTED; v++)
+	for (int v = HR_NEW_FITS; v <= HR_NEW_NOT_CONVERTED; v++)
 		new_scheme[v] = hr_new_verdict_name(v);
 	family(out, "headroom_request_verdict", "Each --request, in order, judged under the legacy "
 	       "carve and under the new scheme: one sample per verdict the scheme has, 1 for the "
@@ -153,7 +153,7 @@ static void requests(FILE *out, const json_t *list)
 		states(out, "headroom_request_verdict", request_scheme_labels, &old, "verdict", legacy,
 		       HR_VERDICT_UNKNOWN + 1, text_at(json_object_get(r, "legacy"), "verdict"));
 		states(out, "headroom_request_verdict", request_scheme_labels, &new, "verdict",
-		       new_scheme, HR_NEW_UNSUPPORTED + 1,
+		       new_scheme, HR_NEW_NOT_CONVERTED + 1,
 		       text_at(json_object_get(r, "new_scheme"), "verdict"));
 	}
 	family(out, "headroom_request_ram_cost_bytes", "RAM the new scheme's struct pages would take "
@@ -178,7 +178,7 @@ static void gpu_labels(FILE *out, const void *subject)
 static void gpus(FILE *out, const json_t *list)
 {
 	/* A GPU's verdict is its first failing carve's under either scheme, "fits", or "none". */
-	const char *verdicts[HR_VERDICT_UNKNOWN + 1 + 2];
+	const char *verdicts[HR_VERDICT_UNKNOWN + 1 + 3];
 	size_t n = 0, i;
 	json_t *g;
 
@@ -187,6 +187,7 @@ static void gpus(FILE *out, const json_t *list)
 	for (int v = HR_FITS; v <= HR_VERDICT_UNKNOWN; v++)
 		verdicts[n++] = hr_legacy_verdict_name(v);
 	verdicts[n++] = hr_new_verdict_name(HR_NEW_TOO_LARGE);
+	verdicts[n++] = hr_new_verdict_name(HR_NEW_NOT_CONVERTED);
 	verdicts[n++] = "none";
 	family(out, "headroom_gpu_verdict", "Each GPU, in bus order: one sample per verdict, 1 for "
 	       "the verdict its driver's device-private registration gets, 0 for the others.");

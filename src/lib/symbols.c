@@ -28,6 +28,7 @@ static const struct {
 	[HR_SYM_NEW_SCHEME] = {NAMED("memremap_device_private_pagemap"), true},
 	[HR_SYM_DIRECT_MAP_PHYSMEM_END] = {NAMED("direct_map_physmem_end"), false},
 	[HR_SYM_PHYSMEM_END] = {NAMED("physmem_end"), false},
+	[HR_SYM_MIGRATE_DEVICE_RANGE] = {NAMED("migrate_device_range"), true},
 };
 
 const char *hr_symbol_name(enum hr_symbol sym)
