@@ -123,8 +123,8 @@ static struct hr_host_bridge *find_bridge(struct hr_firmware *fw, const char *pa
 
 /* One address-space descriptor being read ("Key : Value" lines). */
 struct descriptor {
-	bool address_space, memory, io, bus, prefetchable, have_min, have_max;
-	uint64_t min, max, translation;
+	bool address_space, memory, io, bus, prefetchable, consumer, have_min, have_max;
+	uint64_t min, max, translation, length;
 };
 
 static void descriptor_field(struct descriptor *d, const struct line *l)
@@ -152,26 +152,40 @@ static void descriptor_field(struct descriptor *d, const struct line *l)
 		d->have_max = hr_parse_hex(value, l->end, &d->max);
 	} else if (KEY("Translation Offset")) {
 		hr_parse_hex(value, l->end, &d->translation);
+	} else if (KEY("Address Length")) {
+		hr_parse_hex(value, l->end, &d->length);
+	} else if (KEY("Consumer/Producer")) {
+		d->consumer = find_in(l, "ResourceConsumer") != NULL;
 	}
 #undef KEY
 }
 
-/* A finished descriptor: a window when it is a memory, I/O or bus-number address space. */
+/* A finished descriptor: a window when it is a memory, I/O or bus-number address space, taken as
+ * Linux's acpi_decode_space() takes it (drivers/acpi/resource.c:206-271@6.12.118, the same in
+ * 6.1.192 and 7.3.4): the translation offset counts for a producer only (:232-233); a memory or
+ * I/O range with _LEN 0 is disabled, not a window (acpi_dev_resource_len_valid(), :52-63, called
+ * from :252 and :258). Bus-number ranges are taken whatever their _LEN (:263). */
 static void descriptor_end(struct descriptor *d, struct hr_host_bridge *b, const char *path,
 			   unsigned line, struct hr_diags *diags)
 {
-	struct hr_fw_window w = {.translation = d->translation, .source = HR_FW_CRS,
+	uint64_t translation = d->consumer ? 0 : d->translation;
+	struct hr_fw_window w = {.translation = translation, .source = HR_FW_CRS,
 				 .prefetchable = d->prefetchable};
 
 	if (!d->address_space || !(d->memory || d->io || d->bus))
 		goto done;
+	if (!d->bus && !d->length)
+		goto done;
 	if (!d->have_min || !d->have_max || d->max < d->min ||
-	    __builtin_add_overflow(d->min, d->translation, &w.start) ||
-	    __builtin_add_overflow(d->max, d->translation, &w.end)) {
+	    __builtin_add_overflow(d->min, translation, &w.start) ||
+	    __builtin_add_overflow(d->max, translation, &w.end)) {
 		hr_diag_add(diags, HR_E_PARSE, path, line, "%s: a _CRS window without a valid range, "
 			    "skipped", b->path);
 		goto done;
 	}
+	/* 0 to 2^64-1: its length, end - start + 1, wraps to 0 (reslen, :54 and :63). */
+	if (!d->bus && !w.start && w.end == UINT64_MAX)
+		goto done;
 	w.type = d->bus ? HR_WIN_BUS : d->io ? HR_WIN_IO : w.end > 0xffffffffu ? HR_WIN_MEM64
 		 : HR_WIN_MEM;
 	struct hr_fw_window *slot = hr_fw_append(&b->windows, &b->n_windows, sizeof(w), MAX_WINDOWS);

@@ -265,6 +265,10 @@ static void finish_dump_table(uint8_t *buf, size_t len, const char *path, unsign
 
 	if (!shown[0])
 		return;
+	/* The RSDP (acpidump names it "RSD " or "RSDP") is a pointer structure without the tables'
+	 * header (ACPI 6.5 5.2.5.3): bytes 4-7 are its checksum and OEM ID, not a length. */
+	if (len >= 8 && !memcmp(buf, "RSD PTR ", 8))
+		return;
 	if (!len)
 		hr_diag_add(diags, HR_E_PARSE, path, line, "no bytes under the table's name");
 	else if (take_table(buf, len, shown, fw, diags))
