@@ -13,9 +13,27 @@
 #include "headroom/firmware.h"
 #include "headroom/rootfs.h"
 
-/* What the runner asks acpiexec: the IDs of every device, then every device's resources; then
- * help, whose echo marks the end of the answer (hr_acpiexec_finish says why). */
-#define HR_ACPIEXEC_COMMANDS "find _HID\nfind _CID\nresources\nhelp\nquit\n"
+/* An AML BreakPoint is a no-op for Linux (acpi_os_signal(), drivers/acpi/osl.c:1356-1365@6.12.118,
+ * the same in 6.1.192 and 7.3.4) but stops acpiexec's debugger, which then reads its next command:
+ * each "go" runs on to the next one (a go at the prompt does nothing). A thousand fit in what
+ * hr_acpiexec_start can send. */
+#define HR_ACPIEXEC_GO10 "go\ngo\ngo\ngo\ngo\ngo\ngo\ngo\ngo\ngo\n"
+#define HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 \
+	HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 HR_ACPIEXEC_GO10 \
+	HR_ACPIEXEC_GO10
+#define HR_ACPIEXEC_GO1000 HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 \
+	HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100 \
+	HR_ACPIEXEC_GO100 HR_ACPIEXEC_GO100
+/* What the runner asks acpiexec: the IDs of every device, then every device's resources, run on
+ * past BreakPoints; then help, whose echo marks the end of the answer (hr_acpiexec_finish says
+ * why). An echo "% help" instead means a BreakPoint still held the debugger there. Once stopped,
+ * the debugger sets its debug level back to the console's (acpi_db_set_output_destination(),
+ * drivers/acpi/acpica/dbutils.c:72-83@6.12.118), 0x200B in acpiexec 20200925, without
+ * ACPI_LV_RESOURCES (0x10000): every later resource dump would be missing. The level command
+ * adds it to the console's first. */
+#define HR_ACPIEXEC_COMMANDS "level 1200B console\nfind _HID\nfind _CID\nresources\n" \
+	HR_ACPIEXEC_GO1000 "help\nquit\n"
+#define HR_ACPIEXEC_STOPPED "\n% help\n"
 
 /* acpiexec running: started by hr_acpiexec_start, waited for by hr_acpiexec_finish, so that the
  * caller can read other inputs meanwhile. */
@@ -44,7 +62,8 @@ enum hr_status hr_acpiexec_start(const char *program, const char *const *files, 
 				 const char *commands, struct hr_acpiexec *run,
 				 struct hr_error *err);
 
-/* Its output, stdout and stderr, into *out (malloc'd, NUL-terminated, at most 16 MiB), waiting at
+/* Its output, stdout and stderr, into *out (malloc'd, NUL-terminated, at most 16 MiB once each run
+ * of region-trace lines is cut to its first: the parser needs no more), waiting at
  * most timeout_ms from this call; then the child is killed if need be, reaped, and its pipe
  * closed, whatever the status. The output ends at the echo of a help command: the run stops
  * there, for acpiexec would then idle at exit for up to 100 ms. HR_E_NOENT when the program is not

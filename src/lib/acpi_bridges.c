@@ -227,6 +227,45 @@ static void collect_bridges(const char *buf, const char *end, const char *path,
 	}
 }
 
+/* "Table [DSDT: ...] (id NN) - Table namespace load failed" */
+static bool dsdt_failed(const char *buf, const char *end)
+{
+	struct line l = {0};
+
+	while (next_line(&buf, end, &l))
+		if (starts(&l, "Table [DSDT:") && find_in(&l, "load failed"))
+			return true;
+	return false;
+}
+
+/* Whether acpiexec loaded the tables: all of them, or all but some SSDTs. ACPICA's loader goes on
+ * past a table that fails ("N table load failures, M successful", tbxfload.c:206-214) and Linux
+ * boots without it (acpi_load_tables(), drivers/acpi/acpica/tbxfload.c:61-65@6.12.118, the same
+ * in 6.1.192 and 7.3.4), so what the rest declares is what Linux has; the DSDT, which holds \_SB,
+ * must have loaded. The failures are named in a diagnostic. */
+static enum hr_status tables_loaded(const char *buf, size_t len, const char *path,
+				    struct hr_diags *diags, struct hr_error *err)
+{
+	static const char failures[] = " table load failures, ";
+	const char *partial, *start, *stop;
+	char quoted[4 * QUOTE_MAX + 8];
+
+	if (memmem(buf, len, "tables successfully acquired and loaded", 39))
+		return HR_OK;
+	partial = memmem(buf, len, failures, strlen(failures));
+	if (!partial || dsdt_failed(buf, buf + len))
+		return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec did not load the tables");
+	for (start = partial; start > buf && start[-1] != '\n' && start[-1] != ' '; start--)
+		;
+	stop = memchr(partial, '\n', (size_t)(buf + len - partial));
+	if (!stop)
+		stop = buf + len;
+	hr_diag_add(diags, HR_E_PARSE, path, 0, "acpiexec: %s; Linux goes on without the tables that "
+		    "fail, as here", hr_quote(start, (size_t)(stop - start), QUOTE_MAX, quoted,
+					      sizeof(quoted)));
+	return HR_OK;
+}
+
 enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char *path,
 					 struct hr_firmware *fw, struct hr_diags *diags,
 					 struct hr_error *err)
@@ -236,9 +275,11 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 	struct descriptor d = {0};
 	bool in_crs = false, region_read = false;
 	struct line l = {0};
+	enum hr_status st;
 
-	if (!memmem(buf, len, "tables successfully acquired and loaded", 39))
-		return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec did not load the tables");
+	st = tables_loaded(buf, len, path, diags, err);
+	if (st)
+		return st;
 	collect_bridges(buf, end, path, fw, diags);
 	while (next_line(&pos, end, &l)) {
 		if (starts(&l, "Device: ") || starts(&l, "Evaluating ") ||
