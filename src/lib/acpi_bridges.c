@@ -308,11 +308,15 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 				    "(%s)", bridge->path, hr_quote(why, (size_t)(l.end - why), QUOTE_MAX,
 								  quoted, sizeof(quoted)));
 		} else if (bridge && in_crs && starts(&l, "AcpiExec: ")) {
+			/* Two fills cannot tell which of its windows a third would change (the
+			 * corpus has such _CRS): none is kept. */
 			if (!region_read)
 				hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS reads hardware "
 					    "registers; its windows are known only on the live machine "
 					    "(/proc/iomem shows them)", bridge->path);
 			region_read = bridge->windows_unknown = true;
+			bridge->n_windows = 0;
+			d = (struct descriptor){0};
 		} else if (bridge && in_crs && !region_read && starts(&l, "[")) {
 			d.address_space = find_in(&l, "Address Space Resource") != NULL;
 		} else if (bridge && in_crs && !region_read) {
@@ -322,4 +326,74 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 	if (bridge && in_crs)
 		descriptor_end(&d, bridge, path, l.no, diags);
 	return HR_OK;
+}
+
+static bool same_window(const struct hr_fw_window *a, const struct hr_fw_window *b)
+{
+	return a->start == b->start && a->end == b->end && a->type == b->type &&
+	       a->prefetchable == b->prefetchable && a->translation == b->translation;
+}
+
+static bool has_window(const struct hr_host_bridge *b, const struct hr_fw_window *w)
+{
+	for (size_t i = 0; b && i < b->n_windows; i++)
+		if (same_window(&b->windows[i], w))
+			return true;
+	return false;
+}
+
+/* Keep in fw the windows that other (the same AML under another fill) gives too; a bridge whose
+ * windows differ is unknown. */
+static void keep_fill_invariant(struct hr_firmware *fw, const struct hr_firmware *other,
+				const char *path, struct hr_diags *diags)
+{
+	for (size_t i = 0; i < fw->n_bridges; i++) {
+		struct hr_host_bridge *b = &fw->bridges[i];
+		const struct hr_host_bridge *o = find_bridge((struct hr_firmware *)other, b->path);
+		size_t kept = 0;
+		bool varies = !o || o->windows_unknown != b->windows_unknown;
+
+		for (size_t j = 0; o && j < o->n_windows; j++)
+			varies |= !has_window(b, &o->windows[j]);
+		for (size_t j = 0; j < b->n_windows; j++) {
+			if (has_window(o, &b->windows[j]))
+				b->windows[kept++] = b->windows[j];
+			else
+				varies = true;
+		}
+		b->n_windows = kept;
+		if (varies && !b->windows_unknown)
+			hr_diag_add(diags, HR_E_PARSE, path, 0, "%s: _CRS gives other windows when the "
+				    "simulated registers hold other values (values its _INI or _CRS "
+				    "computed from them); they are known only on the live machine "
+				    "(/proc/iomem shows them)", b->path);
+		b->windows_unknown |= varies;
+	}
+}
+
+enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char *path,
+					struct hr_firmware *fw, struct hr_diags *diags,
+					struct hr_error *err)
+{
+	const char *end = buf + len, *part = memchr(buf, '\0', len);
+	enum hr_status st;
+
+	st = hr_acpiexec_bridges_parse(buf, part ? (size_t)(part - buf) : len, path, fw, diags, err);
+	for (size_t i = 1; !st && i < HR_ACPIEXEC_FILLS; i++) {
+		struct hr_firmware other = {0};
+		const char *next;
+
+		if (!part)
+			return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec's answer holds %zu of its "
+				       "%d runs", i, HR_ACPIEXEC_FILLS);
+		part++;
+		next = memchr(part, '\0', (size_t)(end - part));
+		st = hr_acpiexec_bridges_parse(part, (size_t)((next ? next : end) - part), path,
+					       &other, NULL, err);
+		if (!st)
+			keep_fill_invariant(fw, &other, path, diags);
+		hr_firmware_free(&other);
+		part = next;
+	}
+	return st;
 }

@@ -23,7 +23,7 @@ static enum hr_status start(const char *const *files, struct hr_acpiexec *run, s
 	char program[4096];
 	enum hr_status st = hr_acpiexec_program(program, sizeof(program), err);
 
-	return st ? st : hr_acpiexec_start(program, files, 1, HR_ACPIEXEC_COMMANDS, run, err);
+	return st ? st : hr_acpiexec_start(program, files, 1, NULL, HR_ACPIEXEC_COMMANDS, run, err);
 }
 
 /* acpiexec started and waited for at once. */
@@ -36,7 +36,7 @@ static enum hr_status run_acpiexec(const char *const *files, unsigned timeout_ms
 	*out = NULL;
 	if (st)
 		return st;
-	return hr_acpiexec_finish(&run, timeout_ms, out, len, err);
+	return hr_acpiexec_finish(&run, 1, timeout_ms, out, len, err);
 }
 
 static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_error *err)
@@ -126,14 +126,14 @@ static void test_runner_collects_late(void)
 	for (int i = 0; i < 1000 && access(done, F_OK); i++)
 		usleep(10000);
 	CHECK(access(done, F_OK) == 0);
-	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_OK);
+	CHECK(hr_acpiexec_finish(&run, 1, 5000, &out, &len, &err) == HR_OK);
 	CHECK(out && !strcmp(out, "Device: \\_SB.PCI0\n- help\n"));
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD && run.pid == -1 && run.out == -1);
 	free(out);
 
 	setenv("HEADROOM_ACPIEXEC", "false", 1);
 	CHECK(start(files, &run, &err) == HR_OK);
-	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_E_IO && !out);
+	CHECK(hr_acpiexec_finish(&run, 1, 5000, &out, &len, &err) == HR_E_IO && !out);
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD && run.pid == -1 && run.out == -1);
 	unsetenv("HEADROOM_ACPIEXEC");
 	unlink(script);
@@ -238,10 +238,12 @@ static void test_cache_file(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(file, sizeof(file), "%s/acpiexec-answer", dir);
 	snprintf(link_to, sizeof(link_to), "%s/elsewhere", dir);
-	hr_acpi_key_open(&key, hr_acpiexec_options, "resources\n");
+	hr_acpi_key_open(&key, hr_acpiexec_options, hr_acpiexec_fills, HR_ACPIEXEC_FILLS,
+			 "resources\n");
 	hr_acpi_key_add(&key, "DSDT\x01", 5);
 	CHECK(hr_acpi_key_close(&key, "/bin/sh"));
-	hr_acpi_key_open(&other, hr_acpiexec_options, "resources\n");
+	hr_acpi_key_open(&other, hr_acpiexec_options, hr_acpiexec_fills, HR_ACPIEXEC_FILLS,
+			 "resources\n");
 	hr_acpi_key_add(&other, "DSDT\x02", 5);
 	CHECK(hr_acpi_key_close(&other, "/bin/sh") && other.len == key.len);
 
