@@ -99,6 +99,31 @@ static void test_runner_ends_at_help(void)
 	unlink(script);
 }
 
+/* A region trace of 20 MiB (more than the 16 MiB kept) before the answer, as boards whose _INI
+ * polls registers print: each run of trace lines is kept as its first, and the answer comes. */
+static void test_runner_region_flood(void)
+{
+	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	struct hr_error err;
+	char *out = NULL;
+	size_t len;
+
+	write_script(script, "#!/bin/sh\ncat > /dev/null\n"
+		     "yes 'AcpiExec: SystemMemory Read : Val 0 Addr FED10000' | head -n 400000\n"
+		     "echo 'Device: \\_SB.PCI0'\n"
+		     "yes 'AcpiExec: SystemIO Read : Val 0 Addr 000000B2' | head -n 400000\n"
+		     "printf -- '- help\\n'\n");
+	setenv("HEADROOM_ACPIEXEC", script, 1);
+	CHECK(run_acpiexec(files, 20000, &out, &len, &err) == HR_OK);
+	unsetenv("HEADROOM_ACPIEXEC");
+	CHECK(out && !strcmp(out, "AcpiExec: SystemMemory Read : Val 0 Addr FED10000\n"
+			     "Device: \\_SB.PCI0\nAcpiExec: SystemIO Read : Val 0 Addr 000000B2\n"
+			     "- help\n"));
+	free(out);
+	unlink(script);
+}
+
 /* Started early, collected late: the answer is whole however long after the child has finished,
  * and the child is reaped and its pipe closed, on success and on failure (this test has no other
  * child, so none may be left). */
@@ -281,6 +306,7 @@ int main(void)
 	test_runner_failures();
 	test_runner_ends_at_help();
 	test_runner_collects_late();
+	test_runner_region_flood();
 	test_bridges_from_guest();
 	test_tables();
 	test_acpidump_text();
