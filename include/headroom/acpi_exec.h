@@ -14,7 +14,7 @@
 #include "headroom/rootfs.h"
 
 /* An AML BreakPoint is a no-op for Linux (acpi_os_signal(), drivers/acpi/osl.c:1356-1365@6.12.118,
- * the same in 6.1.192 and 7.3.4) but stops acpiexec's debugger, which then reads its next command:
+ * :1362@6.1.192, :1405@7.3.4) but stops acpiexec's debugger, which then reads its next command:
  * each "go" runs on to the next one (a go at the prompt does nothing). A thousand fit in what
  * hr_acpiexec_start can send. */
 #define HR_ACPIEXEC_GO10 "go\ngo\ngo\ngo\ngo\ngo\ngo\ngo\ngo\ngo\n"

@@ -161,10 +161,11 @@ static void descriptor_field(struct descriptor *d, const struct line *l)
 }
 
 /* A finished descriptor: a window when it is a memory, I/O or bus-number address space, taken as
- * Linux's acpi_decode_space() takes it (drivers/acpi/resource.c:206-271@6.12.118, the same in
- * 6.1.192 and 7.3.4): the translation offset counts for a producer only (:232-233); a memory or
- * I/O range with _LEN 0 is disabled, not a window (acpi_dev_resource_len_valid(), :52-63, called
- * from :252 and :258). Bus-number ranges are taken whatever their _LEN (:263). */
+ * Linux's acpi_decode_space() takes it (drivers/acpi/resource.c:206-271@6.12.118, the same lines
+ * in 6.1.192, one line later in 7.3.4): the translation offset counts for a producer only
+ * (:232-233); a memory or I/O range with _LEN 0 is disabled, not a window
+ * (acpi_dev_resource_len_valid(), :52-63, called from :252 and :258). Bus-number ranges are
+ * taken whatever their _LEN (:261). */
 static void descriptor_end(struct descriptor *d, struct hr_host_bridge *b, const char *path,
 			   unsigned line, struct hr_diags *diags)
 {
