@@ -95,7 +95,8 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 
 /* hr_acpiexec_finish's answer for the HR_ACPIEXEC_FILLS runs: the first run's bridges (its
  * problems into diags), each keeping only the windows that every run gives; a bridge whose
- * windows differ between runs is windows_unknown, with a diagnostic. */
+ * windows differ between runs is windows_unknown, with a diagnostic. fw->tables must be read:
+ * they tell x86 firmware, whose I/O windows past 64 KiB Linux disables. */
 enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char *path,
 					struct hr_firmware *fw, struct hr_diags *diags,
 					struct hr_error *err);

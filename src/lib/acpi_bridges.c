@@ -372,6 +372,35 @@ static void keep_fill_invariant(struct hr_firmware *fw, const struct hr_firmware
 	}
 }
 
+static bool has_table(const struct hr_firmware *fw, const char *signature)
+{
+	for (size_t i = 0; i < fw->n_tables; i++)
+		if (!strcmp(fw->tables[i].signature, signature))
+			return true;
+	return false;
+}
+
+/* On x86 Linux disables an I/O window that ends at 0x10003 or above: I/O ports stop at 64 KiB
+ * (acpi_iospace_resource_valid(), drivers/acpi/resource.c:23-27@6.12.118, the same lines in
+ * 6.1.192, 24-28 in 7.3.4); elsewhere an I/O window is an MMIO range and kept. The tables are
+ * taken as x86's unless they hold a GTDT or an IORT, which arm64 firmware has and x86 firmware
+ * does not (assumed from the ACPI 6.5 table list, 5.2.25 and the IORT specification; the
+ * corpus's truth draws the same line). */
+static void drop_x86_io_windows(struct hr_firmware *fw)
+{
+	if (has_table(fw, "GTDT") || has_table(fw, "IORT"))
+		return;
+	for (size_t i = 0; i < fw->n_bridges; i++) {
+		struct hr_host_bridge *b = &fw->bridges[i];
+		size_t kept = 0;
+
+		for (size_t j = 0; j < b->n_windows; j++)
+			if (b->windows[j].type != HR_WIN_IO || b->windows[j].end < 0x10003)
+				b->windows[kept++] = b->windows[j];
+		b->n_windows = kept;
+	}
+}
+
 enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char *path,
 					struct hr_firmware *fw, struct hr_diags *diags,
 					struct hr_error *err)
@@ -396,5 +425,7 @@ enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char 
 		hr_firmware_free(&other);
 		part = next;
 	}
+	if (!st)
+		drop_x86_io_windows(fw);
 	return st;
 }
