@@ -23,7 +23,8 @@ struct hr_acpi_key {
 };
 
 /* The program's options (NULL-terminated) and the commands. */
-void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options, const char *commands);
+void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options,
+		      const char *const *fills, size_t n_fills, const char *commands);
 /* One AML table, in the order acpiexec is given them. */
 void hr_acpi_key_add(struct hr_acpi_key *key, const void *table, size_t len);
 /* The program's file last (its path, device, inode, size, modification and change times), and the

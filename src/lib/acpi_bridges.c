@@ -123,8 +123,8 @@ static struct hr_host_bridge *find_bridge(struct hr_firmware *fw, const char *pa
 
 /* One address-space descriptor being read ("Key : Value" lines). */
 struct descriptor {
-	bool address_space, memory, io, bus, prefetchable, have_min, have_max;
-	uint64_t min, max, translation;
+	bool address_space, memory, io, bus, prefetchable, consumer, have_min, have_max;
+	uint64_t min, max, translation, length;
 };
 
 static void descriptor_field(struct descriptor *d, const struct line *l)
@@ -152,26 +152,41 @@ static void descriptor_field(struct descriptor *d, const struct line *l)
 		d->have_max = hr_parse_hex(value, l->end, &d->max);
 	} else if (KEY("Translation Offset")) {
 		hr_parse_hex(value, l->end, &d->translation);
+	} else if (KEY("Address Length")) {
+		hr_parse_hex(value, l->end, &d->length);
+	} else if (KEY("Consumer/Producer")) {
+		d->consumer = find_in(l, "ResourceConsumer") != NULL;
 	}
 #undef KEY
 }
 
-/* A finished descriptor: a window when it is a memory, I/O or bus-number address space. */
+/* A finished descriptor: a window when it is a memory, I/O or bus-number address space, taken as
+ * Linux's acpi_decode_space() takes it (drivers/acpi/resource.c:206-271@6.12.118, the same lines
+ * in 6.1.192, one line later in 7.3.4): the translation offset counts for a producer only
+ * (:232-233); a memory or I/O range with _LEN 0 is disabled, not a window
+ * (acpi_dev_resource_len_valid(), :52-63, called from :252 and :258). Bus-number ranges are
+ * taken whatever their _LEN (:261). */
 static void descriptor_end(struct descriptor *d, struct hr_host_bridge *b, const char *path,
 			   unsigned line, struct hr_diags *diags)
 {
-	struct hr_fw_window w = {.translation = d->translation, .source = HR_FW_CRS,
+	uint64_t translation = d->consumer ? 0 : d->translation;
+	struct hr_fw_window w = {.translation = translation, .source = HR_FW_CRS,
 				 .prefetchable = d->prefetchable};
 
 	if (!d->address_space || !(d->memory || d->io || d->bus))
 		goto done;
+	if (!d->bus && !d->length)
+		goto done;
 	if (!d->have_min || !d->have_max || d->max < d->min ||
-	    __builtin_add_overflow(d->min, d->translation, &w.start) ||
-	    __builtin_add_overflow(d->max, d->translation, &w.end)) {
+	    __builtin_add_overflow(d->min, translation, &w.start) ||
+	    __builtin_add_overflow(d->max, translation, &w.end)) {
 		hr_diag_add(diags, HR_E_PARSE, path, line, "%s: a _CRS window without a valid range, "
 			    "skipped", b->path);
 		goto done;
 	}
+	/* 0 to 2^64-1: its length, end - start + 1, wraps to 0 (reslen, :54 and :63). */
+	if (!d->bus && !w.start && w.end == UINT64_MAX)
+		goto done;
 	w.type = d->bus ? HR_WIN_BUS : d->io ? HR_WIN_IO : w.end > 0xffffffffu ? HR_WIN_MEM64
 		 : HR_WIN_MEM;
 	struct hr_fw_window *slot = hr_fw_append(&b->windows, &b->n_windows, sizeof(w), MAX_WINDOWS);
@@ -213,6 +228,45 @@ static void collect_bridges(const char *buf, const char *end, const char *path,
 	}
 }
 
+/* "Table [DSDT: ...] (id NN) - Table namespace load failed" */
+static bool dsdt_failed(const char *buf, const char *end)
+{
+	struct line l = {0};
+
+	while (next_line(&buf, end, &l))
+		if (starts(&l, "Table [DSDT:") && find_in(&l, "load failed"))
+			return true;
+	return false;
+}
+
+/* Whether acpiexec loaded the tables: all of them, or all but some SSDTs. ACPICA's loader goes on
+ * past a table that fails ("N table load failures, M successful", tbxfload.c:206-214) and Linux
+ * boots without it (acpi_load_tables(), drivers/acpi/acpica/tbxfload.c:61-65@6.12.118, the same
+ * in 6.1.192 and 7.3.4), so what the rest declares is what Linux has; the DSDT, which holds \_SB,
+ * must have loaded. The failures are named in a diagnostic. */
+static enum hr_status tables_loaded(const char *buf, size_t len, const char *path,
+				    struct hr_diags *diags, struct hr_error *err)
+{
+	static const char failures[] = " table load failures, ";
+	const char *partial, *start, *stop;
+	char quoted[4 * QUOTE_MAX + 8];
+
+	if (memmem(buf, len, "tables successfully acquired and loaded", 39))
+		return HR_OK;
+	partial = memmem(buf, len, failures, strlen(failures));
+	if (!partial || dsdt_failed(buf, buf + len))
+		return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec did not load the tables");
+	for (start = partial; start > buf && start[-1] != '\n' && start[-1] != ' '; start--)
+		;
+	stop = memchr(partial, '\n', (size_t)(buf + len - partial));
+	if (!stop)
+		stop = buf + len;
+	hr_diag_add(diags, HR_E_PARSE, path, 0, "acpiexec: %s; Linux goes on without the tables that "
+		    "fail, as here", hr_quote(start, (size_t)(stop - start), QUOTE_MAX, quoted,
+					      sizeof(quoted)));
+	return HR_OK;
+}
+
 enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char *path,
 					 struct hr_firmware *fw, struct hr_diags *diags,
 					 struct hr_error *err)
@@ -222,9 +276,11 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 	struct descriptor d = {0};
 	bool in_crs = false, region_read = false;
 	struct line l = {0};
+	enum hr_status st;
 
-	if (!memmem(buf, len, "tables successfully acquired and loaded", 39))
-		return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec did not load the tables");
+	st = tables_loaded(buf, len, path, diags, err);
+	if (st)
+		return st;
 	collect_bridges(buf, end, path, fw, diags);
 	while (next_line(&pos, end, &l)) {
 		if (starts(&l, "Device: ") || starts(&l, "Evaluating ") ||
@@ -253,11 +309,15 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 				    "(%s)", bridge->path, hr_quote(why, (size_t)(l.end - why), QUOTE_MAX,
 								  quoted, sizeof(quoted)));
 		} else if (bridge && in_crs && starts(&l, "AcpiExec: ")) {
+			/* Two fills cannot tell which of its windows a third would change (the
+			 * corpus has such _CRS): none is kept. */
 			if (!region_read)
 				hr_diag_add(diags, HR_E_PARSE, path, l.no, "%s: _CRS reads hardware "
 					    "registers; its windows are known only on the live machine "
 					    "(/proc/iomem shows them)", bridge->path);
 			region_read = bridge->windows_unknown = true;
+			bridge->n_windows = 0;
+			d = (struct descriptor){0};
 		} else if (bridge && in_crs && !region_read && starts(&l, "[")) {
 			d.address_space = find_in(&l, "Address Space Resource") != NULL;
 		} else if (bridge && in_crs && !region_read) {
@@ -267,4 +327,105 @@ enum hr_status hr_acpiexec_bridges_parse(const char *buf, size_t len, const char
 	if (bridge && in_crs)
 		descriptor_end(&d, bridge, path, l.no, diags);
 	return HR_OK;
+}
+
+static bool same_window(const struct hr_fw_window *a, const struct hr_fw_window *b)
+{
+	return a->start == b->start && a->end == b->end && a->type == b->type &&
+	       a->prefetchable == b->prefetchable && a->translation == b->translation;
+}
+
+static bool has_window(const struct hr_host_bridge *b, const struct hr_fw_window *w)
+{
+	for (size_t i = 0; b && i < b->n_windows; i++)
+		if (same_window(&b->windows[i], w))
+			return true;
+	return false;
+}
+
+/* Keep in fw the windows that other (the same AML under another fill) gives too; a bridge whose
+ * windows differ is unknown. */
+static void keep_fill_invariant(struct hr_firmware *fw, const struct hr_firmware *other,
+				const char *path, struct hr_diags *diags)
+{
+	for (size_t i = 0; i < fw->n_bridges; i++) {
+		struct hr_host_bridge *b = &fw->bridges[i];
+		const struct hr_host_bridge *o = find_bridge((struct hr_firmware *)other, b->path);
+		size_t kept = 0;
+		bool varies = !o || o->windows_unknown != b->windows_unknown;
+
+		for (size_t j = 0; o && j < o->n_windows; j++)
+			varies |= !has_window(b, &o->windows[j]);
+		for (size_t j = 0; j < b->n_windows; j++) {
+			if (has_window(o, &b->windows[j]))
+				b->windows[kept++] = b->windows[j];
+			else
+				varies = true;
+		}
+		b->n_windows = kept;
+		if (varies && !b->windows_unknown)
+			hr_diag_add(diags, HR_E_PARSE, path, 0, "%s: _CRS gives other windows when the "
+				    "simulated registers hold other values (values its _INI or _CRS "
+				    "computed from them); they are known only on the live machine "
+				    "(/proc/iomem shows them)", b->path);
+		b->windows_unknown |= varies;
+	}
+}
+
+static bool has_table(const struct hr_firmware *fw, const char *signature)
+{
+	for (size_t i = 0; i < fw->n_tables; i++)
+		if (!strcmp(fw->tables[i].signature, signature))
+			return true;
+	return false;
+}
+
+/* On x86 Linux disables an I/O window that ends at 0x10003 or above: I/O ports stop at 64 KiB
+ * (acpi_iospace_resource_valid(), drivers/acpi/resource.c:23-27@6.12.118, the same lines in
+ * 6.1.192, 24-28 in 7.3.4); elsewhere an I/O window is an MMIO range and kept. The tables are
+ * taken as x86's unless they hold a GTDT or an IORT, which arm64 firmware has and x86 firmware
+ * does not (assumed from the ACPI 6.5 table list, 5.2.25 and the IORT specification; the
+ * corpus's truth draws the same line). */
+static void drop_x86_io_windows(struct hr_firmware *fw)
+{
+	if (has_table(fw, "GTDT") || has_table(fw, "IORT"))
+		return;
+	for (size_t i = 0; i < fw->n_bridges; i++) {
+		struct hr_host_bridge *b = &fw->bridges[i];
+		size_t kept = 0;
+
+		for (size_t j = 0; j < b->n_windows; j++)
+			if (b->windows[j].type != HR_WIN_IO || b->windows[j].end < 0x10003)
+				b->windows[kept++] = b->windows[j];
+		b->n_windows = kept;
+	}
+}
+
+enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char *path,
+					struct hr_firmware *fw, struct hr_diags *diags,
+					struct hr_error *err)
+{
+	const char *end = buf + len, *part = memchr(buf, '\0', len);
+	enum hr_status st;
+
+	st = hr_acpiexec_bridges_parse(buf, part ? (size_t)(part - buf) : len, path, fw, diags, err);
+	for (size_t i = 1; !st && i < HR_ACPIEXEC_FILLS; i++) {
+		struct hr_firmware other = {0};
+		const char *next;
+
+		if (!part)
+			return hr_fail(err, HR_E_PARSE, path, 0, "acpiexec's answer holds %zu of its "
+				       "%d runs", i, HR_ACPIEXEC_FILLS);
+		part++;
+		next = memchr(part, '\0', (size_t)(end - part));
+		st = hr_acpiexec_bridges_parse(part, (size_t)((next ? next : end) - part), path,
+					       &other, NULL, err);
+		if (!st)
+			keep_fill_invariant(fw, &other, path, diags);
+		hr_firmware_free(&other);
+		part = next;
+	}
+	if (!st)
+		drop_x86_io_windows(fw);
+	return st;
 }

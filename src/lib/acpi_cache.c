@@ -26,7 +26,8 @@ const char *hr_acpi_cache_dir(void)
 	return *dir ? dir : NULL;
 }
 
-void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options, const char *commands)
+void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options,
+		      const char *const *fills, size_t n_fills, const char *commands)
 {
 	*key = (struct hr_acpi_key){0};
 	key->stream = open_memstream(&key->bytes, &key->len);
@@ -36,6 +37,8 @@ void hr_acpi_key_open(struct hr_acpi_key *key, const char *const *options, const
 	fputs(KEY_MAGIC, key->stream);
 	for (size_t i = 0; options[i]; i++)
 		fprintf(key->stream, "option %zu\n%s\n", strlen(options[i]), options[i]);
+	for (size_t i = 0; i < n_fills; i++)
+		fprintf(key->stream, "fill %zu\n%s\n", strlen(fills[i]), fills[i]);
 	fprintf(key->stream, "commands %zu\n%s", strlen(commands), commands);
 }
 

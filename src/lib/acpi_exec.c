@@ -18,7 +18,7 @@
 
 #include "headroom/acpi_exec.h"
 
-#define OUTPUT_MAX (16u << 20)	/* a large DSDT's resources print a few MiB at most */
+#define OUTPUT_MAX (16u << 20)	/* what is kept; a large DSDT's resources print a few MiB at most */
 #define MAX_FILES 64
 #define COMMANDS_MAX 4096	/* what a socket's buffer holds, so that sending them cannot block */
 #define OUTPUT_PIPE (1 << 20)	/* /proc/sys/fs/pipe-max-size by default: what anyone may ask for */
@@ -26,6 +26,9 @@
  * stdio buffer acpiexec has on a pipe, so the echo of help comes out while help is still being
  * printed, after all that the commands before it printed. */
 #define HELP_ECHO "\n- help\n"
+/* -vr prints one line per operation-region access: 130 000 on a board whose _INI and _CRS poll
+ * registers, 5 MiB before the first command. The parser needs to know only that one happened. */
+#define REGION_TRACE "AcpiExec: "
 
 extern char **environ;
 
@@ -37,58 +40,121 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read the pipe until EOF, the echo of help (*answered, the output cut after it), the cap or the
- * deadline. */
-static enum hr_status drain(int fd, const char *prog, long long deadline, char **out, size_t *len,
-			    bool *answered, struct hr_error *err)
+/* What is kept of the output: every line, except that a run of region-trace lines is kept as its
+ * first, so that what is kept grows with what the commands print, not with what the AML polls. */
+struct kept {
+	char *data;
+	size_t cap, used;	/* data[0..used): kept lines, then the last line not yet ended */
+	size_t done;		/* data[0..done): kept whole lines */
+	bool in_trace;		/* the last kept line is a region-trace line */
+};
+
+/* Filter the whole lines in data[done..used) in place. */
+static void keep_lines(struct kept *k)
 {
-	size_t cap = 1u << 16, used = 0;
-	char *data = malloc(cap + 1), *echo;
+	size_t from = k->done, to = k->done;
 
-	*answered = false;
-
-	if (!data)
-		return hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
 	for (;;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		char *nl = memchr(k->data + from, '\n', k->used - from);
+		size_t n;
+		bool trace;
+
+		if (!nl)
+			break;
+		n = (size_t)(nl - (k->data + from)) + 1;
+		trace = n > strlen(REGION_TRACE) &&
+			!memcmp(k->data + from, REGION_TRACE, strlen(REGION_TRACE));
+		if (!(trace && k->in_trace)) {
+			memmove(k->data + to, k->data + from, n);
+			to += n;
+		}
+		k->in_trace = trace;
+		from += n;
+	}
+	memmove(k->data + to, k->data + from, k->used - from);
+	k->used = to + (k->used - from);
+	k->done = to;
+}
+
+/* One child's output being read. */
+struct reader {
+	struct kept k;
+	bool answered;		/* the echo of help was read: the output is cut after it */
+	bool done;		/* answered or EOF */
+};
+
+/* One read from fd into r, up to EOF or the echo of help. */
+static enum hr_status read_some(int fd, struct reader *r, const char *prog, struct hr_error *err)
+{
+	struct kept *k = &r->k;
+	ssize_t got = read(fd, k->data + k->used, k->cap - k->used);
+	size_t from;
+	char *echo;
+
+	if (got < 0 && errno == EINTR)
+		return HR_OK;
+	if (got <= 0) {
+		r->done = true;
+		return HR_OK;
+	}
+	k->used += (size_t)got;
+	/* From just before the new lines: the echo may straddle two reads. */
+	from = k->done > strlen(HELP_ECHO) ? k->done - strlen(HELP_ECHO) : 0;
+	keep_lines(k);
+	if (memmem(k->data + from, k->done - from, HR_ACPIEXEC_STOPPED, strlen(HR_ACPIEXEC_STOPPED)))
+		return hr_fail(err, HR_E_IO, prog, 0, "an AML BreakPoint still held its debugger after "
+			       "every go command");
+	echo = memmem(k->data + from, k->done - from, HELP_ECHO, strlen(HELP_ECHO));
+	if (echo) {
+		k->used = (size_t)(echo - k->data) + strlen(HELP_ECHO);
+		r->answered = r->done = true;
+	} else if (k->used == k->cap) {
+		char *bigger = k->cap >= OUTPUT_MAX ? NULL : realloc(k->data, k->cap * 2 + 1);
+
+		if (!bigger)
+			return hr_fail(err, HR_E_RANGE, prog, 0, "printed more than %u bytes besides "
+				       "its region trace", OUTPUT_MAX);
+		k->data = bigger;
+		k->cap *= 2;
+	}
+	return HR_OK;
+}
+
+/* Read every child's pipe at once (one that waits on a full pipe would wait for the others to
+ * end) until each reaches EOF or the echo of help, or the deadline. */
+static enum hr_status drain(struct hr_acpiexec *runs, size_t n, long long deadline,
+			    struct reader *readers, struct hr_error *err)
+{
+	struct pollfd p[HR_ACPIEXEC_FILLS];
+
+	for (size_t i = 0; i < n; i++) {
+		readers[i].k = (struct kept){.cap = 1u << 16};
+		readers[i].k.data = malloc(readers[i].k.cap + 1);
+		if (!readers[i].k.data)
+			return hr_fail(err, HR_E_NOMEM, runs[i].prog, 0, "out of memory");
+	}
+	for (;;) {
+		size_t waiting = 0;
 		long long left = deadline - now_ms();
-		ssize_t got;
-		size_t from;
 
-		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
-			free(data);
-			return hr_fail(err, HR_E_IO, prog, 0, "no answer within the time limit");
-		}
-		got = read(fd, data + used, cap - used);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		used += (size_t)got;
-		/* From just before the new bytes: the echo may straddle two reads. */
-		from = used - (size_t)got > strlen(HELP_ECHO) ? used - (size_t)got - strlen(HELP_ECHO) : 0;
-		echo = memmem(data + from, used - from, HELP_ECHO, strlen(HELP_ECHO));
-		if (echo) {
-			used = (size_t)(echo - data) + strlen(HELP_ECHO);
-			*answered = true;
-			break;
-		}
-		if (used == cap) {
-			char *bigger = cap >= OUTPUT_MAX ? NULL : realloc(data, cap * 2 + 1);
+		for (size_t i = 0; i < n; i++)
+			if (!readers[i].done)
+				p[waiting++] = (struct pollfd){.fd = runs[i].out, .events = POLLIN};
+		if (!waiting)
+			return HR_OK;
+		if (left <= 0 || poll(p, waiting, (int)left) == 0)
+			return hr_fail(err, HR_E_IO, runs[0].prog, 0, "no answer within the time "
+				       "limit");
+		for (size_t i = 0, j = 0; i < n; i++) {
+			enum hr_status st;
 
-			if (!bigger) {
-				free(data);
-				return hr_fail(err, HR_E_RANGE, prog, 0, "printed more than %u bytes",
-					       OUTPUT_MAX);
-			}
-			data = bigger;
-			cap *= 2;
+			if (readers[i].done)
+				continue;
+			if (p[j++].revents && (st = read_some(runs[i].out, &readers[i], runs[i].prog,
+							       err)))
+				return st;
 		}
 	}
-	data[used] = '\0';
-	*out = data;
-	*len = used;
-	return HR_OK;
 }
 
 static bool executable_file(const char *path)
@@ -128,7 +194,7 @@ struct hr_acpiexec_spawn {
 	pthread_t thread;
 	bool threaded;		/* else spawn_child ran in the caller */
 	char path[4096];
-	char *argv[MAX_FILES + 4];
+	char *argv[MAX_FILES + 10];	/* the program, hr_acpiexec_options, -fv FILL, the files, NULL */
 	char commands[COMMANDS_MAX + 1];
 	posix_spawn_file_actions_t actions;
 	int child_stdin, child_stdout, commands_to;	/* the child's ends, and ours of its stdin */
@@ -159,12 +225,18 @@ static void *spawn_child(void *arg)
 }
 
 /* -dt: ACPICA's own tracking of every allocation, for its leak report at exit, is half the CPU
- * time on the q35 hotplug DSDT (9.7 ms, 4.6 ms without), and the run ends before it. */
-const char *const hr_acpiexec_options[] = {"-vr", "-dt", NULL};
+ * time on the q35 hotplug DSDT (9.7 ms, 4.6 ms without), and the run ends before it. -to 1: a
+ * While that polls a register the simulation never sets runs until ACPICA's loop timeout (10 s
+ * by default) aborts its method; ThinkPads' _INI has three such loops, which took 30 s. What the
+ * loop would have read is the live machine's anyway. */
+const char *const hr_acpiexec_options[] = {"-vr", "-dt", "-to", "1", NULL};
+
+/* What the simulated operation regions hold in each run (-fv): every bit clear, every bit set. */
+const char *const hr_acpiexec_fills[HR_ACPIEXEC_FILLS] = {"0", "0xff"};
 
 /* The job for spawn_child in *job, its pipes made, ours of its output in *out. */
 static enum hr_status spawn_job(const char *prog, const char *path, const char *const *files,
-				size_t n_files, const char *commands, struct hr_acpiexec_spawn **job,
+				size_t n_files, const char *fill, const char *commands, struct hr_acpiexec_spawn **job,
 				int *out, struct hr_error *err)
 {
 	struct hr_acpiexec_spawn *s = calloc(1, sizeof(*s));
@@ -180,6 +252,10 @@ static enum hr_status spawn_job(const char *prog, const char *path, const char *
 	s->argv[n++] = strdup(prog);
 	for (size_t i = 0; hr_acpiexec_options[i]; i++)
 		s->argv[n++] = strdup(hr_acpiexec_options[i]);
+	if (fill) {
+		s->argv[n++] = strdup("-fv");
+		s->argv[n++] = strdup(fill);
+	}
 	for (size_t i = 0; i < n_files; i++)
 		s->argv[n++] = strdup(files[i]);
 	for (size_t i = 0; i < n; i++)
@@ -242,7 +318,7 @@ enum hr_status hr_acpiexec_program(char *path, size_t size, struct hr_error *err
 }
 
 enum hr_status hr_acpiexec_start(const char *program, const char *const *files, size_t n_files,
-				 const char *commands, struct hr_acpiexec *run,
+				 const char *fill, const char *commands, struct hr_acpiexec *run,
 				 struct hr_error *err)
 {
 	const char *prog = program_name();
@@ -257,7 +333,7 @@ enum hr_status hr_acpiexec_start(const char *program, const char *const *files, 
 	/* The commands must fit in the socket's buffer so that writing them cannot block. */
 	if (strlen(commands) > COMMANDS_MAX)
 		return hr_fail(err, HR_E_USAGE, prog, 0, "commands longer than a pipe holds");
-	st = spawn_job(prog, program, files, n_files, commands, &run->spawn, &run->out, err);
+	st = spawn_job(prog, program, files, n_files, fill, commands, &run->spawn, &run->out, err);
 	if (st)
 		return st;
 	/* Without a thread, the caller waits for the exec itself. */
@@ -287,45 +363,79 @@ static enum hr_status spawned(struct hr_acpiexec *run, struct hr_error *err)
 	return HR_OK;
 }
 
-enum hr_status hr_acpiexec_finish(struct hr_acpiexec *run, unsigned timeout_ms, char **out,
-				  size_t *len, struct hr_error *err)
+/* Reap a child that was started: killed first unless it ended by itself (*status). */
+static void reap(struct hr_acpiexec *run, bool kill_it, int *status)
 {
-	const char *prog = run->prog;
-	int status;
-	bool answered;
-	enum hr_status st;
+	if (kill_it)
+		kill(run->pid, SIGKILL);
+	while (waitpid(run->pid, status, 0) < 0 && errno == EINTR)
+		;
+	run->pid = -1;
+	close(run->out);
+	run->out = -1;
+}
+
+enum hr_status hr_acpiexec_finish(struct hr_acpiexec *runs, size_t n, unsigned timeout_ms,
+				  char **out, size_t *len, struct hr_error *err)
+{
+	struct reader readers[HR_ACPIEXEC_FILLS] = {0};
+	enum hr_status st = n > HR_ACPIEXEC_FILLS ? hr_fail(err, HR_E_USAGE, runs[0].prog, 0,
+							    "more than %d runs", HR_ACPIEXEC_FILLS)
+			    : HR_OK;
+	size_t total = 0;
+	char *joined;
 
 	*out = NULL;
 	*len = 0;
-	st = spawned(run, err);
-	if (st) {
-		close(run->out);
-		run->out = -1;
-		return st;
+	/* Every thread is joined, every child reaped, whatever fails. */
+	for (size_t i = 0; i < n && i < HR_ACPIEXEC_FILLS; i++) {
+		struct hr_error e;
+
+		if (spawned(&runs[i], &e)) {
+			close(runs[i].out);
+			runs[i].out = -1;
+			if (!st)
+				st = e.status, *err = e;
+		}
 	}
-	st = drain(run->out, prog, now_ms() + timeout_ms, out, len, &answered, err);
-	close(run->out);
-	run->out = -1;
-	/* Once help is echoed the answer is whole; what is left is help and ACPICA's exit, which
-	 * polls its debugger thread with 100 ms sleeps (AcpiTerminateDebugger): most runs would
-	 * idle there for longer than all the rest takes. */
-	if (st || answered)
-		kill(run->pid, SIGKILL);
-	while (waitpid(run->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	run->pid = -1;
-	if (!st && !answered && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+	if (!st)
+		st = drain(runs, n, now_ms() + timeout_ms, readers, err);
+	for (size_t i = 0; i < n && i < HR_ACPIEXEC_FILLS; i++) {
+		const char *prog = runs[i].prog;
+		int status = 0;
+
+		if (runs[i].pid < 0)
+			continue;
+		/* Once help is echoed the answer is whole; what is left is help and ACPICA's exit,
+		 * which polls its debugger thread with 100 ms sleeps (AcpiTerminateDebugger): most
+		 * runs would idle there for longer than all the rest takes. */
+		reap(&runs[i], st || readers[i].answered, &status);
+		if (st || readers[i].answered || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			continue;
 		/* 127 with no output: the exec failed in the child (posix_spawn reports it there when
 		 * it cannot report it to the parent, e.g. under valgrind). */
-		bool missing = WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*len;
-
-		free(*out);
-		*out = NULL;
-		*len = 0;
-		st = missing ? hr_fail(err, HR_E_NOENT, prog, 0, "cannot run: not found")
+		st = WIFEXITED(status) && WEXITSTATUS(status) == 127 && !readers[i].k.used
+		     ? hr_fail(err, HR_E_NOENT, prog, 0, "cannot run: not found")
 		     : hr_fail(err, HR_E_IO, prog, 0, "failed (%s %d)",
 			       WIFEXITED(status) ? "exit status" : "signal",
 			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	for (size_t i = 0; i < n && i < HR_ACPIEXEC_FILLS; i++)
+		total += readers[i].k.used + 1;
+	joined = st ? NULL : malloc(total);
+	if (!st && !joined)
+		st = hr_fail(err, HR_E_NOMEM, runs[0].prog, 0, "out of memory");
+	for (size_t i = 0; i < n && i < HR_ACPIEXEC_FILLS; i++) {
+		if (joined) {
+			memcpy(joined + *len, readers[i].k.data, readers[i].k.used);
+			*len += readers[i].k.used;
+			joined[(*len)++] = '\0';
+		}
+		free(readers[i].k.data);
+	}
+	if (joined) {
+		(*len)--;	/* the last NUL ends the string, as for one output */
+		*out = joined;
 	}
 	return st;
 }

@@ -72,9 +72,12 @@ static void start_aml(const struct aml_files *aml, const char *shown, const char
 		*key = (struct hr_acpi_key){0};
 	}
 	hr_acpi_key_free(key);
-	if (aml->count && !run->started)
+	for (size_t i = 0; aml->count && !run->started && i < HR_ACPIEXEC_FILLS; i++) {
 		run->started = hr_acpiexec_start(program, (const char *const *)aml->paths, aml->count,
-						 HR_ACPIEXEC_COMMANDS, &run->child, &run->error);
+						 hr_acpiexec_fills[i], HR_ACPIEXEC_COMMANDS,
+						 &run->child[i], &run->error);
+		run->n_started += !run->started;
+	}
 }
 
 void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct hr_diags *diags)
@@ -95,8 +98,19 @@ void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct 
 		out = run->answer;
 		len = run->answer_len;
 		run->answer = NULL;
-	} else if (!st) {
-		st = hr_acpiexec_finish(&run->child, ACPIEXEC_TIMEOUT_MS, &out, &len, &e);
+	} else if (run->n_started) {
+		/* The runs that started are reaped even where another could not start. */
+		struct hr_error ignored;
+		enum hr_status finished = hr_acpiexec_finish(run->child, run->n_started,
+							     ACPIEXEC_TIMEOUT_MS, &out, &len,
+							     st ? &ignored : &e);
+
+		if (st) {
+			free(out);
+			out = NULL;
+		} else {
+			st = finished;
+		}
 		if (!st && run->cache)
 			hr_acpi_cache_store(run->cache, &run->key, out, len);
 	}
@@ -109,7 +123,7 @@ void hr_acpi_read_finish(struct hr_aml_run *run, struct hr_firmware *fw, struct 
 		return;
 	}
 	if (!st)
-		st = hr_acpiexec_bridges_parse(out, len, run->shown, fw, diags, &e);
+		st = hr_acpiexec_answer_parse(out, len, run->shown, fw, diags, &e);
 	free(out);
 	fw->aml = st ? HR_AML_FAILED : HR_AML_EVALUATED;
 	if (st) {
@@ -199,7 +213,8 @@ enum hr_status hr_acpi_read_start(const struct hr_root *root, struct hr_firmware
 	*fw = (struct hr_firmware){0};
 	*run = (struct hr_aml_run){0};
 	if (cache)
-		hr_acpi_key_open(&key, hr_acpiexec_options, HR_ACPIEXEC_COMMANDS);
+		hr_acpi_key_open(&key, hr_acpiexec_options, hr_acpiexec_fills, HR_ACPIEXEC_FILLS,
+				 HR_ACPIEXEC_COMMANDS);
 	st = read_dir(root, TABLES_DIR, fw, &aml, &key, diags);
 	if (st) {
 		hr_acpi_key_free(&key);
@@ -264,6 +279,10 @@ static void finish_dump_table(uint8_t *buf, size_t len, const char *path, unsign
 	size_t first = diags ? diags->count : 0;
 
 	if (!shown[0])
+		return;
+	/* The RSDP (acpidump names it "RSD " or "RSDP") is a pointer structure without the tables'
+	 * header (ACPI 6.5 5.2.5.3): bytes 4-7 are its checksum and OEM ID, not a length. */
+	if (len >= 8 && !memcmp(buf, "RSD PTR ", 8))
 		return;
 	if (!len)
 		hr_diag_add(diags, HR_E_PARSE, path, line, "no bytes under the table's name");

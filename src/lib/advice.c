@@ -184,7 +184,24 @@ struct window64 {
 	const struct hr_iomem_entry *iomem;	/* the kernel's, which the re-run replaces */
 	const struct hr_host_bridge *bridge;	/* the declaring bridge, NULL for iomem's */
 	enum hr_fw_source source;
+	size_t n_candidates;	/* 64-bit windows it was chosen from (the largest): with several
+				 * host bridges, the advice must say which one it means */
 };
+
+/* How many windows hr_firmware_window64 (or, without one, hr_pci_window64) chose from. */
+static size_t count_window64(const struct hr_facts *f, bool declared)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; declared && i < f->firmware.n_bridges; i++)
+		for (size_t j = 0; j < f->firmware.bridges[i].n_windows; j++)
+			n += f->firmware.bridges[i].windows[j].type == HR_WIN_MEM64 &&
+			     f->firmware.bridges[i].windows[j].start > 0xffffffffu;
+	for (size_t i = 0; !declared && i < f->iomem.count; i++)
+		n += !f->iomem.entries[i].depth && f->iomem.entries[i].start >= HR_4G &&
+		     !strncmp(f->iomem.entries[i].name, "PCI Bus", 7);
+	return n;
+}
 
 static bool current_window64(const struct hr_facts *f, struct window64 *w)
 {
@@ -193,6 +210,7 @@ static bool current_window64(const struct hr_facts *f, struct window64 *w)
 	w->iomem = hr_pci_window64(&f->iomem);
 	if (!w->iomem)
 		return false;
+	w->n_candidates = count_window64(f, declared);
 	if (!declared) {
 		w->bridge = NULL;
 		w->start = w->iomem->start;
@@ -205,15 +223,23 @@ static bool current_window64(const struct hr_facts *f, struct window64 *w)
 	return true;
 }
 
-/* "the 64-bit PCI window of \_SB.PCI0, from its _CRS," or the iomem fallback, for the advice. */
+/* "the 64-bit PCI window of \_SB.PCI0, from its _CRS," or the iomem fallback, for the advice;
+ * where there are several, which one: its range, and that it is the largest. */
 static void window_basis(const struct window64 *w, const char *whose, char *buf, size_t len)
 {
+	char which[160] = "";
+
+	if (w->n_candidates > 1)
+		snprintf(which, sizeof(which), " %#llx-%#llx (the largest of the %zu 64-bit windows "
+			 "%s)", (unsigned long long)w->start, (unsigned long long)w->end,
+			 w->n_candidates, w->bridge ? "the host bridges declare" : "in /proc/iomem");
 	if (w->bridge)
-		snprintf(buf, len, "%s64-bit PCI window of %s, from its %s,", whose, w->bridge->path,
-			 w->source == HR_FW_DT ? "ranges" : "_CRS");
+		snprintf(buf, len, "%s64-bit PCI window%s of %s, from its %s,", whose, which,
+			 w->bridge->path, w->source == HR_FW_DT ? "ranges" : "_CRS");
 	else
-		snprintf(buf, len, "%s64-bit PCI window, as /proc/iomem shows it since the firmware's "
-			 "declared one is unknown,", whose);
+		snprintf(buf, len, "%s64-bit PCI window%s%s%s, as /proc/iomem shows it since the "
+			 "firmware's declared one is unknown,", whose, which, which[0] ? ", " : "",
+			 which[0] ? w->iomem->name : "");
 }
 
 /* The space the window must keep: its highest child (BARs assigned in it) and a BAR per what-if
@@ -265,7 +291,7 @@ static void advise_window_size(const struct search *s, const struct vm *vm,
 			       const struct window64 *w, uint64_t size, uint64_t start,
 			       const bool *fixed, size_t n_fixed)
 {
-	char what_if[96], sz[32], old[32], whose[200];
+	char what_if[96], sz[32], old[32], whose[400];
 	const char *host = vm->q35 ? "q35-pcihost" : "i440FX-pcihost";
 	struct hr_advice *adv;
 

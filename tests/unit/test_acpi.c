@@ -23,7 +23,7 @@ static enum hr_status start(const char *const *files, struct hr_acpiexec *run, s
 	char program[4096];
 	enum hr_status st = hr_acpiexec_program(program, sizeof(program), err);
 
-	return st ? st : hr_acpiexec_start(program, files, 1, HR_ACPIEXEC_COMMANDS, run, err);
+	return st ? st : hr_acpiexec_start(program, files, 1, NULL, HR_ACPIEXEC_COMMANDS, run, err);
 }
 
 /* acpiexec started and waited for at once. */
@@ -36,7 +36,7 @@ static enum hr_status run_acpiexec(const char *const *files, unsigned timeout_ms
 	*out = NULL;
 	if (st)
 		return st;
-	return hr_acpiexec_finish(&run, timeout_ms, out, len, err);
+	return hr_acpiexec_finish(&run, 1, timeout_ms, out, len, err);
 }
 
 static enum hr_status run_with(const char *prog, unsigned timeout_ms, struct hr_error *err)
@@ -99,6 +99,31 @@ static void test_runner_ends_at_help(void)
 	unlink(script);
 }
 
+/* A region trace of 20 MiB (more than the 16 MiB kept) before the answer, as boards whose _INI
+ * polls registers print: each run of trace lines is kept as its first, and the answer comes. */
+static void test_runner_region_flood(void)
+{
+	char script[] = "/tmp/headroom-test-acpiexec-XXXXXX";
+	const char *files[] = {GUEST_TABLES "/DSDT"};
+	struct hr_error err;
+	char *out = NULL;
+	size_t len;
+
+	write_script(script, "#!/bin/sh\ncat > /dev/null\n"
+		     "yes 'AcpiExec: SystemMemory Read : Val 0 Addr FED10000' | head -n 400000\n"
+		     "echo 'Device: \\_SB.PCI0'\n"
+		     "yes 'AcpiExec: SystemIO Read : Val 0 Addr 000000B2' | head -n 400000\n"
+		     "printf -- '- help\\n'\n");
+	setenv("HEADROOM_ACPIEXEC", script, 1);
+	CHECK(run_acpiexec(files, 20000, &out, &len, &err) == HR_OK);
+	unsetenv("HEADROOM_ACPIEXEC");
+	CHECK(out && !strcmp(out, "AcpiExec: SystemMemory Read : Val 0 Addr FED10000\n"
+			     "Device: \\_SB.PCI0\nAcpiExec: SystemIO Read : Val 0 Addr 000000B2\n"
+			     "- help\n"));
+	free(out);
+	unlink(script);
+}
+
 /* Started early, collected late: the answer is whole however long after the child has finished,
  * and the child is reaped and its pipe closed, on success and on failure (this test has no other
  * child, so none may be left). */
@@ -126,14 +151,14 @@ static void test_runner_collects_late(void)
 	for (int i = 0; i < 1000 && access(done, F_OK); i++)
 		usleep(10000);
 	CHECK(access(done, F_OK) == 0);
-	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_OK);
+	CHECK(hr_acpiexec_finish(&run, 1, 5000, &out, &len, &err) == HR_OK);
 	CHECK(out && !strcmp(out, "Device: \\_SB.PCI0\n- help\n"));
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD && run.pid == -1 && run.out == -1);
 	free(out);
 
 	setenv("HEADROOM_ACPIEXEC", "false", 1);
 	CHECK(start(files, &run, &err) == HR_OK);
-	CHECK(hr_acpiexec_finish(&run, 5000, &out, &len, &err) == HR_E_IO && !out);
+	CHECK(hr_acpiexec_finish(&run, 1, 5000, &out, &len, &err) == HR_E_IO && !out);
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD && run.pid == -1 && run.out == -1);
 	unsetenv("HEADROOM_ACPIEXEC");
 	unlink(script);
@@ -238,10 +263,12 @@ static void test_cache_file(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(file, sizeof(file), "%s/acpiexec-answer", dir);
 	snprintf(link_to, sizeof(link_to), "%s/elsewhere", dir);
-	hr_acpi_key_open(&key, hr_acpiexec_options, "resources\n");
+	hr_acpi_key_open(&key, hr_acpiexec_options, hr_acpiexec_fills, HR_ACPIEXEC_FILLS,
+			 "resources\n");
 	hr_acpi_key_add(&key, "DSDT\x01", 5);
 	CHECK(hr_acpi_key_close(&key, "/bin/sh"));
-	hr_acpi_key_open(&other, hr_acpiexec_options, "resources\n");
+	hr_acpi_key_open(&other, hr_acpiexec_options, hr_acpiexec_fills, HR_ACPIEXEC_FILLS,
+			 "resources\n");
 	hr_acpi_key_add(&other, "DSDT\x02", 5);
 	CHECK(hr_acpi_key_close(&other, "/bin/sh") && other.len == key.len);
 
@@ -279,6 +306,7 @@ int main(void)
 	test_runner_failures();
 	test_runner_ends_at_help();
 	test_runner_collects_late();
+	test_runner_region_flood();
 	test_bridges_from_guest();
 	test_tables();
 	test_acpidump_text();
