@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* headroom fleet: many machines' reports rolled up. */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,7 @@ int fleet_main(int argc, char **argv)
 			(unsigned long long)(fleet.bad_records - fleet.diags.count));
 	if (fleet.bad_records)
 		rc = EXIT_INCONCLUSIVE;
-	if (!write_rollup(&fleet, format) || !close_stdout()) {
+	if ((!write_rollup(&fleet, format) && errno != EPIPE) || !close_stdout()) {
 		fprintf(stderr, "headroom fleet: write error\n");
 		rc = EXIT_USAGE;
 	}
