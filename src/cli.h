@@ -10,6 +10,8 @@
 
 enum { EXIT_FITS = 0, EXIT_FAILS = 1, EXIT_INCONCLUSIVE = 2, EXIT_USAGE = 3 };
 enum { MAX_ADD_GPUS = 64 };
+/* The names --add-gpu's @DRIVER takes (hr_gpu_driver_from_name). */
+#define ADD_GPU_DRIVERS "nvidia-uvm (the default), amdgpu, xe, nouveau, test_hmm, uvmem"
 enum { MAX_COLUMNS = 32 };
 
 #define VALIDATION_SCHEMA "headroom/validation-v1"	/* headroom validate --json */

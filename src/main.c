@@ -44,7 +44,8 @@ static void usage(FILE *out)
 		"  -n, --noheadings          no header line over the requests table\n"
 		"  -r, --raw                 only the requests table, unaligned, for scripts\n"
 		"      --phys-bits N         override the physical address width\n"
-		"      --direct-map-end ADDR override the kernel's direct-map end\n"
+		"      --direct-map-end ADDR override the kernel's direct-map end (an address: hex,\n"
+		"                            decimal or with a size's unit, 1T)\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
@@ -53,8 +54,8 @@ static void usage(FILE *out)
 		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
 		"                            (01:00.0=80G), repeatable\n"
 		"      --add-gpu COUNTxSIZE[@DRIVER]  what if COUNT GPUs with SIZE of VRAM were there,\n"
-		"                            after the machine's own (DRIVER: nvidia-uvm (default),\n"
-		"                            amdgpu, xe, nouveau, test_hmm, uvmem)\n"
+		"                            after the machine's own; DRIVER is one of\n"
+		"                            " ADD_GPU_DRIVERS "\n"
 		"      --hole64 START:SIZE   what if the 64-bit PCI window were moved or resized\n"
 		"      --ram SIZE            what if the guest had SIZE of RAM (above 4 GiB resized)\n"
 		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
@@ -106,10 +107,11 @@ static const char *fraction_refusal(const char *arg, char *buf, size_t len)
 	return buf;
 }
 
-/* Why a --request argument is refused, in words; NULL when it is a good size. */
-static const char *request_refusal(const char *arg, uint64_t *size, char *buf, size_t len)
+/* Why hr_parse_size refused arg, in words: which part of it is not a size. */
+static const char *size_refusal(const char *arg, char *buf, size_t len)
 {
 	size_t digits = strspn(arg, "0123456789");
+	const char *tail = arg + digits;
 
 	if (!*arg)
 		return "it is empty";
@@ -117,14 +119,25 @@ static const char *request_refusal(const char *arg, uint64_t *size, char *buf, s
 		return "a size cannot be negative";
 	if (strchr(arg, '.') || strchr(arg, ','))
 		return fraction_refusal(arg, buf, len);
-	if (!hr_parse_size(arg, size)) {
-		if (!digits || strncmp(arg, "0x", 2) == 0)
-			return "not a size: give whole bytes or a number with K, M, G, T or P";
-		snprintf(buf, len, "%s", arg[digits] && !strchr("KMGTPEkmgtpe", arg[digits])
-			 ? "the unit is not one of K, M, G, T, P (binary: 1K is 1024 bytes)"
-			 : "it does not fit in 64 bits");
-		return buf;
-	}
+	if (!digits || strncmp(arg, "0x", 2) == 0)
+		return "not a size: give whole bytes or a number with K, M, G, T or P";
+	if ((tail[0] == 'e' || tail[0] == 'E') && isdigit((unsigned char)tail[1]))
+		return "exponents are not taken: give whole bytes or a number with K, M, G, T or P";
+	if (!*tail || (strchr("KMGTPEkmgtpe", tail[0]) &&
+		       (!tail[1] || strcmp(tail + 1, "B") == 0 || strcmp(tail + 1, "iB") == 0)))
+		return "it does not fit in 64 bits";
+	if (!strchr("KMGTPEkmgtpe", tail[0]))
+		return "the unit is not one of K, M, G, T, P (binary: 1K is 1024 bytes)";
+	snprintf(buf, len, "'%s' follows the unit %c: give one number and one unit, as 16G or 16GiB",
+		 tail + 1, tail[0]);
+	return buf;
+}
+
+/* Why a --request argument is refused, in words; NULL when it is a good size. */
+static const char *request_refusal(const char *arg, uint64_t *size, char *buf, size_t len)
+{
+	if (!hr_parse_size(arg, size) || arg[0] == '-')
+		return size_refusal(arg, buf, len);
 	if (*size == 0)
 		return "a request of zero bytes asks for nothing";
 	if (hr_request_check(*size, NULL)) {
@@ -183,8 +196,9 @@ static bool parse_on_off(const char *s, int *out)
 	return true;
 }
 
-/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. */
-static bool parse_add_gpu(const char *arg, struct cli *cli)
+/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. NULL when taken,
+ * else why not. */
+static const char *parse_add_gpu(const char *arg, struct cli *cli, char *buf, size_t len)
 {
 	enum hr_gpu_driver driver = HR_DRIVER_NVIDIA_UVM;
 	char size_text[32], *at;
@@ -193,41 +207,64 @@ static bool parse_add_gpu(const char *arg, struct cli *cli)
 	char *end;
 
 	count = strtoul(arg, &end, 10);
-	if (end == arg || (*end != 'x' && *end != 'X') || !count ||
-	    count > MAX_ADD_GPUS - cli->ov.n_add_gpus)
-		return false;
+	if (end == arg || (*end != 'x' && *end != 'X') || !count)
+		return "it wants COUNTxSIZE[@DRIVER], as 8x80G or 2x64G@amdgpu";
+	if (count > MAX_ADD_GPUS - cli->ov.n_add_gpus) {
+		snprintf(buf, len, "at most %d GPUs in all", MAX_ADD_GPUS);
+		return buf;
+	}
 	snprintf(size_text, sizeof(size_text), "%s", end + 1);
 	at = strchr(size_text, '@');
 	if (at) {
 		*at = '\0';
 		driver = hr_gpu_driver_from_name(at + 1);
-		if (driver == HR_DRIVER_NONE)
-			return false;
+		if (driver == HR_DRIVER_NONE) {
+			snprintf(buf, len, "no driver '%s': it knows %s", at + 1, ADD_GPU_DRIVERS);
+			return buf;
+		}
 	}
-	if (!hr_parse_size(size_text, &vram) || !vram || vram >= 1ull << 52)
-		return false;
+	if (!hr_parse_size(size_text, &vram))
+		return size_refusal(size_text, buf, len);
+	if (!vram || vram >= 1ull << 52)
+		return "the VRAM must be above zero and below 4P";
 	for (unsigned long i = 0; i < count; i++, cli->ov.n_add_gpus++)
 		hr_gpu_what_if((unsigned)cli->ov.n_add_gpus, vram, driver,
 			       &cli->add_gpus[cli->ov.n_add_gpus]);
 	cli->ov.add_gpus = cli->add_gpus;
-	return true;
+	return NULL;
 }
 
-static bool parse_hole64(const char *arg, struct hr_overrides *ov)
+/* An address: bytes in hex or decimal, or with the units sizes take (1T is 0x10000000000). */
+static const char *address_refusal(const char *arg, uint64_t *addr, char *buf, size_t len)
+{
+	if (hr_parse_size(arg, addr) && arg[0] != '-')
+		return NULL;
+	if (strncmp(arg, "0x", 2) == 0)
+		return "not a hex address that fits in 64 bits";
+	return size_refusal(arg, buf, len);
+}
+
+/* START:SIZE below 2^52. NULL when taken, else why not. */
+static const char *parse_hole64(const char *arg, struct hr_overrides *ov, char *buf, size_t len)
 {
 	char start_text[32];
-	const char *colon = strchr(arg, ':');
+	const char *colon = strchr(arg, ':'), *why;
 
 	if (!colon || (size_t)(colon - arg) >= sizeof(start_text))
-		return false;
+		return "it wants START:SIZE, as 0x10000000000:1T or 1T:1T";
 	memcpy(start_text, arg, (size_t)(colon - arg));
 	start_text[colon - arg] = '\0';
-	if (!hr_parse_u64(start_text, &ov->hole64_start) || !hr_parse_size(colon + 1, &ov->hole64_size) ||
-	    !ov->hole64_size || ov->hole64_start >= 1ull << 52 ||
-	    ov->hole64_size > (1ull << 52) - ov->hole64_start)
-		return false;
+	why = address_refusal(start_text, &ov->hole64_start, buf, len);
+	if (why)
+		return why;
+	if (!hr_parse_size(colon + 1, &ov->hole64_size))
+		return size_refusal(colon + 1, buf, len);
+	if (!ov->hole64_size)
+		return "a window of zero bytes";
+	if (ov->hole64_start >= 1ull << 52 || ov->hole64_size > (1ull << 52) - ov->hole64_start)
+		return "the window must end below 2^52 (4 PiB), the widest physical address";
 	ov->have_hole64 = true;
-	return true;
+	return NULL;
 }
 
 static bool parse_format(const char *s, enum output_format *out)
@@ -283,7 +320,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{NULL, 0, NULL, 0},
 	};
 	const char *why;
-	char because[128];
+	char because[160];
 	uint64_t v;
 	int c;
 
@@ -293,7 +330,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	while ((c = getopt_long(argc, argv, ":s:q:Jjo:nrbvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			cli->root = optarg;
+			if (cli->root_given)
+				return usage_error("--sysroot given twice ('%s', then '%s'): one machine a run; "
+						   "for several, run once each with --format jsonl and "
+						   "'headroom fleet'", cli->root, optarg);
+			cli->root = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
 			cli->root_given = true;
 			break;
 		case 'q':
@@ -339,9 +380,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->ov.phys_bits = (int)v;
 			break;
 		case OPT_DME:
-			if (!hr_parse_u64(optarg, &v) || v < (1ull << 32) - 1)
-				return usage_error("--direct-map-end wants an address above 4 GiB, not '%s'",
-						   optarg);
+			why = address_refusal(optarg, &v, because, sizeof(because));
+			if (why)
+				return usage_error("--direct-map-end '%s': %s", optarg, why);
+			if (v < (1ull << 32) - 1)
+				return usage_error("--direct-map-end '%s': it is below 4 GiB, where the direct "
+						   "map always reaches", optarg);
 			cli->ov.have_direct_map_end = true;
 			cli->ov.direct_map_end = v;
 			break;
@@ -366,16 +410,20 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--device-private wants on or off, not '%s'", optarg);
 			break;
 		case OPT_ADD_GPU:
-			if (!parse_add_gpu(optarg, cli))
-				return usage_error("--add-gpu wants COUNTxSIZE[@DRIVER] with at most %d GPUs "
-						   "in all and a known driver, not '%s'", MAX_ADD_GPUS, optarg);
+			why = parse_add_gpu(optarg, cli, because, sizeof(because));
+			if (why)
+				return usage_error("--add-gpu '%s': %s", optarg, why);
 			break;
 		case OPT_HOLE64:
-			if (!parse_hole64(optarg, &cli->ov))
-				return usage_error("--hole64 wants START:SIZE within 2^52, not '%s'", optarg);
+			why = parse_hole64(optarg, &cli->ov, because, sizeof(because));
+			if (why)
+				return usage_error("--hole64 '%s': %s", optarg, why);
 			break;
 		case OPT_RAM:
-			if (!hr_parse_size(optarg, &v) || v < (1ull << 20) || v > (1ull << 52))
+			if (!hr_parse_size(optarg, &v))
+				return usage_error("--ram '%s': %s", optarg,
+						   size_refusal(optarg, because, sizeof(because)));
+			if (v < (1ull << 20) || v > (1ull << 52))
 				return usage_error("--ram wants a size from 1M to 4P, not '%s'", optarg);
 			cli->ov.ram = v;
 			break;
@@ -531,6 +579,10 @@ int main(int argc, char **argv)
 		if (hr_root_init(&root, cli.root, &err))
 			return usage_error("--sysroot: %s", hr_error_text(&err, text, sizeof(text)));
 		/* A wrong directory would give a report that is nothing but missing inputs. */
+		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys") &&
+		    hr_root_exists(&root, "/root/proc"))
+			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
+					   "sys/; did you mean %s/root?", cli.root, cli.root);
 		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys"))
 			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
 					   "sys/ (headroom capture -o FILE.tar.gz makes one)", cli.root);
