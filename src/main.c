@@ -72,6 +72,30 @@ static void usage(FILE *out)
 		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
 }
 
+static void validate_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: headroom validate [--answer FILE] [--json] [options]\n"
+		"Ask the kernel itself where request_free_mem_region() places each request, and compare\n"
+		"its answer with headroom's prediction for the same machine. Live (root, kernel headers):\n"
+		"builds and loads probes/headroom_probe, reads its answer, unloads it. Replayed: --answer\n"
+		"FILE, the answer the probe recorded (the file headroom_probe writes, as the cases'\n"
+		"kernel-answer), with -s DIR|FILE, the capture made beside it on the same kernel.\n\n"
+		"Options:\n"
+		"      --answer FILE         a recorded kernel answer instead of the live kernel\n"
+		"      --probe-module KO     load this prebuilt headroom_probe.ko (no headers needed)\n"
+		"      --test-hmm FILE       also check what loading lib/test_hmm did\n"
+		"  -q, --request SIZE        the sizes to ask for (default 1G 16G 80G 256G 1T; a recorded\n"
+		"                            answer brings its own)\n"
+		"  -s, --sysroot DIR|FILE    the captured machine the answer came from\n"
+		"  -J, --json                the comparison as JSON (schema " VALIDATION_SCHEMA ",\n"
+		"                            share/headroom/validation-v1.schema.json)\n"
+		"  -h, --help                this help\n"
+		"The audit's overrides (--phys-bits, --device-private, ...) apply to the prediction.\n\n"
+		"Exit status: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked, 3 a usage\n"
+		"error. For more details see headroom(1).\n");
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* One line: "headroom: what is wrong; try 'headroom --help'". */
@@ -455,8 +479,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "not '%s'", optarg);
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_FITS);
+			if (cli->validate)
+				validate_usage(stdout);
+			else
+				usage(stdout);
+			exit(close_stdout() ? EXIT_FITS : EXIT_USAGE);
 		case 'V':
 			/* The JSON Schema $id of each is urn:headroom:schema:NAME (share/headroom/). */
 			printf("headroom %s\nschemas: %s, %s, %s\n", HEADROOM_VERSION, HR_REPORT_SCHEMA,
