@@ -418,41 +418,41 @@ static const char *unknown_placement(const struct hr_audit *a, const struct hr_f
 	return "phys-bits-unknown";
 }
 
-static void add_request_subject(struct hr_audit *a, const struct hr_request_result *r,
-				const char *unknown_code, const char *unknown_why)
+void hr_audit_judge_subject(const struct hr_audit *a, const struct hr_request_result *r,
+			    const char *unknown_code, const char *unknown_why, struct hr_subject *s)
 {
-	struct hr_subject s = {.kind = "request", .outcome = HR_OUTCOME_BLOCKED};
 	const struct hr_model *m = &a->model;
+	/* Without the config neither scheme registers anything: the config is the blocker. */
+	const char *config_off = m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE is not set"
+				 : "CONFIG_DEVICE_PRIVATE is not set";
 
-	hr_format_size(r->size, false, s.label, sizeof(s.label));
+	s->outcome = HR_OUTCOME_BLOCKED;
 	if (a->scheme_new) {	/* the series' own outcomes: no physical address space involved */
-		s.outcome = r->new_scheme == HR_NEW_FITS ? HR_OUTCOME_RANGE : HR_OUTCOME_BLOCKED;
-		s.blocker = r->new_scheme == HR_NEW_UNSUPPORTED ? "device-private-off" : "new-scheme";
-		snprintf(s.why, sizeof(s.why), "%s",
+		s->outcome = r->new_scheme == HR_NEW_FITS ? HR_OUTCOME_RANGE : HR_OUTCOME_BLOCKED;
+		s->blocker = r->new_scheme == HR_NEW_UNSUPPORTED ? "device-private-off" : "new-scheme";
+		snprintf(s->why, sizeof(s->why), "%s",
 			 r->new_scheme == HR_NEW_TOO_LARGE
 			 ? "-ENOMEM, its struct pages exceed kvzalloc()'s INT_MAX (128 GiB of pagemap or more)"
 			 : r->new_scheme == HR_NEW_NO_SPACE ? "-EBUSY, the device-private offset space is full"
-			 : "CONFIG_DEVICE_PRIVATE is not set");
-		hr_verdict_add_subject(&a->verdict, &s);
+			 : config_off);
 		return;
 	}
 	switch (r->legacy) {
 	case HR_FITS:
-		s.outcome = HR_OUTCOME_RANGE;
+		s->outcome = HR_OUTCOME_RANGE;
 		break;
 	case HR_NO_SPACE:
-		s.blocker = "no-space";
-		snprintf(s.why, sizeof(s.why), "-ERANGE, no free slot of the size below the search top "
+		s->blocker = "no-space";
+		snprintf(s->why, sizeof(s->why), "-ERANGE, no free slot of the size below the search top "
 			 "%#llx", (unsigned long long)m->search_top);
 		break;
 	case HR_UNSUPPORTED:
-		s.blocker = "device-private-off";
-		snprintf(s.why, sizeof(s.why), "%s is not set",
-			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+		s->blocker = "device-private-off";
+		snprintf(s->why, sizeof(s->why), "%s", config_off);
 		break;
 	case HR_HAZARD:
-		s.blocker = "hazard";
-		snprintf(s.why, sizeof(s.why), "%s",
+		s->blocker = "hazard";
+		snprintf(s->why, sizeof(s->why), "%s",
 			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
 			 ? "placed past the direct map, a hazard on this kernel"
 			 : r->hazards & HR_HAZARD_MAX_PFN_BUMP
@@ -460,12 +460,17 @@ static void add_request_subject(struct hr_audit *a, const struct hr_request_resu
 			 : "placed in a range the firmware keeps for memory hotplug or CXL");
 		break;
 	case HR_VERDICT_UNKNOWN:
-		s.outcome = HR_OUTCOME_UNKNOWN;
-		s.blocker = unknown_code;
-		snprintf(s.why, sizeof(s.why), "%s", unknown_why);
+		s->outcome = HR_OUTCOME_UNKNOWN;
+		s->blocker = unknown_code;
+		snprintf(s->why, sizeof(s->why), "%s", unknown_why);
 		break;
 	}
-	hr_verdict_add_subject(&a->verdict, &s);
+}
+
+/* Where placements are known, turning the config on alone gives this carve a range. */
+static bool config_alone_fixes(const struct hr_model *m, const struct hr_request_result *r)
+{
+	return r->legacy == HR_UNSUPPORTED && (!m->can_place || (r->placed && !r->hazards));
 }
 
 /* Can this kernel register device-private memory at all, whatever the sizes. */
@@ -526,16 +531,25 @@ static void judge_verdict(struct hr_audit *a, const struct hr_facts *facts)
 	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 
-		add_request_subject(a, r, unknown_code, unknown_why);
+		struct hr_subject s = {.kind = "request"};
+
+		hr_format_size(r->size, false, s.label, sizeof(s.label));
+		hr_audit_judge_subject(a, r, unknown_code, unknown_why, &s);
+		hr_verdict_add_subject(&a->verdict, &s);
 		n[r->legacy]++;
 		above += r->hazards == HR_HAZARD_ABOVE_DIRECT_MAP;
 		max_pfn += r->hazards == HR_HAZARD_MAX_PFN_BUMP;
 		both += r->hazards == (HR_HAZARD_ABOVE_DIRECT_MAP | HR_HAZARD_MAX_PFN_BUMP);
-		/* Where placements are known, turning the config on alone gives these a range. */
-		config_alone += r->legacy == HR_UNSUPPORTED && (!m->can_place ||
-							       (r->placed && !r->hazards));
+		config_alone += config_alone_fixes(m, r);
 	}
-	hr_audit_gpu_subjects(a);
+	hr_audit_gpu_subjects(a, unknown_code, unknown_why);
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		bool fixed = a->gpus[i].fails && a->gpus[i].n_carves;
+
+		for (size_t c = 0; c < a->gpus[i].n_carves; c++)
+			fixed = fixed && config_alone_fixes(m, &a->gpus[i].carves[c].r);
+		config_alone += fixed;
+	}
 	/* Fixes the advice does not give, ahead of it: they are needed whatever else changes. */
 	if (m->zone_device == HR_NO || m->device_private == HR_NO)
 		hr_verdict_add_fix(&a->verdict, "device-private-off", config_alone,

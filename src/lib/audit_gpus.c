@@ -182,7 +182,7 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 }
 
 /* Each GPU with a carve is a subject of the verdict: it gets its range, or what blocks it. */
-void hr_audit_gpu_subjects(struct hr_audit *a)
+void hr_audit_gpu_subjects(struct hr_audit *a, const char *unknown_code, const char *unknown_why)
 {
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
@@ -195,21 +195,8 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 		for (size_t c = 0; c < g->n_carves && !worst; c++)
 			if (hr_audit_carve_fails(a, &g->carves[c].r))
 				worst = &g->carves[c].r;
-		if (worst && a->scheme_new) {
-			s.outcome = HR_OUTCOME_BLOCKED;
-			s.blocker = "new-scheme";
-			snprintf(s.why, sizeof(s.why), "the new scheme refuses it: %s",
-				 hr_new_verdict_name(worst->new_scheme));
-		} else if (worst) {
-			s.outcome = worst->legacy == HR_VERDICT_UNKNOWN ? HR_OUTCOME_UNKNOWN
-				    : HR_OUTCOME_BLOCKED;
-			s.blocker = worst->legacy == HR_UNSUPPORTED ? "device-private-off"
-				    : worst->legacy == HR_HAZARD ? "hazard"
-				    : worst->legacy == HR_VERDICT_UNKNOWN ? "phys-bits-unknown" : "no-space";
-			snprintf(s.why, sizeof(s.why), "%s", worst->legacy == HR_NO_SPACE
-				 ? "-ERANGE: no free slot for its carve below the search top"
-				 : hr_legacy_verdict_name(worst->legacy));
-		}
+		if (worst)
+			hr_audit_judge_subject(a, worst, unknown_code, unknown_why, &s);
 		hr_verdict_add_subject(&a->verdict, &s);
 	}
 }
