@@ -27,6 +27,7 @@ struct cli {
 	bool bytes, verbose, noheadings, raw;
 	enum hr_column columns[MAX_COLUMNS];	/* -o; n_columns 0: the default ones */
 	size_t n_columns;
+	bool add_columns;			/* -o +LIST: after each table's default ones */
 	bool validate;
 	const char *answer;		/* validate: a recorded kernel answer */
 	const char *probe_module;	/* validate: a prebuilt headroom_probe.ko */

@@ -38,11 +38,12 @@ static void usage(FILE *out)
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes as exact byte counts in the human report\n"
 		"  -v, --verbose             the whole address map and the basis of every limit\n"
-		"  -o, --output LIST         the requests table's columns, comma-separated; +LIST adds\n"
-		"                            to the default ones\n"
+		"  -o, --output LIST         the columns of the GPU and requests tables, comma-\n"
+		"                            separated; +LIST adds to each table's default ones\n"
 		"      --list-columns        the columns -o takes, and exit\n"
-		"  -n, --noheadings          no header line over the requests table\n"
-		"  -r, --raw                 only the requests table, unaligned, for scripts\n"
+		"  -n, --noheadings          no header line over the tables\n"
+		"  -r, --raw                 only the table, unaligned, for scripts: a row for each\n"
+		"                            GPU carve, then each request\n"
 		"      --phys-bits N         override the physical address width\n"
 		"      --direct-map-end ADDR override the kernel's direct-map end (an address: hex,\n"
 		"                            decimal or with a size's unit, 1T)\n"
@@ -172,19 +173,14 @@ static const char *request_refusal(const char *arg, uint64_t *size, char *buf, s
 	return NULL;
 }
 
-/* -o LIST: comma-separated column names; a leading + keeps the default columns first. */
+/* -o LIST: comma-separated column names; a leading + keeps each table's default columns first. */
 static int parse_columns(const char *list, struct cli *cli)
 {
-	static const enum hr_column defaults[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
-						  HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
 	char copy[256], *save = NULL;
 
 	cli->n_columns = 0;
-	if (list[0] == '+') {
-		memcpy(cli->columns, defaults, sizeof(defaults));
-		cli->n_columns = sizeof(defaults) / sizeof(defaults[0]);
-		list++;
-	}
+	cli->add_columns = list[0] == '+';
+	list += cli->add_columns;
 	if (strlen(list) >= sizeof(copy))
 		return usage_error("--output: the list is too long");
 	strcpy(copy, list);
@@ -514,7 +510,7 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 	struct hr_report_options opts = {
 		.bytes = cli->bytes, .verbose = cli->verbose, .noheadings = cli->noheadings,
 		.raw = cli->raw, .columns = cli->n_columns ? cli->columns : NULL,
-		.n_columns = cli->n_columns,
+		.n_columns = cli->n_columns, .add_columns = cli->add_columns,
 	};
 	json_t *report;
 	bool written = false;
