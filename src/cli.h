@@ -19,12 +19,14 @@ enum { MAX_COLUMNS = 32 };
 enum { MAX_VRAM_OVERRIDES = 64 };
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL, FORMAT_PROMETHEUS, FORMAT_SVG };
+enum color_when { COLOR_AUTO, COLOR_NEVER, COLOR_ALWAYS };
 
 struct cli {
 	const char *root;
 	bool root_given;
 	enum output_format format;
 	bool bytes, verbose, noheadings, raw;
+	enum color_when color;		/* --color */
 	enum hr_column columns[MAX_COLUMNS];	/* -o; n_columns 0: the default ones */
 	size_t n_columns;
 	bool add_columns;			/* -o +LIST: after each table's default ones */

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "closestream.h"
@@ -37,6 +39,8 @@ static void usage(FILE *out)
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes as exact byte counts in the human report\n"
+		"      --color[=WHEN]        colour the findings: auto (the default: on a terminal,\n"
+		"                            unless NO_COLOR is set), always or never\n"
 		"  -v, --verbose             the whole address map and the basis of every limit\n"
 		"  -o, --output LIST         the columns of the GPU and requests tables, comma-\n"
 		"                            separated; +LIST adds to each table's default ones\n"
@@ -307,7 +311,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
 	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS,
-	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM };
+	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM, OPT_COLOR };
 	static const struct option longopts[] = {
 		{"sysroot", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 's'},
@@ -319,6 +323,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"raw", no_argument, NULL, 'r'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"color", optional_argument, NULL, OPT_COLOR},
 		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
@@ -390,6 +395,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case 'b':
 			cli->bytes = true;
+			break;
+		case OPT_COLOR:
+			if (!optarg || strcmp(optarg, "always") == 0)
+				cli->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				cli->color = COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				cli->color = COLOR_AUTO;
+			else
+				return usage_error("--color wants auto, always or never, not '%s'", optarg);
 			break;
 		case 'v':
 			cli->verbose = true;
@@ -503,6 +518,30 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+/* The terminal's width when stdout is one (its size, else $COLUMNS), as util-linux's
+ * get_terminal_width(); 0 when stdout is no terminal, for the report's 100 columns. */
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	const char *columns = getenv("COLUMNS");
+	uint64_t n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	return columns && hr_parse_u64(columns, &n) && n && n < 10000 ? (size_t)n : 0;
+}
+
+/* --color: always and never as said; auto on a terminal unless NO_COLOR is set (no-color.org:
+ * an option that asks for colour wins over it). */
+static bool use_colour(enum color_when when)
+{
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
 /* Every format but text is written from the JSON report, so a number is computed once. */
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
@@ -511,6 +550,7 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 		.bytes = cli->bytes, .verbose = cli->verbose, .noheadings = cli->noheadings,
 		.raw = cli->raw, .columns = cli->n_columns ? cli->columns : NULL,
 		.n_columns = cli->n_columns, .add_columns = cli->add_columns,
+		.width = terminal_width(), .colour = use_colour(cli->color),
 	};
 	json_t *report;
 	bool written = false;

@@ -26,6 +26,8 @@ struct hr_report_options {
 	const enum hr_column *columns;	/* the table's columns, NULL for the default ones */
 	size_t n_columns;
 	bool add_columns;	/* the columns follow each table's default ones (-o +LIST) */
+	size_t width;		/* columns to wrap text to (the terminal's); 0: 100 */
+	bool colour;		/* findings' severities in colour (a terminal, --color) */
 };
 
 /* The column's name (as -o takes it) and a line on what it holds. */
@@ -63,7 +65,8 @@ void hr_report_table(FILE *out, const struct hr_audit *audit, bool gpus, bool re
 void hr_report_text_gpus(FILE *out, const struct hr_audit *audit,
 			 const struct hr_report_options *opts);
 
-/* text after prefix, broken at spaces to fit 100 columns, continuation lines indented by hang. */
+/* text after prefix, broken at spaces to fit the report's width, continuation lines indented by
+ * hang. */
 void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text);
 
 /* The verified fixes alone. */

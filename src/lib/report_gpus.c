@@ -177,6 +177,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_report_options *opts)
 {
 	size_t failing = 0, carving = 0;
+	char text[128];
 
 	if (!a->n_gpus)
 		return;
@@ -184,9 +185,11 @@ void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_re
 		failing += a->gpus[i].fails;
 		carving += a->gpus[i].n_carves > 0;
 	}
-	fprintf(out, "\nGPUs in probe order, each carve staying for the next: %zu of %zu carve%s, %zu "
-		"fail%s under the %s\n", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "", failing,
-		failing == 1 ? "s" : "", a->scheme_new ? "new scheme" : "legacy carve");
+	snprintf(text, sizeof(text), "%zu of %zu carve%s, %zu fail%s under the %s", carving, a->n_gpus,
+		 a->n_gpus == 1 ? "s" : "", failing, failing == 1 ? "s" : "",
+		 a->scheme_new ? "new scheme" : "legacy carve");
+	fputc('\n', out);
+	hr_print_wrapped(out, "GPUs in probe order, each carve staying for the next:", 2, text);
 	if (carving)
 		hr_report_table(out, a, true, false, opts);
 	print_no_carves(out, a);

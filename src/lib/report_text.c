@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The human report: the verdict first, then the requests, the machine, the kernel's limits, the
- * address map and the findings. Each section is its own function; lines fit WIDTH columns. */
+ * address map and the findings. Each section is its own function; text is wrapped to the width the
+ * caller asks for (the terminal's), 100 columns when it asks for none. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,21 +11,42 @@
 
 #include "headroom/report.h"
 
-#define WIDTH 100
+#define WIDTH 100	/* columns when the options give no width */
+#define MIN_WIDTH 60	/* narrower, an address map line no longer fits */
+
+/* The width the report being written wraps to: set by hr_report_text for the report's duration. */
+static size_t text_width = WIDTH;
+
+/* Columns a prefix takes on the screen: colour escapes (ESC [ ... m) take none. */
+static size_t visible_length(const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (*s == '\033') {
+			s += strcspn(s, "m");
+			s += *s != '\0';
+		} else {
+			n++;
+			s++;
+		}
+	}
+	return n;
+}
 #define LABEL 18	/* "  direct-map end  " */
 
-/* text after prefix, broken at spaces so that no line passes WIDTH; continuation lines are
+/* text after prefix, broken at spaces so that no line passes the width; continuation lines are
  * indented by hang columns. A word longer than a line stays whole. */
 static void print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text)
 {
-	size_t col = strlen(prefix);
+	size_t col = visible_length(prefix);
 	bool space = col && prefix[col - 1] != ' ';	/* one goes before the next word */
 
 	fputs(prefix, out);
 	for (text += strspn(text, " "); *text; text += strspn(text, " ")) {
 		size_t word = strcspn(text, " ");
 
-		if (col > hang && col + space + word > WIDTH) {
+		if (col > hang && col + space + word > text_width) {
 			fprintf(out, "\n%*s", (int)hang, "");
 			col = hang;
 			space = false;
@@ -569,7 +591,7 @@ static bool next_row(struct map_rows *it, struct map_row *row)
 static void map_line(FILE *out, const struct map_row *row, int digits, int width, bool bytes)
 {
 	const char *name = row->name ? row->name : "free";
-	int room = WIDTH - (2 + 2 * (2 + digits) + 1 + 1 + width + 2), keep = (int)strlen(name);
+	int room = (int)text_width - (2 + 2 * (2 + digits) + 1 + 1 + width + 2), keep = (int)strlen(name);
 	char sz[32];
 
 	if (keep > room) {
@@ -606,7 +628,7 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	size_t n = 0, hidden = 0, top_row = 0;
 	bool below_top = true, have_next;
 	int digits = 12, width = 12;
-	char sz[32], sz2[32];
+	char sz[32], sz2[32], text[256];
 
 	/* First pass: the row count, the last row below the search top, the widths. */
 	while (next_row(&it, &row)) {
@@ -622,9 +644,11 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	while (n && digits < 16 && last.end >> (4 * digits))
 		digits++;
 
-	fprintf(out, "\nAddress map: top level of /proc/iomem%s, free runs of whole %s sections\n",
-		o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
-									  sz, sizeof(sz)));
+	snprintf(text, sizeof(text), "top level of /proc/iomem%s, free runs of whole %s sections",
+		 o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
+									   sz, sizeof(sz)));
+	fputc('\n', out);
+	print_wrapped(out, "Address map: ", 2, text);
 	it = (struct map_rows){&f->iomem, gaps, 0, 0};
 	have_next = next_row(&it, &next);
 	for (size_t i = 0; have_next; i++) {
@@ -644,23 +668,33 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	if (hidden)
 		fprintf(out, "  ... %zu more, -v shows them\n", hidden);
 	if (gaps->total)
-		fprintf(out, "Free below the search top: %s, the largest run %s at %#llx-%#llx\n",
-			hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
-			hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
-			(unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
+		snprintf(text, sizeof(text), "%s, the largest run %s at %#llx-%#llx",
+			 hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
+			 hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
+			 (unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
 	else
-		fprintf(out, "Free below the search top: none\n");
+		snprintf(text, sizeof(text), "none");
+	print_wrapped(out, "Free below the search top: ", 2, text);
 }
 
-static void print_findings(FILE *out, const struct hr_audit *a)
+/* SGR colours as util-linux's: errors bold red, warnings yellow; info stays plain. */
+static const char *severity_colour(enum hr_severity severity)
+{
+	return severity == HR_ERROR ? "\033[1;31m" : severity == HR_WARNING ? "\033[33m" : NULL;
+}
+
+static void print_findings(FILE *out, const struct hr_audit *a, bool colour)
 {
 	char prefix[96];
 
 	if (a->n_findings)
 		fprintf(out, "\nFindings\n");
 	for (size_t i = 0; i < a->n_findings; i++) {
-		snprintf(prefix, sizeof(prefix), "  %-7s %s:", hr_severity_name(a->findings[i].severity),
-			 a->findings[i].code);
+		const char *name = hr_severity_name(a->findings[i].severity);
+		const char *on = colour ? severity_colour(a->findings[i].severity) : NULL;
+
+		snprintf(prefix, sizeof(prefix), "  %s%s%s%*s %s:", on ? on : "", name, on ? "\033[0m" : "",
+			 7 - (int)strlen(name), "", a->findings[i].code);
 		print_wrapped(out, prefix, 10, a->findings[i].message);
 	}
 }
@@ -673,6 +707,7 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 		hr_report_table(out, a, true, true, opts);
 		return !ferror(out);
 	}
+	text_width = opts->width ? opts->width < MIN_WIDTH ? MIN_WIDTH : opts->width : WIDTH;
 	print_verdict(out, a);
 	hr_report_text_gpus(out, a, opts);
 	print_requests(out, a, opts);
@@ -683,6 +718,6 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 	if (a->model.can_place)
 		print_map(out, f, a, opts);
 	hr_report_firmware_text(out, &f->firmware, opts->bytes);
-	print_findings(out, a);
+	print_findings(out, a, opts->colour);
 	return !ferror(out);
 }
