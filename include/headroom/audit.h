@@ -88,6 +88,8 @@ struct hr_audit {
 	struct hr_advice *advice;
 	size_t n_advice;
 	struct hr_free free;		/* below the search top, before any request */
+	struct hr_iomem what_if_map;	/* with --ram or --hole64: the map they model (top level) */
+	bool map_modelled;		/* the reports print what_if_map instead of the facts' iomem */
 	struct hr_request_result *requests;
 	size_t n_requests;
 	struct hr_existing_carve *existing;

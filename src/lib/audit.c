@@ -583,6 +583,43 @@ enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
 	return HR_OK;
 }
 
+/* The map --ram and --hole64 model, for the reports to print; a --hole64 window no firmware
+ * would give (past what the CPU addresses, or over RAM) is flagged, and judged as given. */
+static enum hr_status model_what_if_map(struct hr_audit *a, const struct hr_facts *facts,
+					const struct hr_overrides *ov)
+{
+	const struct hr_model *m = &a->model;
+	struct hr_range w = {ov->hole64_start, ov->hole64_start + ov->hole64_size - 1};
+
+	if (!m->map_ok || (!ov->ram && !ov->have_hole64))
+		return HR_OK;
+	if (hr_iomem_what_if(&facts->iomem, ov, &a->what_if_map))
+		return HR_E_NOMEM;
+	a->map_modelled = true;
+	if (!ov->have_hole64)
+		return HR_OK;
+	if (m->phys_bits.source != HR_SRC_UNKNOWN && m->phys_bits.value < 64 &&
+	    w.end >> m->phys_bits.value)
+		add_finding(a, "what-if-window-invalid", HR_WARNING, "--hole64 %#llx-%#llx ends at or "
+			    "above 2^%d, past the last address the CPU's %d phys-bits reach: no firmware "
+			    "puts the 64-bit window there, and the verdicts that use it are not the "
+			    "machine's", (unsigned long long)w.start, (unsigned long long)w.end,
+			    m->phys_bits.value, m->phys_bits.value);
+	for (size_t i = 0; i < a->what_if_map.count; i++) {
+		const struct hr_iomem_entry *e = &a->what_if_map.entries[i];
+
+		if (strncmp(e->name, "System RAM", 10) == 0 && e->start <= w.end && w.start <= e->end) {
+			add_finding(a, "what-if-window-invalid", HR_WARNING, "--hole64 %#llx-%#llx "
+				    "overlaps RAM at %#llx-%#llx: no firmware puts the 64-bit window "
+				    "over RAM, and the verdicts that use it are not the machine's",
+				    (unsigned long long)w.start, (unsigned long long)w.end,
+				    (unsigned long long)e->start, (unsigned long long)e->end);
+			break;
+		}
+	}
+	return HR_OK;
+}
+
 enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
 			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
 {
@@ -603,7 +640,8 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
-	st = judge_carves(a, facts, ov, sizes, n_sizes);
+	st = model_what_if_map(a, facts, ov);
+	st = st ? st : judge_carves(a, facts, ov, sizes, n_sizes);
 	a->n_requests = n_sizes;
 	if (!st) {
 		explain_unknowns(a);
@@ -640,6 +678,7 @@ void hr_audit_free(struct hr_audit *a)
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
+	hr_iomem_free(&a->what_if_map);
 	hr_verdict_free(&a->verdict);
 	memset(a, 0, sizeof(*a));
 }

@@ -623,7 +623,8 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 		      const struct hr_report_options *o)
 {
 	const struct hr_free *gaps = &a->free;
-	struct map_rows it = {&f->iomem, gaps, 0, 0};
+	const struct hr_iomem *iomem = a->map_modelled ? &a->what_if_map : &f->iomem;
+	struct map_rows it = {iomem, gaps, 0, 0};
 	struct map_row prev, row = {0}, next, last = {0};
 	size_t n = 0, hidden = 0, top_row = 0;
 	bool below_top = true, have_next;
@@ -644,12 +645,13 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	while (n && digits < 16 && last.end >> (4 * digits))
 		digits++;
 
-	snprintf(text, sizeof(text), "top level of /proc/iomem%s, free runs of whole %s sections",
-		 o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
-									   sz, sizeof(sz)));
+	snprintf(text, sizeof(text), "top level of /proc/iomem%s%s, free runs of whole %s sections",
+		 o->verbose ? "" : " near the free space",
+		 a->map_modelled ? " as --hole64/--ram model it" : "",
+		 hr_format_size(a->model.section_size, false, sz, sizeof(sz)));
 	fputc('\n', out);
 	print_wrapped(out, "Address map: ", 2, text);
-	it = (struct map_rows){&f->iomem, gaps, 0, 0};
+	it = (struct map_rows){iomem, gaps, 0, 0};
 	have_next = next_row(&it, &next);
 	for (size_t i = 0; have_next; i++) {
 		prev = row;
