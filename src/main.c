@@ -359,6 +359,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--sysroot given twice ('%s', then '%s'): one machine a run; "
 						   "for several, run once each with --format jsonl and "
 						   "'headroom fleet'", cli->root, optarg);
+			if (strcmp(optarg, "-") == 0 && isatty(STDIN_FILENO))
+				return usage_error("--sysroot -: reads a bundle from standard input, which "
+						   "is a terminal (headroom capture -o - | headroom -s -)");
 			cli->root = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
 			cli->root_given = true;
 			break;
