@@ -104,10 +104,8 @@ int fleet_main(int argc, char **argv)
 		fprintf(stderr, "headroom fleet: %s\n", hr_error_text(&err, text, sizeof(text)));
 		return EXIT_USAGE;
 	}
-	if (format == FLEET_CSV) {
+	if (format == FLEET_CSV)
 		fleet.host_rows = stdout;
-		hr_fleet_host_csv_header(stdout);
-	}
 	for (size_t i = 0; i < n_paths; i++) {
 		enum hr_status st = hr_fleet_read(&fleet, paths[i], &err);
 

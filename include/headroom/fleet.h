@@ -92,7 +92,8 @@ struct hr_fleet {
 	struct hr_fleet_worst *worst;	/* worst first */
 	size_t n_worst, top;
 	struct hr_diags diags;		/* the first HR_FLEET_MAX_DIAGS bad records */
-	FILE *host_rows;		/* when set, a CSV row per host as it is read (hr_fleet_add) */
+	FILE *host_rows;		/* when set, a CSV row per host as it is read (hr_fleet_add),
+					 * under a header written with the first */
 };
 
 /* top: how many worst hosts to keep (at most HR_FLEET_MAX_TOP). */

@@ -177,6 +177,8 @@ enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 	snprintf(w.source, sizeof(w.source), "%s", h->source);
 	snprintf(w.kernel, sizeof(w.kernel), "%s", h->kernel);
 	rank(f, &w);
+	if (f->host_rows && f->reports == 1)	/* no header over no hosts */
+		hr_fleet_host_csv_header(f->host_rows);
 	if (f->host_rows)
 		hr_fleet_host_csv(f->host_rows, &w);
 	return HR_OK;
