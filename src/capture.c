@@ -9,12 +9,38 @@
 #include "cli.h"
 #include "closestream.h"
 #include "headroom/capture.h"
+#include "headroom/iomem.h"
+#include "headroom/rootfs.h"
 
 /* One line, as the audit's usage errors. */
 static int capture_usage_error(const char *what)
 {
 	fprintf(stderr, "headroom capture: %s; try 'headroom capture --help'\n", what);
 	return EXIT_USAGE;
+}
+
+/* A bundle whose /proc/iomem shows no address (read without CAP_SYS_ADMIN) can place nothing: say
+ * so, and let the exit status say it too. */
+static bool map_hidden(const char *root_dir)
+{
+	struct hr_diags diags = {0};
+	struct hr_iomem iomem;
+	struct hr_error err;
+	struct hr_root root;
+	char text[900];
+	enum hr_status st;
+
+	if (hr_root_init(&root, root_dir, &err))
+		return false;
+	st = hr_iomem_read(&root, &iomem, &diags, &err);
+	hr_diags_free(&diags);
+	if (st == HR_OK)
+		hr_iomem_free(&iomem);
+	if (st != HR_E_ACCESS)
+		return false;
+	fprintf(stderr, "headroom capture: %s: the bundle cannot place anything\n",
+		hr_error_text(&err, text, sizeof(text)));
+	return true;
 }
 
 int capture_main(int argc, char **argv)
@@ -44,8 +70,10 @@ int capture_main(int argc, char **argv)
 			       "manifest of what could not be read and why (headroom-capture/manifest).\n"
 			       "'headroom --root FILE.tar.gz' replays it on any machine. Run it as root,\n"
 			       "before loading any probe module. '-o -' writes to standard output.\n"
-			       "--root DIR bundles a machine captured with tests/capture-root instead.\n\n"
-			       "Exit status: 0 written, 3 usage or write error.\n");
+			       "--root DIR bundles a machine captured with headroom-capture DIR (in the\n"
+			       "source tree: tests/capture-root) instead.\n\n"
+			       "Exit status: 0 written, 2 written but useless: /proc/iomem shows no addresses\n"
+			       "(not root), 3 usage or write error.\n");
 			return close_stdout() ? EXIT_FITS : EXIT_USAGE;
 		} else {
 			return capture_usage_error("unknown option or missing argument");
@@ -66,5 +94,7 @@ int capture_main(int argc, char **argv)
 	}
 	fprintf(stderr, "headroom capture: %s: %zu files, %zu listed as unreadable in "
 		"headroom-capture/manifest\n", output, summary.files, summary.unreadable);
-	return strcmp(output, "-") == 0 && !close_stdout() ? EXIT_USAGE : EXIT_FITS;
+	if (strcmp(output, "-") == 0 && !close_stdout())
+		return EXIT_USAGE;
+	return map_hidden(root) ? EXIT_INCONCLUSIVE : EXIT_FITS;
 }

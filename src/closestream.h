@@ -5,8 +5,9 @@
 
 #include <stdbool.h>
 
-/* Late write errors (a full disk, a closed pipe) must not pass for success: false when a write to
- * stdout failed or closing it did. */
+/* Late write errors (a full disk) must not pass for success: false, with errno set, when a write to
+ * stdout failed or closing it did. A closed pipe (EPIPE) is success, as in util-linux: the reader
+ * took what it wanted. */
 bool close_stdout(void);
 
 #endif

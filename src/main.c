@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "closestream.h"
@@ -37,14 +39,18 @@ static void usage(FILE *out)
 		"      --format FORMAT       text, json, jsonl (one line per report, for fleets),\n"
 		"                            prometheus (node_exporter textfile) or svg (a picture)\n"
 		"  -b, --bytes               sizes as exact byte counts in the human report\n"
+		"      --color[=WHEN]        colour the findings: auto (the default: on a terminal,\n"
+		"                            unless NO_COLOR is set), always or never\n"
 		"  -v, --verbose             the whole address map and the basis of every limit\n"
-		"  -o, --output LIST         the requests table's columns, comma-separated; +LIST adds\n"
-		"                            to the default ones\n"
+		"  -o, --output LIST         the columns of the GPU and requests tables, comma-\n"
+		"                            separated; +LIST adds to each table's default ones\n"
 		"      --list-columns        the columns -o takes, and exit\n"
-		"  -n, --noheadings          no header line over the requests table\n"
-		"  -r, --raw                 only the requests table, unaligned, for scripts\n"
+		"  -n, --noheadings          no header line over the tables\n"
+		"  -r, --raw                 only the table, unaligned, for scripts: a row for each\n"
+		"                            GPU carve, then each request\n"
 		"      --phys-bits N         override the physical address width\n"
-		"      --direct-map-end ADDR override the kernel's direct-map end\n"
+		"      --direct-map-end ADDR override the kernel's direct-map end (an address: hex,\n"
+		"                            decimal or with a size's unit, 1T)\n"
 		"      --kernel-version X.Y.Z  override the upstream version the kernel is built from\n"
 		"      --la57 on|off         override 5-level paging\n"
 		"      --kaslr on|off        override memory KASLR\n"
@@ -53,8 +59,8 @@ static void usage(FILE *out)
 		"      --vram BDF=SIZE       a GPU's VRAM where neither its driver nor nvidia-smi says\n"
 		"                            (01:00.0=80G), repeatable\n"
 		"      --add-gpu COUNTxSIZE[@DRIVER]  what if COUNT GPUs with SIZE of VRAM were there,\n"
-		"                            after the machine's own (DRIVER: nvidia-uvm (default),\n"
-		"                            amdgpu, xe, nouveau, test_hmm, uvmem)\n"
+		"                            after the machine's own; DRIVER is one of\n"
+		"                            " ADD_GPU_DRIVERS "\n"
 		"      --hole64 START:SIZE   what if the 64-bit PCI window were moved or resized\n"
 		"      --ram SIZE            what if the guest had SIZE of RAM (above 4 GiB resized)\n"
 		"      --scheme legacy|new   the scheme the verdicts and exit status follow\n"
@@ -69,6 +75,30 @@ static void usage(FILE *out)
 		"--request 0 when device-private memory is possible (a free section below the search\n"
 		"top, or the new scheme) and 1 when it is not; 3 a usage or internal error.\n"
 		"validate: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked.\n");
+}
+
+static void validate_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: headroom validate [--answer FILE] [--json] [options]\n"
+		"Ask the kernel itself where request_free_mem_region() places each request, and compare\n"
+		"its answer with headroom's prediction for the same machine. Live (root, kernel headers):\n"
+		"builds and loads probes/headroom_probe, reads its answer, unloads it. Replayed: --answer\n"
+		"FILE, the answer the probe recorded (the file headroom_probe writes, as the cases'\n"
+		"kernel-answer), with -s DIR|FILE, the capture made beside it on the same kernel.\n\n"
+		"Options:\n"
+		"      --answer FILE         a recorded kernel answer instead of the live kernel\n"
+		"      --probe-module KO     load this prebuilt headroom_probe.ko (no headers needed)\n"
+		"      --test-hmm FILE       also check what loading lib/test_hmm did\n"
+		"  -q, --request SIZE        the sizes to ask for (default 1G 16G 80G 256G 1T; a recorded\n"
+		"                            answer brings its own)\n"
+		"  -s, --sysroot DIR|FILE    the captured machine the answer came from\n"
+		"  -J, --json                the comparison as JSON (schema " VALIDATION_SCHEMA ",\n"
+		"                            share/headroom/validation-v1.schema.json)\n"
+		"  -h, --help                this help\n"
+		"The audit's overrides (--phys-bits, --device-private, ...) apply to the prediction.\n\n"
+		"Exit status: 0 the kernel agrees, 1 it disagrees, 2 it could not be asked, 3 a usage\n"
+		"error. For more details see headroom(1).\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -106,10 +136,11 @@ static const char *fraction_refusal(const char *arg, char *buf, size_t len)
 	return buf;
 }
 
-/* Why a --request argument is refused, in words; NULL when it is a good size. */
-static const char *request_refusal(const char *arg, uint64_t *size, char *buf, size_t len)
+/* Why hr_parse_size refused arg, in words: which part of it is not a size. */
+static const char *size_refusal(const char *arg, char *buf, size_t len)
 {
 	size_t digits = strspn(arg, "0123456789");
+	const char *tail = arg + digits;
 
 	if (!*arg)
 		return "it is empty";
@@ -117,14 +148,25 @@ static const char *request_refusal(const char *arg, uint64_t *size, char *buf, s
 		return "a size cannot be negative";
 	if (strchr(arg, '.') || strchr(arg, ','))
 		return fraction_refusal(arg, buf, len);
-	if (!hr_parse_size(arg, size)) {
-		if (!digits || strncmp(arg, "0x", 2) == 0)
-			return "not a size: give whole bytes or a number with K, M, G, T or P";
-		snprintf(buf, len, "%s", arg[digits] && !strchr("KMGTPEkmgtpe", arg[digits])
-			 ? "the unit is not one of K, M, G, T, P (binary: 1K is 1024 bytes)"
-			 : "it does not fit in 64 bits");
-		return buf;
-	}
+	if (!digits || strncmp(arg, "0x", 2) == 0)
+		return "not a size: give whole bytes or a number with K, M, G, T or P";
+	if ((tail[0] == 'e' || tail[0] == 'E') && isdigit((unsigned char)tail[1]))
+		return "exponents are not taken: give whole bytes or a number with K, M, G, T or P";
+	if (!*tail || (strchr("KMGTPEkmgtpe", tail[0]) &&
+		       (!tail[1] || strcmp(tail + 1, "B") == 0 || strcmp(tail + 1, "iB") == 0)))
+		return "it does not fit in 64 bits";
+	if (!strchr("KMGTPEkmgtpe", tail[0]))
+		return "the unit is not one of K, M, G, T, P (binary: 1K is 1024 bytes)";
+	snprintf(buf, len, "'%s' follows the unit %c: give one number and one unit, as 16G or 16GiB",
+		 tail + 1, tail[0]);
+	return buf;
+}
+
+/* Why a --request argument is refused, in words; NULL when it is a good size. */
+static const char *request_refusal(const char *arg, uint64_t *size, char *buf, size_t len)
+{
+	if (!hr_parse_size(arg, size) || arg[0] == '-')
+		return size_refusal(arg, buf, len);
 	if (*size == 0)
 		return "a request of zero bytes asks for nothing";
 	if (hr_request_check(*size, NULL)) {
@@ -135,19 +177,14 @@ static const char *request_refusal(const char *arg, uint64_t *size, char *buf, s
 	return NULL;
 }
 
-/* -o LIST: comma-separated column names; a leading + keeps the default columns first. */
+/* -o LIST: comma-separated column names; a leading + keeps each table's default columns first. */
 static int parse_columns(const char *list, struct cli *cli)
 {
-	static const enum hr_column defaults[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
-						  HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
 	char copy[256], *save = NULL;
 
 	cli->n_columns = 0;
-	if (list[0] == '+') {
-		memcpy(cli->columns, defaults, sizeof(defaults));
-		cli->n_columns = sizeof(defaults) / sizeof(defaults[0]);
-		list++;
-	}
+	cli->add_columns = list[0] == '+';
+	list += cli->add_columns;
 	if (strlen(list) >= sizeof(copy))
 		return usage_error("--output: the list is too long");
 	strcpy(copy, list);
@@ -183,8 +220,9 @@ static bool parse_on_off(const char *s, int *out)
 	return true;
 }
 
-/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. */
-static bool parse_add_gpu(const char *arg, struct cli *cli)
+/* COUNTxSIZE[@DRIVER]: COUNT what-if GPUs, numbered on from those given before. NULL when taken,
+ * else why not. */
+static const char *parse_add_gpu(const char *arg, struct cli *cli, char *buf, size_t len)
 {
 	enum hr_gpu_driver driver = HR_DRIVER_NVIDIA_UVM;
 	char size_text[32], *at;
@@ -193,41 +231,64 @@ static bool parse_add_gpu(const char *arg, struct cli *cli)
 	char *end;
 
 	count = strtoul(arg, &end, 10);
-	if (end == arg || (*end != 'x' && *end != 'X') || !count ||
-	    count > MAX_ADD_GPUS - cli->ov.n_add_gpus)
-		return false;
+	if (end == arg || (*end != 'x' && *end != 'X') || !count)
+		return "it wants COUNTxSIZE[@DRIVER], as 8x80G or 2x64G@amdgpu";
+	if (count > MAX_ADD_GPUS - cli->ov.n_add_gpus) {
+		snprintf(buf, len, "at most %d GPUs in all", MAX_ADD_GPUS);
+		return buf;
+	}
 	snprintf(size_text, sizeof(size_text), "%s", end + 1);
 	at = strchr(size_text, '@');
 	if (at) {
 		*at = '\0';
 		driver = hr_gpu_driver_from_name(at + 1);
-		if (driver == HR_DRIVER_NONE)
-			return false;
+		if (driver == HR_DRIVER_NONE) {
+			snprintf(buf, len, "no driver '%s': it knows %s", at + 1, ADD_GPU_DRIVERS);
+			return buf;
+		}
 	}
-	if (!hr_parse_size(size_text, &vram) || !vram || vram >= 1ull << 52)
-		return false;
+	if (!hr_parse_size(size_text, &vram))
+		return size_refusal(size_text, buf, len);
+	if (!vram || vram >= 1ull << 52)
+		return "the VRAM must be above zero and below 4P";
 	for (unsigned long i = 0; i < count; i++, cli->ov.n_add_gpus++)
 		hr_gpu_what_if((unsigned)cli->ov.n_add_gpus, vram, driver,
 			       &cli->add_gpus[cli->ov.n_add_gpus]);
 	cli->ov.add_gpus = cli->add_gpus;
-	return true;
+	return NULL;
 }
 
-static bool parse_hole64(const char *arg, struct hr_overrides *ov)
+/* An address: bytes in hex or decimal, or with the units sizes take (1T is 0x10000000000). */
+static const char *address_refusal(const char *arg, uint64_t *addr, char *buf, size_t len)
+{
+	if (hr_parse_size(arg, addr) && arg[0] != '-')
+		return NULL;
+	if (strncmp(arg, "0x", 2) == 0)
+		return "not a hex address that fits in 64 bits";
+	return size_refusal(arg, buf, len);
+}
+
+/* START:SIZE below 2^52. NULL when taken, else why not. */
+static const char *parse_hole64(const char *arg, struct hr_overrides *ov, char *buf, size_t len)
 {
 	char start_text[32];
-	const char *colon = strchr(arg, ':');
+	const char *colon = strchr(arg, ':'), *why;
 
 	if (!colon || (size_t)(colon - arg) >= sizeof(start_text))
-		return false;
+		return "it wants START:SIZE, as 0x10000000000:1T or 1T:1T";
 	memcpy(start_text, arg, (size_t)(colon - arg));
 	start_text[colon - arg] = '\0';
-	if (!hr_parse_u64(start_text, &ov->hole64_start) || !hr_parse_size(colon + 1, &ov->hole64_size) ||
-	    !ov->hole64_size || ov->hole64_start >= 1ull << 52 ||
-	    ov->hole64_size > (1ull << 52) - ov->hole64_start)
-		return false;
+	why = address_refusal(start_text, &ov->hole64_start, buf, len);
+	if (why)
+		return why;
+	if (!hr_parse_size(colon + 1, &ov->hole64_size))
+		return size_refusal(colon + 1, buf, len);
+	if (!ov->hole64_size)
+		return "a window of zero bytes";
+	if (ov->hole64_start >= 1ull << 52 || ov->hole64_size > (1ull << 52) - ov->hole64_start)
+		return "the window must end below 2^52 (4 PiB), the widest physical address";
 	ov->have_hole64 = true;
-	return true;
+	return NULL;
 }
 
 static bool parse_format(const char *s, enum output_format *out)
@@ -250,7 +311,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_PHYS_BITS = 256, OPT_DME, OPT_KVER, OPT_LA57, OPT_KASLR, OPT_DEVICE_PRIVATE,
 	       OPT_ANSWER, OPT_PROBE_MODULE, OPT_FORMAT, OPT_VRAM, OPT_LIST_COLUMNS,
-	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM };
+	       OPT_ADD_GPU, OPT_HOLE64, OPT_RAM, OPT_SCHEME, OPT_ACPIDUMP, OPT_TEST_HMM, OPT_COLOR };
 	static const struct option longopts[] = {
 		{"sysroot", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 's'},
@@ -262,6 +323,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{"raw", no_argument, NULL, 'r'},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"bytes", no_argument, NULL, 'b'},
+		{"color", optional_argument, NULL, OPT_COLOR},
 		{"verbose", no_argument, NULL, 'v'},
 		{"phys-bits", required_argument, NULL, OPT_PHYS_BITS},
 		{"direct-map-end", required_argument, NULL, OPT_DME},
@@ -283,7 +345,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{NULL, 0, NULL, 0},
 	};
 	const char *why;
-	char because[128];
+	char because[160];
 	uint64_t v;
 	int c;
 
@@ -293,7 +355,14 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	while ((c = getopt_long(argc, argv, ":s:q:Jjo:nrbvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			cli->root = optarg;
+			if (cli->root_given)
+				return usage_error("--sysroot given twice ('%s', then '%s'): one machine a run; "
+						   "for several, run once each with --format jsonl and "
+						   "'headroom fleet'", cli->root, optarg);
+			if (strcmp(optarg, "-") == 0 && isatty(STDIN_FILENO))
+				return usage_error("--sysroot -: reads a bundle from standard input, which "
+						   "is a terminal (headroom capture -o - | headroom -s -)");
+			cli->root = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
 			cli->root_given = true;
 			break;
 		case 'q':
@@ -330,6 +399,16 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'b':
 			cli->bytes = true;
 			break;
+		case OPT_COLOR:
+			if (!optarg || strcmp(optarg, "always") == 0)
+				cli->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				cli->color = COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				cli->color = COLOR_AUTO;
+			else
+				return usage_error("--color wants auto, always or never, not '%s'", optarg);
+			break;
 		case 'v':
 			cli->verbose = true;
 			break;
@@ -339,9 +418,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->ov.phys_bits = (int)v;
 			break;
 		case OPT_DME:
-			if (!hr_parse_u64(optarg, &v) || v < (1ull << 32) - 1)
-				return usage_error("--direct-map-end wants an address above 4 GiB, not '%s'",
-						   optarg);
+			why = address_refusal(optarg, &v, because, sizeof(because));
+			if (why)
+				return usage_error("--direct-map-end '%s': %s", optarg, why);
+			if (v < (1ull << 32) - 1)
+				return usage_error("--direct-map-end '%s': it is below 4 GiB, where the direct "
+						   "map always reaches", optarg);
 			cli->ov.have_direct_map_end = true;
 			cli->ov.direct_map_end = v;
 			break;
@@ -366,16 +448,20 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("--device-private wants on or off, not '%s'", optarg);
 			break;
 		case OPT_ADD_GPU:
-			if (!parse_add_gpu(optarg, cli))
-				return usage_error("--add-gpu wants COUNTxSIZE[@DRIVER] with at most %d GPUs "
-						   "in all and a known driver, not '%s'", MAX_ADD_GPUS, optarg);
+			why = parse_add_gpu(optarg, cli, because, sizeof(because));
+			if (why)
+				return usage_error("--add-gpu '%s': %s", optarg, why);
 			break;
 		case OPT_HOLE64:
-			if (!parse_hole64(optarg, &cli->ov))
-				return usage_error("--hole64 wants START:SIZE within 2^52, not '%s'", optarg);
+			why = parse_hole64(optarg, &cli->ov, because, sizeof(because));
+			if (why)
+				return usage_error("--hole64 '%s': %s", optarg, why);
 			break;
 		case OPT_RAM:
-			if (!hr_parse_size(optarg, &v) || v < (1ull << 20) || v > (1ull << 52))
+			if (!hr_parse_size(optarg, &v))
+				return usage_error("--ram '%s': %s", optarg,
+						   size_refusal(optarg, because, sizeof(because)));
+			if (v < (1ull << 20) || v > (1ull << 52))
 				return usage_error("--ram wants a size from 1M to 4P, not '%s'", optarg);
 			cli->ov.ram = v;
 			break;
@@ -407,8 +493,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 						   "not '%s'", optarg);
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_FITS);
+			if (cli->validate)
+				validate_usage(stdout);
+			else
+				usage(stdout);
+			exit(close_stdout() ? EXIT_FITS : EXIT_USAGE);
 		case 'V':
 			/* The JSON Schema $id of each is urn:headroom:schema:NAME (share/headroom/). */
 			printf("headroom %s\nschemas: %s, %s, %s\n", HEADROOM_VERSION, HR_REPORT_SCHEMA,
@@ -432,6 +521,30 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+/* The terminal's width when stdout is one (its size, else $COLUMNS), as util-linux's
+ * get_terminal_width(); 0 when stdout is no terminal, for the report's 100 columns. */
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	const char *columns = getenv("COLUMNS");
+	uint64_t n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	return columns && hr_parse_u64(columns, &n) && n && n < 10000 ? (size_t)n : 0;
+}
+
+/* --color: always and never as said; auto on a terminal unless NO_COLOR is set (no-color.org:
+ * an option that asks for colour wins over it). */
+static bool use_colour(enum color_when when)
+{
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
 /* Every format but text is written from the JSON report, so a number is computed once. */
 static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 			 const struct hr_audit *audit)
@@ -439,7 +552,8 @@ static bool write_report(const struct cli *cli, const struct hr_facts *facts,
 	struct hr_report_options opts = {
 		.bytes = cli->bytes, .verbose = cli->verbose, .noheadings = cli->noheadings,
 		.raw = cli->raw, .columns = cli->n_columns ? cli->columns : NULL,
-		.n_columns = cli->n_columns,
+		.n_columns = cli->n_columns, .add_columns = cli->add_columns,
+		.width = terminal_width(), .colour = use_colour(cli->color),
 	};
 	json_t *report;
 	bool written = false;
@@ -512,7 +626,7 @@ int main(int argc, char **argv)
 	bool written;
 	int rc;
 
-	/* A closed pipe is a failed write: exit 3, not a silent death by signal. */
+	/* A closed pipe is seen as EPIPE, so the exit status is the report's whatever the reader does. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
 		return fleet_main(argc - 1, argv + 1);
@@ -532,6 +646,10 @@ int main(int argc, char **argv)
 		if (hr_root_init(&root, cli.root, &err))
 			return usage_error("--sysroot: %s", hr_error_text(&err, text, sizeof(text)));
 		/* A wrong directory would give a report that is nothing but missing inputs. */
+		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys") &&
+		    hr_root_exists(&root, "/root/proc"))
+			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
+					   "sys/; did you mean %s/root?", cli.root, cli.root);
 		if (!hr_root_exists(&root, "/proc") && !hr_root_exists(&root, "/sys"))
 			return usage_error("--sysroot %s: not a captured root: it has neither proc/ nor "
 					   "sys/ (headroom capture -o FILE.tar.gz makes one)", cli.root);
@@ -550,7 +668,7 @@ int main(int argc, char **argv)
 		hr_facts_free(&facts);
 		return EXIT_USAGE;
 	}
-	written = write_report(&cli, &facts, &audit);
+	written = write_report(&cli, &facts, &audit) || errno == EPIPE;
 	rc = hr_audit_exit_code(&audit);
 	hr_audit_free(&audit);
 	hr_facts_free(&facts);

@@ -95,6 +95,8 @@ struct hr_audit {
 	struct hr_advice *advice;
 	size_t n_advice;
 	struct hr_free free;		/* below the search top, before any request */
+	struct hr_iomem what_if_map;	/* with --ram or --hole64: the map they model (top level) */
+	bool map_modelled;		/* the reports print what_if_map instead of the facts' iomem */
 	struct hr_request_result *requests;
 	size_t n_requests;
 	struct hr_existing_carve *existing;
@@ -132,7 +134,13 @@ enum hr_status hr_carver_judge(struct hr_carver *c, uint64_t size, bool explain,
 /* The GPUs' carves, in probe order, and their subjects in the verdict (audit_gpus.c). */
 enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 			     const struct hr_overrides *ov, struct hr_carver *carver);
-void hr_audit_gpu_subjects(struct hr_audit *a);
+void hr_audit_gpu_subjects(struct hr_audit *a, const char *unknown_code, const char *unknown_why);
+
+/* A subject's outcome, blocker and why from its carve r, under the scheme the audit judges; for an
+ * unknown placement, the finding code and words that say why it is unknown. The same words for a
+ * request and a GPU. */
+void hr_audit_judge_subject(const struct hr_audit *a, const struct hr_request_result *r,
+			    const char *unknown_code, const char *unknown_why, struct hr_subject *s);
 
 /* Whether a carve fails under the scheme the audit judges. */
 bool hr_audit_carve_fails(const struct hr_audit *a, const struct hr_request_result *r);

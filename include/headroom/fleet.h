@@ -40,6 +40,7 @@ struct hr_fleet_host {
 	bool scheme_new;		/* "scheme": "new": requests are judged under the new scheme */
 	int possible;			/* verdict.possible: 1, 0, -1 null or absent */
 	bool gpu_fails;			/* a GPU's carves fail (gpus[].fails) */
+	unsigned gpus, gpus_failing;	/* gpus[], and those whose fails is true */
 	unsigned requests;
 	unsigned legacy_failing, new_failing;	/* requests whose verdict is not fits, per scheme */
 	char fix[256];			/* verdict.fix.change, "" when none */
@@ -80,6 +81,7 @@ struct hr_fleet_worst {
 	enum hr_fleet_verdict verdict;
 	int phys_bits;
 	unsigned requests, failing;
+	unsigned gpus, gpus_failing;
 	bool have_free;
 	uint64_t free_total, largest_gap;
 };
@@ -90,6 +92,8 @@ struct hr_fleet {
 	struct hr_fleet_worst *worst;	/* worst first */
 	size_t n_worst, top;
 	struct hr_diags diags;		/* the first HR_FLEET_MAX_DIAGS bad records */
+	FILE *host_rows;		/* when set, a CSV row per host as it is read (hr_fleet_add),
+					 * under a header written with the first */
 };
 
 /* top: how many worst hosts to keep (at most HR_FLEET_MAX_TOP). */
@@ -117,8 +121,14 @@ enum hr_status hr_fleet_read_stream(struct hr_fleet *fleet, FILE *in, const char
 /* The roll-up as a JSON object (schema headroom/fleet-v1, new reference), NULL on allocation failure. */
 json_t *hr_fleet_json(const struct hr_fleet *fleet);
 
-/* The roll-up for people, and as CSV (dimension,value,hosts), both written from hr_fleet_json(). */
+/* The roll-up for people, and its counts as CSV (dimension,value,hosts), both written from
+ * hr_fleet_json(). */
 bool hr_fleet_text(FILE *out, const json_t *rollup);
 bool hr_fleet_csv(FILE *out, const json_t *rollup);
+
+/* The header of the CSV that fleet->host_rows gets, a row per host: host, source, verdict, ... */
+void hr_fleet_host_csv_header(FILE *out);
+/* One such row. */
+void hr_fleet_host_csv(FILE *out, const struct hr_fleet_worst *host);
 
 #endif

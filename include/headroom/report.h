@@ -14,7 +14,7 @@
 
 /* Columns of the requests table (-o/--output). */
 enum hr_column {
-	HR_COL_SIZE, HR_COL_ALIGNED, HR_COL_LEGACY, HR_COL_PLACEMENT, HR_COL_START, HR_COL_END,
+	HR_COL_BDF, HR_COL_DRIVER, HR_COL_CARVE, HR_COL_SIZE, HR_COL_ALIGNED, HR_COL_LEGACY, HR_COL_PLACEMENT, HR_COL_START, HR_COL_END,
 	HR_COL_HAZARDS, HR_COL_PHYS_BITS, HR_COL_NEW_SCHEME, HR_COL_RAM_COST, HR_COL_COUNT
 };
 
@@ -25,6 +25,9 @@ struct hr_report_options {
 	bool raw;		/* the table unaligned, one space between cells, spaces as \x20 */
 	const enum hr_column *columns;	/* the table's columns, NULL for the default ones */
 	size_t n_columns;
+	bool add_columns;	/* the columns follow each table's default ones (-o +LIST) */
+	size_t width;		/* columns to wrap text to (the terminal's); 0: 100 */
+	bool colour;		/* findings' severities in colour (a terminal, --color) */
 };
 
 /* The column's name (as -o takes it) and a line on what it holds. */
@@ -52,11 +55,18 @@ void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes
 bool hr_report_text(FILE *out, const struct hr_facts *facts, const struct hr_audit *audit,
 		    const struct hr_report_options *opts);
 
+/* A table of carves, a row each: the GPUs' carve groups when gpus, then the requests when
+ * requests, in opts' columns, else those of the GPU table when a GPU carves, else of the
+ * requests. */
+void hr_report_table(FILE *out, const struct hr_audit *audit, bool gpus, bool requests,
+		     const struct hr_report_options *opts);
+
 /* The GPU section (verdicts, losses, verified fixes, details); nothing when there are no GPUs. */
 void hr_report_text_gpus(FILE *out, const struct hr_audit *audit,
 			 const struct hr_report_options *opts);
 
-/* text after prefix, broken at spaces to fit 100 columns, continuation lines indented by hang. */
+/* text after prefix, broken at spaces to fit the report's width, continuation lines indented by
+ * hang. */
 void hr_print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text);
 
 /* The verified fixes alone. */

@@ -549,6 +549,13 @@ static void publish(struct hr_audit *a, size_t first)
 		/* Only what a re-run showed is advice the verdict and the findings repeat. */
 		if ((i > first && strcmp(adv->change, a->advice[i - 1].change) == 0) || !adv->verified)
 			continue;
+		/* The audit's own config fix counts only what placements show; the re-run with the
+		 * config on shows it for every subject, the new scheme's included. */
+		if (strcmp(adv->kind, "kernel-config") == 0)
+			for (size_t f = 0; f < a->verdict.n_fixes; f++)
+				if (strcmp(a->verdict.fixes[f].code, "device-private-off") == 0 &&
+				    a->verdict.fixes[f].fixes < adv->n_fixes)
+					a->verdict.fixes[f].fixes = adv->n_fixes;
 		for (size_t c = 0; c < sizeof(codes) / sizeof(codes[0]); c++)
 			if (strcmp(adv->kind, codes[c].kind) == 0)
 				code = codes[c].code;

@@ -421,41 +421,41 @@ static const char *unknown_placement(const struct hr_audit *a, const struct hr_f
 	return "phys-bits-unknown";
 }
 
-static void add_request_subject(struct hr_audit *a, const struct hr_request_result *r,
-				const char *unknown_code, const char *unknown_why)
+void hr_audit_judge_subject(const struct hr_audit *a, const struct hr_request_result *r,
+			    const char *unknown_code, const char *unknown_why, struct hr_subject *s)
 {
-	struct hr_subject s = {.kind = "request", .outcome = HR_OUTCOME_BLOCKED};
 	const struct hr_model *m = &a->model;
+	/* Without the config neither scheme registers anything: the config is the blocker. */
+	const char *config_off = m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE is not set"
+				 : "CONFIG_DEVICE_PRIVATE is not set";
 
-	hr_format_size(r->size, false, s.label, sizeof(s.label));
+	s->outcome = HR_OUTCOME_BLOCKED;
 	if (a->scheme_new) {	/* the series' own outcomes: no physical address space involved */
-		s.outcome = r->new_scheme == HR_NEW_FITS ? HR_OUTCOME_RANGE : HR_OUTCOME_BLOCKED;
-		s.blocker = r->new_scheme == HR_NEW_UNSUPPORTED ? "device-private-off" : "new-scheme";
-		snprintf(s.why, sizeof(s.why), "%s",
+		s->outcome = r->new_scheme == HR_NEW_FITS ? HR_OUTCOME_RANGE : HR_OUTCOME_BLOCKED;
+		s->blocker = r->new_scheme == HR_NEW_UNSUPPORTED ? "device-private-off" : "new-scheme";
+		snprintf(s->why, sizeof(s->why), "%s",
 			 r->new_scheme == HR_NEW_TOO_LARGE
 			 ? "-ENOMEM, its struct pages exceed kvzalloc()'s INT_MAX (128 GiB of pagemap or more)"
 			 : r->new_scheme == HR_NEW_NO_SPACE ? "-EBUSY, the device-private offset space is full"
-			 : "CONFIG_DEVICE_PRIVATE is not set");
-		hr_verdict_add_subject(&a->verdict, &s);
+			 : config_off);
 		return;
 	}
 	switch (r->legacy) {
 	case HR_FITS:
-		s.outcome = HR_OUTCOME_RANGE;
+		s->outcome = HR_OUTCOME_RANGE;
 		break;
 	case HR_NO_SPACE:
-		s.blocker = "no-space";
-		snprintf(s.why, sizeof(s.why), "-ERANGE, no free slot of the size below the search top "
+		s->blocker = "no-space";
+		snprintf(s->why, sizeof(s->why), "-ERANGE, no free slot of the size below the search top "
 			 "%#llx", (unsigned long long)m->search_top);
 		break;
 	case HR_UNSUPPORTED:
-		s.blocker = "device-private-off";
-		snprintf(s.why, sizeof(s.why), "%s is not set",
-			 m->zone_device == HR_NO ? "CONFIG_ZONE_DEVICE" : "CONFIG_DEVICE_PRIVATE");
+		s->blocker = "device-private-off";
+		snprintf(s->why, sizeof(s->why), "%s", config_off);
 		break;
 	case HR_HAZARD:
-		s.blocker = "hazard";
-		snprintf(s.why, sizeof(s.why), "%s",
+		s->blocker = "hazard";
+		snprintf(s->why, sizeof(s->why), "%s",
 			 r->hazards & HR_HAZARD_ABOVE_DIRECT_MAP
 			 ? "placed past the direct map, a hazard on this kernel"
 			 : r->hazards & HR_HAZARD_MAX_PFN_BUMP
@@ -463,12 +463,17 @@ static void add_request_subject(struct hr_audit *a, const struct hr_request_resu
 			 : "placed in a range the firmware keeps for memory hotplug or CXL");
 		break;
 	case HR_VERDICT_UNKNOWN:
-		s.outcome = HR_OUTCOME_UNKNOWN;
-		s.blocker = unknown_code;
-		snprintf(s.why, sizeof(s.why), "%s", unknown_why);
+		s->outcome = HR_OUTCOME_UNKNOWN;
+		s->blocker = unknown_code;
+		snprintf(s->why, sizeof(s->why), "%s", unknown_why);
 		break;
 	}
-	hr_verdict_add_subject(&a->verdict, &s);
+}
+
+/* Where placements are known, turning the config on alone gives this carve a range. */
+static bool config_alone_fixes(const struct hr_model *m, const struct hr_request_result *r)
+{
+	return r->legacy == HR_UNSUPPORTED && (!m->can_place || (r->placed && !r->hazards));
 }
 
 /* Can this kernel register device-private memory at all, whatever the sizes. */
@@ -529,16 +534,27 @@ static void judge_verdict(struct hr_audit *a, const struct hr_facts *facts)
 	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 
-		add_request_subject(a, r, unknown_code, unknown_why);
+		struct hr_subject s = {.kind = "request"};
+
+		hr_format_size(r->size, false, s.label, sizeof(s.label));
+		hr_audit_judge_subject(a, r, unknown_code, unknown_why, &s);
+		hr_verdict_add_subject(&a->verdict, &s);
 		n[r->legacy]++;
 		above += r->hazards == HR_HAZARD_ABOVE_DIRECT_MAP;
 		max_pfn += r->hazards == HR_HAZARD_MAX_PFN_BUMP;
 		both += r->hazards == (HR_HAZARD_ABOVE_DIRECT_MAP | HR_HAZARD_MAX_PFN_BUMP);
-		/* Where placements are known, turning the config on alone gives these a range. */
-		config_alone += r->legacy == HR_UNSUPPORTED && (!m->can_place ||
-							       (r->placed && !r->hazards));
+		config_alone += config_alone_fixes(m, r);
 	}
-	hr_audit_gpu_subjects(a);
+	hr_audit_gpu_subjects(a, unknown_code, unknown_why);
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		/* Under the new scheme a driver the series does not convert stays refused. */
+		bool fixed = a->gpus[i].fails && a->gpus[i].n_carves &&
+			     !(a->scheme_new && a->gpus[i].profile.not_converted);
+
+		for (size_t c = 0; c < a->gpus[i].n_carves; c++)
+			fixed = fixed && config_alone_fixes(m, &a->gpus[i].carves[c].r);
+		config_alone += fixed;
+	}
 	/* Fixes the advice does not give, ahead of it: they are needed whatever else changes. */
 	if (m->zone_device == HR_NO || m->device_private == HR_NO)
 		hr_verdict_add_fix(&a->verdict, "device-private-off", config_alone,
@@ -572,6 +588,43 @@ enum hr_status hr_request_check(uint64_t size, struct hr_error *err)
 	return HR_OK;
 }
 
+/* The map --ram and --hole64 model, for the reports to print; a --hole64 window no firmware
+ * would give (past what the CPU addresses, or over RAM) is flagged, and judged as given. */
+static enum hr_status model_what_if_map(struct hr_audit *a, const struct hr_facts *facts,
+					const struct hr_overrides *ov)
+{
+	const struct hr_model *m = &a->model;
+	struct hr_range w = {ov->hole64_start, ov->hole64_start + ov->hole64_size - 1};
+
+	if (!m->map_ok || (!ov->ram && !ov->have_hole64))
+		return HR_OK;
+	if (hr_iomem_what_if(&facts->iomem, ov, &a->what_if_map))
+		return HR_E_NOMEM;
+	a->map_modelled = true;
+	if (!ov->have_hole64)
+		return HR_OK;
+	if (m->phys_bits.source != HR_SRC_UNKNOWN && m->phys_bits.value < 64 &&
+	    w.end >> m->phys_bits.value)
+		add_finding(a, "what-if-window-invalid", HR_WARNING, "--hole64 %#llx-%#llx ends at or "
+			    "above 2^%d, past the last address the CPU's %d phys-bits reach: no firmware "
+			    "puts the 64-bit window there, and the verdicts that use it are not the "
+			    "machine's", (unsigned long long)w.start, (unsigned long long)w.end,
+			    m->phys_bits.value, m->phys_bits.value);
+	for (size_t i = 0; i < a->what_if_map.count; i++) {
+		const struct hr_iomem_entry *e = &a->what_if_map.entries[i];
+
+		if (strncmp(e->name, "System RAM", 10) == 0 && e->start <= w.end && w.start <= e->end) {
+			add_finding(a, "what-if-window-invalid", HR_WARNING, "--hole64 %#llx-%#llx "
+				    "overlaps RAM at %#llx-%#llx: no firmware puts the 64-bit window "
+				    "over RAM, and the verdicts that use it are not the machine's",
+				    (unsigned long long)w.start, (unsigned long long)w.end,
+				    (unsigned long long)e->start, (unsigned long long)e->end);
+			break;
+		}
+	}
+	return HR_OK;
+}
+
 enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_overrides *ov,
 			      const uint64_t *sizes, size_t n_sizes, struct hr_audit *a)
 {
@@ -592,7 +645,8 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 	if (a->model.map_ok)
 		find_existing_carves(facts, a);
 	explain_kernel(a, facts);
-	st = judge_carves(a, facts, ov, sizes, n_sizes);
+	st = model_what_if_map(a, facts, ov);
+	st = st ? st : judge_carves(a, facts, ov, sizes, n_sizes);
 	a->n_requests = n_sizes;
 	if (!st) {
 		explain_unknowns(a);
@@ -631,6 +685,7 @@ void hr_audit_free(struct hr_audit *a)
 	hr_free_release(&a->free);
 	free(a->existing);
 	free(a->findings);
+	hr_iomem_free(&a->what_if_map);
 	hr_verdict_free(&a->verdict);
 	memset(a, 0, sizeof(*a));
 }

@@ -140,6 +140,8 @@ static void claim_existing(struct hr_audit *a, struct hr_gpu_result *g, bool *us
 static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct hr_gpu_result *g,
 				bool *used)
 {
+	bool fails_for_space = false;
+
 	for (size_t k = 0; k < g->profile.n_carves; k++) {
 		const struct hr_profile_carve *pc = &g->profile.carves[k];
 		struct hr_gpu_carve_result *res = &g->carves[g->n_carves++];
@@ -177,10 +179,15 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 				r.legacy = HR_NO_SPACE;
 			add_to_group(res, &r);
 		}
-		g->fails |= hr_audit_carve_fails(a, &res->r);
+		if (hr_audit_carve_fails(a, &res->r)) {
+			g->fails = true;
+			fails_for_space |= a->scheme_new ? res->r.new_scheme != HR_NEW_UNSUPPORTED
+					   : res->r.legacy != HR_UNSUPPORTED;
+		}
 	}
-	/* A failure of a carve the inputs cannot confirm is unknown, not a failure. */
-	g->unsure = g->fails && g->profile.carve_assumed;
+	/* A failure of a carve the inputs cannot confirm is unknown, not a failure; one for want of
+	 * CONFIG_DEVICE_PRIVATE is certain: no flavour or backport gets device-private memory then. */
+	g->unsure = fails_for_space && g->profile.carve_assumed;
 	g->fails &= !g->unsure;
 	return HR_OK;
 }
@@ -282,7 +289,8 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 		st = judge_gpu(a, carver, g, used);
 	}
 	free(used);
-	if (!st)
+	/* --hole64 models the window the firmware would give them: the warning is answered. */
+	if (!st && !ov->have_hole64)
 		what_if_bars(a);
 	if (!st)
 		gpu_findings(a);
@@ -290,7 +298,7 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 }
 
 /* Each GPU with a carve is a subject of the verdict: it gets its range, or what blocks it. */
-void hr_audit_gpu_subjects(struct hr_audit *a)
+void hr_audit_gpu_subjects(struct hr_audit *a, const char *unknown_code, const char *unknown_why)
 {
 	for (size_t i = 0; i < a->n_gpus; i++) {
 		const struct hr_gpu_result *g = &a->gpus[i];
@@ -322,22 +330,10 @@ void hr_audit_gpu_subjects(struct hr_audit *a)
 			s.blocker = "driver-not-converted";
 			snprintf(s.why, sizeof(s.why), "%s is not converted to the series: its "
 				 "memremap_pages() call is refused (WARN, -EINVAL)", g->profile.driver_name);
-		} else if (worst && a->scheme_new) {
-			s.outcome = HR_OUTCOME_BLOCKED;
-			s.blocker = "new-scheme";
-			snprintf(s.why, sizeof(s.why), "the new scheme refuses it: %s",
-				 hr_new_verdict_name(worst->new_scheme));
 		} else if (worst) {
-			s.outcome = worst->legacy == HR_VERDICT_UNKNOWN ? HR_OUTCOME_UNKNOWN
-				    : HR_OUTCOME_BLOCKED;
-			s.blocker = worst->legacy == HR_UNSUPPORTED ? "device-private-off"
-				    : worst->legacy == HR_HAZARD ? "hazard"
-				    : worst->legacy == HR_VERDICT_UNKNOWN ? "phys-bits-unknown" : "no-space";
-			snprintf(s.why, sizeof(s.why), "%s", g->profile.measured == 0
-				 ? "its carve failed at boot, as the driver shows"
-				 : worst->legacy == HR_NO_SPACE
-				 ? "-ERANGE: no free slot for its carve below the search top"
-				 : hr_legacy_verdict_name(worst->legacy));
+			hr_audit_judge_subject(a, worst, unknown_code, unknown_why, &s);
+			if (!a->scheme_new && g->profile.measured == 0)
+				snprintf(s.why, sizeof(s.why), "its carve failed at boot, as the driver shows");
 		}
 		hr_verdict_add_subject(&a->verdict, &s);
 	}

@@ -109,15 +109,15 @@ void hr_fleet_free(struct hr_fleet *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Negative when a is worse: fails before inconclusive before fits, then more requests without a
- * range, then less free space; the host name breaks ties so the ranking does not depend on the
+/* Negative when a is worse: fails before inconclusive before fits, then more requests and GPUs
+ * without a range, then less free space; the host name breaks ties so the ranking does not depend on the
  * order the reports came in. */
 static int worse(const struct hr_fleet_worst *a, const struct hr_fleet_worst *b)
 {
 	if (a->verdict != b->verdict)
 		return a->verdict > b->verdict ? -1 : 1;
-	if (a->failing != b->failing)
-		return a->failing > b->failing ? -1 : 1;
+	if (a->failing + a->gpus_failing != b->failing + b->gpus_failing)
+		return a->failing + a->gpus_failing > b->failing + b->gpus_failing ? -1 : 1;
 	if (a->free_total != b->free_total)
 		return a->free_total < b->free_total ? -1 : 1;
 	return strcmp(a->host, b->host);
@@ -150,6 +150,7 @@ enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 {
 	struct hr_fleet_worst w = {.verdict = hr_fleet_host_verdict(h), .phys_bits = h->phys_bits,
 				   .requests = h->requests, .failing = hr_fleet_host_failing(h),
+				   .gpus = h->gpus, .gpus_failing = h->gpus_failing,
 				   .have_free = h->have_free, .free_total = h->free_total,
 				   .largest_gap = h->largest_gap};
 	char bits[16], advice[sizeof(h->advice[0].code) + sizeof(h->advice[0].message) + 2];
@@ -176,6 +177,10 @@ enum hr_status hr_fleet_add(struct hr_fleet *f, const struct hr_fleet_host *h)
 	snprintf(w.source, sizeof(w.source), "%s", h->source);
 	snprintf(w.kernel, sizeof(w.kernel), "%s", h->kernel);
 	rank(f, &w);
+	if (f->host_rows && f->reports == 1)	/* no header over no hosts */
+		hr_fleet_host_csv_header(f->host_rows);
+	if (f->host_rows)
+		hr_fleet_host_csv(f->host_rows, &w);
 	return HR_OK;
 }
 
@@ -243,12 +248,13 @@ static json_t *size_json(bool have, uint64_t v)
 
 static json_t *worst_json(const struct hr_fleet_worst *w)
 {
-	return json_pack("{s:s?, s:s, s:s, s:s?, s:o, s:i, s:i, s:o, s:o}",
+	return json_pack("{s:s?, s:s, s:s, s:s?, s:o, s:i, s:i, s:i, s:i, s:o, s:o}",
 			 "host", w->host[0] ? w->host : NULL, "source", w->source,
 			 "verdict", hr_fleet_verdict_name(w->verdict),
 			 "kernel_release", w->kernel[0] ? w->kernel : NULL,
 			 "phys_bits", w->phys_bits < 0 ? json_null() : json_integer(w->phys_bits),
-			 "requests", w->requests, "failing", w->failing,
+			 "requests", w->requests, "failing", w->failing, "gpus", w->gpus,
+			 "gpus_failing", w->gpus_failing,
 			 "free", size_json(w->have_free, w->free_total),
 			 "largest_gap", size_json(w->have_free, w->largest_gap));
 }

@@ -144,8 +144,10 @@ static int on_boolean(void *ctx, int v)
 		w->host.device_private_off = !v;
 	else if (at(w, "verdict.possible"))
 		w->host.possible = v;
-	else if (at(w, "gpus[].fails"))
+	else if (at(w, "gpus[].fails")) {
 		w->host.gpu_fails |= v;
+		w->host.gpus_failing += v != 0;
+	}
 	else if (at(w, "machine.guest"))
 		w->host.guest = v;
 	return 1;
@@ -226,6 +228,7 @@ static void end_gpu(struct walker *w)
 	struct hr_fleet_host *h = &w->host;
 	const char *model = w->gpu[0] ? w->gpu : "unknown";
 
+	h->gpus++;
 	for (unsigned i = 0; i < h->n_gpu_models; i++)
 		if (strcmp(h->gpu_models[i], model) == 0)
 			return;
@@ -327,6 +330,13 @@ enum hr_status hr_fleet_read_stream(struct hr_fleet *fleet, FILE *in, const char
 		goto out;
 	}
 	while (!st && (got = fread(buf, 1, CHUNK, in)) > 0) {
+		/* gzip's magic: a capture bundle, one line that says what to run instead of a
+		 * bad record for every line of binary. */
+		if (w->line == 1 && line_start && got >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+			st = hr_fail(err, HR_E_PARSE, name, 0, "a capture bundle, not a report: 'headroom "
+				     "-s %s --format jsonl' writes its report", name);
+			break;
+		}
 		for (size_t pos = 0; pos < got && !st;) {
 			unsigned char *nl = memchr(buf + pos, '\n', got - pos);
 			size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : got - pos;

@@ -67,7 +67,8 @@ static void text_worst(FILE *out, const json_t *worst)
 	size_t i;
 	json_t *w;
 
-	fprintf(out, "\nWorst hosts (fails, then inconclusive; most requests without a range; least free)\n");
+	fprintf(out, "\nWorst hosts (fails, then inconclusive; most requests and GPUs without a range; "
+		"least free)\n");
 	if (!json_array_size(worst)) {
 		fprintf(out, "  (none)\n");
 		return;
@@ -78,8 +79,10 @@ static void text_worst(FILE *out, const json_t *worst)
 		char failing[24], free_text[32], largest[32];
 
 		snprintf(failing, sizeof(failing), "%lld/%lld",
-			 (long long)json_integer_value(json_object_get(w, "failing")),
-			 (long long)json_integer_value(json_object_get(w, "requests")));
+			 (long long)(json_integer_value(json_object_get(w, "failing")) +
+				     json_integer_value(json_object_get(w, "gpus_failing"))),
+			 (long long)(json_integer_value(json_object_get(w, "requests")) +
+				     json_integer_value(json_object_get(w, "gpus"))));
 		fprintf(out, "  %-32s %-12s %-9s %-10s %-10s %s\n",
 			text_or(json_object_get(w, "host"), "(unnamed)"),
 			text_or(json_object_get(w, "verdict"), "?"), failing,
@@ -135,4 +138,30 @@ bool hr_fleet_csv(FILE *out, const json_t *rollup)
 		}
 	}
 	return !ferror(out);
+}
+
+void hr_fleet_host_csv_header(FILE *out)
+{
+	fputs("host,source,verdict,kernel_release,phys_bits,requests,failing,gpus,gpus_failing,free,"
+	      "largest_gap\r\n", out);
+}
+
+/* Unknown values are empty fields, as JSON's nulls; sizes in bytes. */
+void hr_fleet_host_csv(FILE *out, const struct hr_fleet_worst *w)
+{
+	csv_field(out, w->host);
+	fputc(',', out);
+	csv_field(out, w->source);
+	fprintf(out, ",%s,", hr_fleet_verdict_name(w->verdict));
+	csv_field(out, w->kernel);
+	fputc(',', out);
+	if (w->phys_bits >= 0)
+		fprintf(out, "%d", w->phys_bits);
+	fprintf(out, ",%u,%u,%u,%u,", w->requests, w->failing, w->gpus, w->gpus_failing);
+	if (w->have_free)
+		fprintf(out, "%llu,%llu", (unsigned long long)w->free_total,
+			(unsigned long long)w->largest_gap);
+	else
+		fputc(',', out);
+	fputs("\r\n", out);
 }

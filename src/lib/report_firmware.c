@@ -110,11 +110,14 @@ void hr_report_firmware_text(FILE *out, const struct hr_firmware *fw, bool bytes
 
 	if (!fw->n_tables && !fw->n_bridges)
 		return;
-	if (fw->n_tables)
-		fprintf(out, "\nFirmware (%zu ACPI tables, %zu with a bad checksum; host-bridge windows: "
-			"%s)\n", fw->n_tables, bad_checksums(fw), fw->aml == HR_AML_EVALUATED
-			? "_CRS evaluated" : fw->aml == HR_AML_NONE ? "no AML" : "unknown, see the findings");
-	else
+	if (fw->n_tables) {
+		snprintf(what, sizeof(what), "(%zu ACPI tables, %zu with a bad checksum; host-bridge "
+			 "windows: %s)", fw->n_tables, bad_checksums(fw), fw->aml == HR_AML_EVALUATED
+			 ? "_CRS evaluated" : fw->aml == HR_AML_NONE ? "no AML"
+			 : "unknown, see the findings");
+		fputc('\n', out);
+		hr_print_wrapped(out, "Firmware ", 2, what);
+	} else
 		fprintf(out, "\nFirmware (the device tree, %s)\n", HR_FDT_PATH);
 	for (size_t i = 0; i < fw->n_bridges; i++) {
 		const struct hr_host_bridge *b = &fw->bridges[i];

@@ -6,83 +6,6 @@
 
 #include "headroom/report.h"
 
-enum { COL_GPU, COL_DRIVER, COL_CARVE, COL_LEGACY, COL_PLACEMENT, COL_NEW, COL_RAM, N_COLS };
-
-static const char *const headings[N_COLS] = {"GPU", "DRIVER", "CARVE", "LEGACY", "PLACEMENT",
-					     "NEW-SCHEME", "RAM-COST"};
-
-/* One row of the table: a GPU's carve group. */
-static void row_cells(const struct hr_audit *a, const struct hr_gpu_result *g, size_t c, bool bytes,
-		      char cells[N_COLS][48])
-{
-	const struct hr_gpu_carve_result *cr = &g->carves[c];
-	char sz[32];
-
-	snprintf(cells[COL_GPU], 48, "%s", c ? "" : g->gpu.bdf);
-	snprintf(cells[COL_DRIVER], 48, "%s", c ? "" : g->profile.driver_name);
-	hr_format_size(cr->r.size, bytes, sz, sizeof(sz));
-	if (cr->count == 1)
-		snprintf(cells[COL_CARVE], 48, "%s", sz);
-	else
-		snprintf(cells[COL_CARVE], 48, "%llux%s", (unsigned long long)cr->count, sz);
-	snprintf(cells[COL_LEGACY], 48, "%s", hr_legacy_verdict_name(cr->r.legacy));
-	if (cr->n_existing == cr->count)
-		snprintf(cells[COL_PLACEMENT], 48, "already carved: %s", g->existing);
-	else if (g->profile.measured == 0)
-		snprintf(cells[COL_PLACEMENT], 48, "failed at boot (the driver shows)");
-	else if (cr->n_existing)
-		snprintf(cells[COL_PLACEMENT], 48, "%llu of %llu placed, %llu already",
-			 (unsigned long long)cr->n_placed, (unsigned long long)cr->count,
-			 (unsigned long long)cr->n_existing);
-	else if (cr->r.placed && cr->n_placed == cr->count)
-		snprintf(cells[COL_PLACEMENT], 48, "%#llx-%#llx", (unsigned long long)cr->r.placement.start,
-			 (unsigned long long)cr->r.placement.end);
-	else if (cr->n_placed)
-		snprintf(cells[COL_PLACEMENT], 48, "%llu of %llu placed", (unsigned long long)cr->n_placed,
-			 (unsigned long long)cr->count);
-	else if (cr->r.phys_bits_needed)
-		snprintf(cells[COL_PLACEMENT], 48, "-ERANGE, fits at %d bits", cr->r.phys_bits_needed);
-	else
-		snprintf(cells[COL_PLACEMENT], 48, "%s", a->model.can_place ? "-ERANGE" : "unknown");
-	snprintf(cells[COL_NEW], 48, "%s", hr_new_verdict_name(cr->r.new_scheme));
-	hr_format_size(cr->r.ram_cost, bytes, cells[COL_RAM], 48);
-}
-
-static void print_row(FILE *out, char cells[N_COLS][48], const size_t *widths)
-{
-	for (int k = 0; k < N_COLS; k++)
-		fprintf(out, "  %-*s", k == N_COLS - 1 ? 0 : (int)widths[k], cells[k]);
-	fputc('\n', out);
-}
-
-static void print_gpu_rows(FILE *out, const struct hr_audit *a, bool bytes)
-{
-	size_t widths[N_COLS];
-	char cells[N_COLS][48];
-
-	for (int k = 0; k < N_COLS; k++)
-		widths[k] = strlen(headings[k]);
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass) {
-			for (int k = 0; k < N_COLS; k++)
-				snprintf(cells[k], 48, "%s", headings[k]);
-			print_row(out, cells, widths);
-		}
-		for (size_t i = 0; i < a->n_gpus; i++) {
-			const struct hr_gpu_result *g = &a->gpus[i];
-
-			for (size_t c = 0; c < g->n_carves; c++) {
-				row_cells(a, g, c, bytes, cells);
-				for (int k = 0; k < N_COLS && !pass; k++)
-					if (strlen(cells[k]) > widths[k])
-						widths[k] = strlen(cells[k]);
-				if (pass)
-					print_row(out, cells, widths);
-			}
-		}
-	}
-}
-
 /* GPUs i and j look alike to the report: the same part, VRAM and driver rule. */
 static bool alike(const struct hr_gpu_result *x, const struct hr_gpu_result *y)
 {
@@ -264,7 +187,7 @@ static void print_gpu_details(FILE *out, const struct hr_audit *a, bool bytes)
 void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_report_options *opts)
 {
 	size_t failing = 0, carving = 0, unsure = 0;
-	char unknown[48] = "", text[256];
+	char unknown[48] = "", text[160];
 
 	if (!a->n_gpus)
 		return;
@@ -275,14 +198,13 @@ void hr_report_text_gpus(FILE *out, const struct hr_audit *a, const struct hr_re
 	}
 	if (unsure)
 		snprintf(unknown, sizeof(unknown), ", %zu unknown", unsure);
-	snprintf(text, sizeof(text), "GPUs in probe order, each carve staying for the next: %zu of %zu "
-		 "carve%s, %zu fail%s%s under the %s", carving, a->n_gpus, a->n_gpus == 1 ? "s" : "",
-		 failing, failing == 1 ? "s" : "", unknown,
+	snprintf(text, sizeof(text), "%zu of %zu carve%s, %zu fail%s%s under the %s", carving,
+		 a->n_gpus, a->n_gpus == 1 ? "s" : "", failing, failing == 1 ? "s" : "", unknown,
 		 a->scheme_new ? "new scheme" : "legacy carve");
 	fputc('\n', out);
-	hr_print_wrapped(out, "", 2, text);
+	hr_print_wrapped(out, "GPUs in probe order, each carve staying for the next:", 2, text);
 	if (carving)
-		print_gpu_rows(out, a, opts->bytes);
+		hr_report_table(out, a, true, false, opts);
 	print_no_carves(out, a);
 	print_losses(out, a);
 	hr_report_text_advice(out, a);

@@ -189,6 +189,28 @@ static json_t *merged_map(const struct hr_facts *f)
 	return map;
 }
 
+/* The map --hole64 and --ram model: iomem's top level edited, each entry from iomem, or from
+ * "what-if" for those the options put there. The firmware's ranges are left out: the what-if is
+ * a change of firmware, whose old windows would contradict it. */
+static json_t *modelled_map(const struct hr_audit *a)
+{
+	json_t *map = json_array();
+
+	for (size_t i = 0; map && i < a->what_if_map.count; i++) {
+		const struct hr_iomem_entry *e = &a->what_if_map.entries[i];
+		json_t *o = named_range((struct hr_range){e->start, e->end}, e->name);
+
+		/* line 0: from no file, an entry the what-if made */
+		if (!o || json_object_set_new(o, "sources", json_pack("[s]", e->line ? "iomem"
+									  : "what-if")) != 0 ||
+		    !append(map, o)) {
+			json_decref(map);
+			map = NULL;
+		}
+	}
+	return map;
+}
+
 /* PCI ids as lspci -n writes them, with 0x: "0x10de", class "0x030200". */
 static json_t *hex_id(unsigned id, int digits)
 {
@@ -450,7 +472,8 @@ static json_t *report(const struct hr_facts *f, const struct hr_audit *a, json_t
 
 json_t *hr_report_json(const struct hr_facts *f, const struct hr_audit *a)
 {
-	return report(f, a, a->model.map_ok ? merged_map(f) : json_array());
+	return report(f, a, !a->model.map_ok ? json_array()
+		      : a->map_modelled ? modelled_map(a) : merged_map(f));
 }
 
 #define REPORT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -507,6 +530,16 @@ bool hr_report_json_write(FILE *out, const struct hr_facts *f, const struct hr_a
 	 * spaces). */
 	static const char map_key[] = "\n  \"map\": [";
 	struct hr_merged_map merged = {0};
+
+	/* A modelled map is iomem's top level alone: small, so dumped with the rest. */
+	if (a->map_modelled) {
+		json_t *whole = hr_report_json(f, a);
+		bool written = whole && json_dumpf(whole, out, REPORT_FLAGS) == 0 &&
+			       fputc('\n', out) != EOF;
+
+		json_decref(whole);
+		return written;
+	}
 	json_t *rest = !a->model.map_ok || hr_merged_map_build(f, &merged) == HR_OK
 		       ? report(f, a, json_array()) : NULL;
 	char *text = rest ? json_dumps(rest, REPORT_FLAGS) : NULL;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The human report: the verdict first, then the requests, the machine, the kernel's limits, the
- * address map and the findings. Each section is its own function; lines fit WIDTH columns. */
+ * address map and the findings. Each section is its own function; text is wrapped to the width the
+ * caller asks for (the terminal's), 100 columns when it asks for none. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,21 +11,42 @@
 
 #include "headroom/report.h"
 
-#define WIDTH 100
+#define WIDTH 100	/* columns when the options give no width */
+#define MIN_WIDTH 60	/* narrower, an address map line no longer fits */
+
+/* The width the report being written wraps to: set by hr_report_text for the report's duration. */
+static size_t text_width = WIDTH;
+
+/* Columns a prefix takes on the screen: colour escapes (ESC [ ... m) take none. */
+static size_t visible_length(const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (*s == '\033') {
+			s += strcspn(s, "m");
+			s += *s != '\0';
+		} else {
+			n++;
+			s++;
+		}
+	}
+	return n;
+}
 #define LABEL 18	/* "  direct-map end  " */
 
-/* text after prefix, broken at spaces so that no line passes WIDTH; continuation lines are
+/* text after prefix, broken at spaces so that no line passes the width; continuation lines are
  * indented by hang columns. A word longer than a line stays whole. */
 static void print_wrapped(FILE *out, const char *prefix, size_t hang, const char *text)
 {
-	size_t col = strlen(prefix);
+	size_t col = visible_length(prefix);
 	bool space = col && prefix[col - 1] != ' ';	/* one goes before the next word */
 
 	fputs(prefix, out);
 	for (text += strspn(text, " "); *text; text += strspn(text, " ")) {
 		size_t word = strcspn(text, " ");
 
-		if (col > hang && col + space + word > WIDTH) {
+		if (col > hang && col + space + word > text_width) {
 			fprintf(out, "\n%*s", (int)hang, "");
 			col = hang;
 			space = false;
@@ -174,7 +196,11 @@ static const struct {
 	const char *name, *help;
 	bool right;
 } columns[HR_COL_COUNT] = {
-	[HR_COL_SIZE] = {"SIZE", "the size the driver asks for", true},
+	[HR_COL_BDF] = {"BDF", "GPU rows: the GPU's PCI address (what-if.N for --add-gpu)", false},
+	[HR_COL_DRIVER] = {"DRIVER", "GPU rows: the driver whose rule carves", false},
+	[HR_COL_CARVE] = {"CARVE", "what is carved: COUNTxSIZE for a GPU's carves, the size for a "
+			  "request", true},
+	[HR_COL_SIZE] = {"SIZE", "the size of one carve: what the driver asks for", true},
 	[HR_COL_ALIGNED] = {"ALIGNED", "the size rounded up to the memory section", true},
 	[HR_COL_LEGACY] = {"LEGACY", "request_free_mem_region(): fits, no-space, unsupported, "
 			   "hazard or unknown", false},
@@ -188,8 +214,10 @@ static const struct {
 	[HR_COL_RAM_COST] = {"RAM-COST", "RAM for the new scheme's struct pages", true},
 };
 
-static const enum hr_column default_columns[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
+static const enum hr_column request_columns[] = {HR_COL_SIZE, HR_COL_LEGACY, HR_COL_PLACEMENT,
 						 HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
+static const enum hr_column gpu_columns[] = {HR_COL_BDF, HR_COL_DRIVER, HR_COL_CARVE, HR_COL_LEGACY,
+					     HR_COL_PLACEMENT, HR_COL_NEW_SCHEME, HR_COL_RAM_COST};
 
 const char *hr_column_name(enum hr_column column)
 {
@@ -209,6 +237,39 @@ int hr_column_find(const char *name)
 	return -1;
 }
 
+/* One row of a table: a request, or one carve group of a GPU (gpu set). */
+struct table_row {
+	const struct hr_request_result *r;
+	const struct hr_gpu_result *gpu;
+	const struct hr_gpu_carve_result *carve;
+};
+
+/* The rows in carve order, one at a time: the GPUs' carves (gpus), then the requests (requests). */
+struct table_rows {
+	const struct hr_audit *a;
+	bool gpus, requests;
+	size_t gpu, carve, request;
+};
+
+static bool next_table_row(struct table_rows *it, struct table_row *row)
+{
+	const struct hr_audit *a = it->a;
+
+	for (; it->gpus && it->gpu < a->n_gpus; it->gpu++, it->carve = 0) {
+		const struct hr_gpu_result *g = &a->gpus[it->gpu];
+
+		if (it->carve < g->n_carves) {
+			*row = (struct table_row){&g->carves[it->carve].r, g, &g->carves[it->carve]};
+			it->carve++;
+			return true;
+		}
+	}
+	if (!it->requests || it->request >= a->n_requests)
+		return false;
+	*row = (struct table_row){&a->requests[it->request++], NULL, NULL};
+	return true;
+}
+
 /* A size cell; --raw --bytes wants the plain number, as lsblk -rb gives it. */
 static void size_cell(char *buf, size_t len, uint64_t size, const struct hr_report_options *o)
 {
@@ -218,12 +279,62 @@ static void size_cell(char *buf, size_t len, uint64_t size, const struct hr_repo
 		hr_format_size(size, o->bytes, buf, len);
 }
 
-static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit *a,
-		 const struct hr_request_result *r, const struct hr_report_options *o)
+/* Whether the row's carve has one range to show: a GPU's only when every carve of the group got
+ * one (the range spans them), none of them was carved already and the driver shows no failure. */
+static bool row_placed(const struct table_row *row)
 {
+	if (!row->gpu)
+		return row->r->placed;
+	return !row->carve->n_existing && row->gpu->profile.measured != 0 && row->r->placed &&
+	       row->carve->n_placed == row->carve->count;
+}
+
+static void placement_cell(char *buf, size_t len, const struct hr_audit *a,
+			   const struct table_row *row)
+{
+	const struct hr_request_result *r = row->r;
+
+	if (row->gpu && row->carve->n_existing == row->carve->count)
+		snprintf(buf, len, "already carved: %s", row->gpu->existing);
+	else if (row->gpu && row->gpu->profile.measured == 0)
+		snprintf(buf, len, "failed at boot (the driver shows)");
+	else if (row->gpu && row->carve->n_existing)
+		snprintf(buf, len, "%llu of %llu placed, %llu already",
+			 (unsigned long long)row->carve->n_placed, (unsigned long long)row->carve->count,
+			 (unsigned long long)row->carve->n_existing);
+	else if (row_placed(row))
+		snprintf(buf, len, "%#llx-%#llx", (unsigned long long)r->placement.start,
+			 (unsigned long long)r->placement.end);
+	else if (row->gpu && row->carve->n_placed)
+		snprintf(buf, len, "%llu of %llu placed", (unsigned long long)row->carve->n_placed,
+			 (unsigned long long)row->carve->count);
+	else if (r->phys_bits_needed)
+		snprintf(buf, len, "-ERANGE, fits at %d bits", r->phys_bits_needed);
+	else
+		snprintf(buf, len, "%s", a->model.can_place ? "-ERANGE" : "unknown");
+}
+
+static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit *a,
+		 const struct table_row *row, const struct hr_report_options *o)
+{
+	const struct hr_request_result *r = row->r;
 	const char *none = "-";
+	char sz[32];
 
 	switch (c) {
+	case HR_COL_BDF:
+		snprintf(buf, len, "%s", row->gpu ? row->gpu->gpu.bdf : none);
+		return;
+	case HR_COL_DRIVER:
+		snprintf(buf, len, "%s", row->gpu ? row->gpu->profile.driver_name : none);
+		return;
+	case HR_COL_CARVE:
+		size_cell(sz, sizeof(sz), r->size, o);
+		if (row->gpu && row->carve->count != 1)
+			snprintf(buf, len, "%llux%s", (unsigned long long)row->carve->count, sz);
+		else
+			snprintf(buf, len, "%s", sz);
+		return;
 	case HR_COL_SIZE:
 		size_cell(buf, len, r->size, o);
 		return;
@@ -234,17 +345,11 @@ static void cell(char *buf, size_t len, enum hr_column c, const struct hr_audit 
 		snprintf(buf, len, "%s", hr_legacy_verdict_name(r->legacy));
 		return;
 	case HR_COL_PLACEMENT:
-		if (r->placed)
-			snprintf(buf, len, "%#llx-%#llx", (unsigned long long)r->placement.start,
-				 (unsigned long long)r->placement.end);
-		else if (r->phys_bits_needed)
-			snprintf(buf, len, "-ERANGE, phys-bits %d would fit", r->phys_bits_needed);
-		else
-			snprintf(buf, len, "%s", a->model.can_place ? "-ERANGE" : "unknown");
+		placement_cell(buf, len, a, row);
 		return;
 	case HR_COL_START:
 	case HR_COL_END:
-		if (r->placed)
+		if (row_placed(row))
 			snprintf(buf, len, "%#llx", (unsigned long long)(c == HR_COL_START
 				 ? r->placement.start : r->placement.end));
 		else
@@ -286,9 +391,13 @@ static void print_raw_cell(FILE *out, const char *text, bool last)
 	fputc(last ? '\n' : ' ', out);
 }
 
-static void print_row(FILE *out, const enum hr_column *cols, size_t n, char cells[][64],
+enum { CELL = 96 };
+
+static void print_row(FILE *out, const enum hr_column *cols, size_t n, char cells[][CELL],
 		      const size_t *widths, bool raw)
 {
+	if (!raw)
+		fputs("  ", out);
 	for (size_t c = 0; c < n; c++) {
 		bool last = c + 1 == n;
 
@@ -302,41 +411,57 @@ static void print_row(FILE *out, const enum hr_column *cols, size_t n, char cell
 	}
 }
 
-/* The requests, one row each, in the columns asked for; with --raw nothing else is printed. */
-static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_report_options *o)
+void hr_report_table(FILE *out, const struct hr_audit *a, bool gpus, bool requests,
+		     const struct hr_report_options *o)
 {
-	const enum hr_column *cols = o->columns ? o->columns : default_columns;
-	size_t n = o->columns ? o->n_columns : sizeof(default_columns) / sizeof(default_columns[0]);
-	size_t widths[HR_COL_COUNT * 4] = {0};
-	char cells[HR_COL_COUNT * 4][64];
+	bool gpu_rows = false;
+	const enum hr_column *defaults;
+	size_t n_defaults;
+	enum hr_column cols[HR_COL_COUNT * 4];
+	size_t n = 0, widths[HR_COL_COUNT * 4] = {0};
+	char cells[HR_COL_COUNT * 4][CELL];
+	struct table_rows it = {a, gpus, requests, 0, 0, 0};
+	struct table_row row;
 
-	if (!a->n_requests || n > HR_COL_COUNT * 4)
-		return;
-	if (!o->raw)
-		fprintf(out, "\nRequests, in order: each carve stays for the next\n");
+	for (size_t i = 0; gpus && i < a->n_gpus; i++)
+		gpu_rows = gpu_rows || a->gpus[i].n_carves;
+	defaults = gpu_rows ? gpu_columns : request_columns;
+	n_defaults = gpu_rows ? sizeof(gpu_columns) / sizeof(*defaults)
+		     : sizeof(request_columns) / sizeof(*defaults);
+	if (!o->columns || o->add_columns)
+		for (size_t c = 0; c < n_defaults; c++)
+			cols[n++] = defaults[c];
+	for (size_t c = 0; o->columns && c < o->n_columns && n < HR_COL_COUNT * 4; c++)
+		cols[n++] = o->columns[c];
 	for (size_t c = 0; c < n; c++)
 		widths[c] = o->noheadings ? 0 : strlen(columns[cols[c]].name);
-	for (size_t i = 0; i < a->n_requests; i++)
+	while (next_table_row(&it, &row))
 		for (size_t c = 0; c < n; c++) {
-			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &row, o);
 			if (strlen(cells[c]) > widths[c])
 				widths[c] = strlen(cells[c]);
 		}
 	if (!o->noheadings) {
 		for (size_t c = 0; c < n; c++)
 			snprintf(cells[c], sizeof(cells[c]), "%s", columns[cols[c]].name);
-		if (!o->raw)
-			fputs("  ", out);
 		print_row(out, cols, n, cells, widths, o->raw);
 	}
-	for (size_t i = 0; i < a->n_requests; i++) {
+	it = (struct table_rows){a, gpus, requests, 0, 0, 0};
+	while (next_table_row(&it, &row)) {
 		for (size_t c = 0; c < n; c++)
-			cell(cells[c], sizeof(cells[c]), cols[c], a, &a->requests[i], o);
-		if (!o->raw)
-			fputs("  ", out);
+			cell(cells[c], sizeof(cells[c]), cols[c], a, &row, o);
 		print_row(out, cols, n, cells, widths, o->raw);
 	}
-	for (size_t i = 0; i < a->n_requests && !o->raw; i++) {
+}
+
+/* The requests, one row each, in the columns asked for, and the hazards they meet. */
+static void print_requests(FILE *out, const struct hr_audit *a, const struct hr_report_options *o)
+{
+	if (!a->n_requests)
+		return;
+	fprintf(out, "\nRequests, in order: each carve stays for the next\n");
+	hr_report_table(out, a, false, true, o);
+	for (size_t i = 0; i < a->n_requests; i++) {
 		const struct hr_request_result *r = &a->requests[i];
 		char sz[32], prefix[64];
 
@@ -473,7 +598,7 @@ static bool next_row(struct map_rows *it, struct map_row *row)
 static void map_line(FILE *out, const struct map_row *row, int digits, int width, bool bytes)
 {
 	const char *name = row->name ? row->name : "free";
-	int room = WIDTH - (2 + 2 * (2 + digits) + 1 + 1 + width + 2), keep = (int)strlen(name);
+	int room = (int)text_width - (2 + 2 * (2 + digits) + 1 + 1 + width + 2), keep = (int)strlen(name);
 	char sz[32];
 
 	if (keep > room) {
@@ -505,12 +630,13 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 		      const struct hr_report_options *o)
 {
 	const struct hr_free *gaps = &a->free;
-	struct map_rows it = {&f->iomem, gaps, 0, 0};
+	const struct hr_iomem *iomem = a->map_modelled ? &a->what_if_map : &f->iomem;
+	struct map_rows it = {iomem, gaps, 0, 0};
 	struct map_row prev, row = {0}, next, last = {0};
 	size_t n = 0, hidden = 0, top_row = 0;
 	bool below_top = true, have_next;
 	int digits = 12, width = 12;
-	char sz[32], sz2[32];
+	char sz[32], sz2[32], text[256];
 
 	/* First pass: the row count, the last row below the search top, the widths. */
 	while (next_row(&it, &row)) {
@@ -526,10 +652,13 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	while (n && digits < 16 && last.end >> (4 * digits))
 		digits++;
 
-	fprintf(out, "\nAddress map: top level of /proc/iomem%s, free runs of whole %s sections\n",
-		o->verbose ? "" : " near the free space", hr_format_size(a->model.section_size, false,
-									  sz, sizeof(sz)));
-	it = (struct map_rows){&f->iomem, gaps, 0, 0};
+	snprintf(text, sizeof(text), "top level of /proc/iomem%s%s, free runs of whole %s sections",
+		 o->verbose ? "" : " near the free space",
+		 a->map_modelled ? " as --hole64/--ram model it" : "",
+		 hr_format_size(a->model.section_size, false, sz, sizeof(sz)));
+	fputc('\n', out);
+	print_wrapped(out, "Address map: ", 2, text);
+	it = (struct map_rows){iomem, gaps, 0, 0};
 	have_next = next_row(&it, &next);
 	for (size_t i = 0; have_next; i++) {
 		prev = row;
@@ -548,23 +677,33 @@ static void print_map(FILE *out, const struct hr_facts *f, const struct hr_audit
 	if (hidden)
 		fprintf(out, "  ... %zu more, -v shows them\n", hidden);
 	if (gaps->total)
-		fprintf(out, "Free below the search top: %s, the largest run %s at %#llx-%#llx\n",
-			hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
-			hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
-			(unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
+		snprintf(text, sizeof(text), "%s, the largest run %s at %#llx-%#llx",
+			 hr_format_size(gaps->total, o->bytes, sz, sizeof(sz)),
+			 hr_format_range_size(gaps->largest, o->bytes, sz2, sizeof(sz2)),
+			 (unsigned long long)gaps->largest.start, (unsigned long long)gaps->largest.end);
 	else
-		fprintf(out, "Free below the search top: none\n");
+		snprintf(text, sizeof(text), "none");
+	print_wrapped(out, "Free below the search top: ", 2, text);
 }
 
-static void print_findings(FILE *out, const struct hr_audit *a)
+/* SGR colours as util-linux's: errors bold red, warnings yellow; info stays plain. */
+static const char *severity_colour(enum hr_severity severity)
+{
+	return severity == HR_ERROR ? "\033[1;31m" : severity == HR_WARNING ? "\033[33m" : NULL;
+}
+
+static void print_findings(FILE *out, const struct hr_audit *a, bool colour)
 {
 	char prefix[96];
 
 	if (a->n_findings)
 		fprintf(out, "\nFindings\n");
 	for (size_t i = 0; i < a->n_findings; i++) {
-		snprintf(prefix, sizeof(prefix), "  %-7s %s:", hr_severity_name(a->findings[i].severity),
-			 a->findings[i].code);
+		const char *name = hr_severity_name(a->findings[i].severity);
+		const char *on = colour ? severity_colour(a->findings[i].severity) : NULL;
+
+		snprintf(prefix, sizeof(prefix), "  %s%s%s%*s %s:", on ? on : "", name, on ? "\033[0m" : "",
+			 7 - (int)strlen(name), "", a->findings[i].code);
 		print_wrapped(out, prefix, 10, a->findings[i].message);
 	}
 }
@@ -572,10 +711,12 @@ static void print_findings(FILE *out, const struct hr_audit *a)
 bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *a,
 		    const struct hr_report_options *opts)
 {
+	/* --raw: one table for scripts, the GPUs' carves and then the requests, as they are carved. */
 	if (opts->raw) {
-		print_requests(out, a, opts);
+		hr_report_table(out, a, true, true, opts);
 		return !ferror(out);
 	}
+	text_width = opts->width ? opts->width < MIN_WIDTH ? MIN_WIDTH : opts->width : WIDTH;
 	print_verdict(out, a);
 	hr_report_text_gpus(out, a, opts);
 	print_requests(out, a, opts);
@@ -586,6 +727,6 @@ bool hr_report_text(FILE *out, const struct hr_facts *f, const struct hr_audit *
 	if (a->model.can_place)
 		print_map(out, f, a, opts);
 	hr_report_firmware_text(out, &f->firmware, opts->bytes);
-	print_findings(out, a);
+	print_findings(out, a, opts->colour);
 	return !ferror(out);
 }

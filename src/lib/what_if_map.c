@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
 #include <string.h>
 
 #include "what_if_map.h"
@@ -81,4 +82,55 @@ enum hr_status hr_space_what_if(const struct hr_iomem *iomem, const struct hr_ov
 	if (st)
 		hr_space_free(space);
 	return st;
+}
+
+/* Top-level entries by start, the order the kernel keeps them in. */
+static int by_start(const void *x, const void *y)
+{
+	const struct hr_iomem_entry *a = x, *b = y;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+enum hr_status hr_iomem_what_if(const struct hr_iomem *iomem, const struct hr_overrides *ov,
+				struct hr_iomem *out)
+{
+	const struct hr_iomem_entry *window = hr_pci_window64(iomem);
+	uint64_t bottom, old_top = 0, new_top = 0, shift = 0;
+	size_t n = 0;
+
+	*out = (struct hr_iomem){0};
+	out->entries = calloc(iomem->top_count + 2, sizeof(*out->entries));
+	if (!out->entries)
+		return HR_E_NOMEM;
+	if (ov->ram) {
+		hr_iomem_ram_bounds(iomem, &bottom, &old_top);
+		new_top = hr_what_if_ram_top(iomem, ov->ram);
+		shift = new_top > old_top ? new_top - old_top : 0;
+	}
+	/* The same edits as hr_space_what_if(), on the named entries; the children go with their
+	 * parents' moves, so only the top level is kept. */
+	for (size_t i = 0; i < iomem->count && n < iomem->top_count; i++) {
+		const struct hr_iomem_entry *e = &iomem->entries[i];
+
+		if (e->depth || (ov->ram && is_ram(e) && e->start >= HR_4G) ||
+		    (e == window && ov->have_hole64))
+			continue;
+		out->entries[n] = *e;
+		if (e == window && ov->ram && e->start > old_top) {
+			out->entries[n].start += shift;
+			out->entries[n].end += shift;
+			out->entries[n].name = (char *)HR_WHAT_IF_MOVED;
+		}
+		n++;
+	}
+	if (ov->ram && new_top >= HR_4G)
+		out->entries[n++] = (struct hr_iomem_entry){HR_4G, new_top, 0, 0,
+							    (char *)HR_WHAT_IF_RAM};
+	if (ov->have_hole64)
+		out->entries[n++] = (struct hr_iomem_entry){ov->hole64_start,
+			ov->hole64_start + ov->hole64_size - 1, 0, 0, (char *)HR_WHAT_IF_WINDOW};
+	qsort(out->entries, n, sizeof(*out->entries), by_start);
+	out->count = out->top_count = n;
+	return HR_OK;
 }
