@@ -78,6 +78,8 @@ static enum hr_status drain(int fd, const char *prog, long long deadline, char *
 
 			if (!bigger) {
 				free(data);
+				if (cap < OUTPUT_MAX)
+					return hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
 				return hr_fail(err, HR_E_RANGE, prog, 0, "printed more than %u bytes",
 					       OUTPUT_MAX);
 			}
