@@ -200,9 +200,7 @@ int main(int argc, char **argv)
 	if (!sink || !live)
 		return 2;
 	json_set_alloc_funcs(__wrap_malloc, __wrap_free);
-	bool compare = argc > 1 && strcmp(argv[1], "--compare") == 0;
-
-	for (int r = 1 + compare; r < argc; r++) {
+	for (int r = 1; r < argc; r++) {
 		long total, runs = 0, absorbed = 0, named = 0;
 
 		char *clean = NULL, *text = NULL;
@@ -220,7 +218,7 @@ int main(int argc, char **argv)
 			calls = 0;
 			fail_at = n;
 			reported = run(argv[r], sink, &text);
-			if (compare && reported && strcmp(clean, text) != 0) {
+			if (reported && strcmp(clean, text) != 0) {
 				if (names_loss(text)) {
 					named++;
 				} else {
@@ -240,11 +238,9 @@ int main(int argc, char **argv)
 				memset(live, 0, LIVE_SLOTS * sizeof(*live));
 			}
 		}
-		fprintf(stderr, "%s: %ld allocations, %ld failed one by one, %ld runs still reported",
-			argv[r], total, runs, absorbed);
-		if (compare)
-			fprintf(stderr, ", %ld of them different and saying what they lost", named);
-		fputc('\n', stderr);
+		fprintf(stderr, "%s: %ld allocations, %ld failed one by one, %ld runs still reported, "
+			"%ld of them different and saying what they lost\n", argv[r], total, runs,
+			absorbed, named);
 		free(clean);
 	}
 	fclose(sink);
