@@ -39,6 +39,7 @@ struct pci_ctx {
 	const struct hr_root *root;
 	struct hr_diags *diags;
 	struct hr_gpus *gpus;
+	char noted[16];			/* the last device counted in gpus->unreadable */
 	char where[128];		/* the device directory being read, for warnings */
 	jmp_buf jump;
 	char message[1024];
@@ -204,8 +205,9 @@ static void note_unreadable(struct pci_ctx *c, const struct hr_gpu *g)
 		}
 		free(buf);
 	}
-	if (no_gpu)
+	if (no_gpu || strcmp(c->noted, g->bdf) == 0)
 		return;
+	snprintf(c->noted, sizeof(c->noted), "%s", g->bdf);
 	if (!c->gpus->unreadable++)
 		snprintf(c->gpus->first_unreadable, sizeof(c->gpus->first_unreadable), "%s", g->bdf);
 }
