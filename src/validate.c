@@ -115,8 +115,12 @@ static void print_text(const struct hr_comparison *cmp)
 	printf("  %-26s %-34s %-34s %s\n", "CHECK", "PREDICTED", "KERNEL", "");
 	for (size_t i = 0; i < cmp->count; i++)
 		printf("  %-26s %-34s %-34s %s\n", cmp->checks[i].what, cmp->checks[i].predicted,
-		       cmp->checks[i].kernel, cmp->checks[i].agrees ? "agree" : "DISAGREE");
-	printf("\n%zu of %zu checks agree\n", cmp->agreements, cmp->count);
+		       cmp->checks[i].kernel, cmp->checks[i].given ? "given, not checked"
+		       : cmp->checks[i].agrees ? "agree" : "DISAGREE");
+	printf("\n%zu of %zu checks agree", cmp->agreements, cmp->count - cmp->given);
+	if (cmp->given)
+		printf("; %zu given on the command line, not checked", cmp->given);
+	putchar('\n');
 }
 
 static void print_json(const struct hr_comparison *cmp, const struct hr_answer *answer)
@@ -124,14 +128,16 @@ static void print_json(const struct hr_comparison *cmp, const struct hr_answer *
 	json_t *checks = json_array(), *root;
 
 	for (size_t i = 0; i < cmp->count; i++)
-		json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:b}", "check",
+		json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:b, s:b}", "check",
 							cmp->checks[i].what, "predicted",
 							cmp->checks[i].predicted, "kernel",
 							cmp->checks[i].kernel, "agrees",
-							cmp->checks[i].agrees));
-	root = json_pack("{s:s, s:s, s:o, s:I, s:I}", "schema", VALIDATION_SCHEMA,
+							cmp->checks[i].agrees, "given",
+							cmp->checks[i].given));
+	root = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I}", "schema", VALIDATION_SCHEMA,
 			 "kernel_release", answer->release, "checks", checks,
-			 "agreements", (json_int_t)cmp->agreements, "total", (json_int_t)cmp->count);
+			 "agreements", (json_int_t)cmp->agreements, "given", (json_int_t)cmp->given,
+			 "total", (json_int_t)(cmp->count - cmp->given));
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(root);
@@ -217,7 +223,7 @@ int validate_main(const struct cli *cli)
 		print_json(&cmp, &answer);
 	else
 		print_text(&cmp);
-	rc = cmp.agreements == cmp.count ? EXIT_FITS : EXIT_FAILS;
+	rc = cmp.agreements + cmp.given == cmp.count ? EXIT_FITS : EXIT_FAILS;
 	hr_comparison_free(&cmp);
 	hr_audit_free(&audit);
 	if (!close_stdout())

@@ -56,11 +56,12 @@ struct hr_check {
 	char what[64];		/* "iomem_resource.end", "request 2 (16 GiB)" */
 	char predicted[48], kernel[48];
 	bool agrees;
+	bool given;		/* the prediction was given on the command line: shown, never an agreement */
 };
 
 struct hr_comparison {
 	struct hr_check *checks;
-	size_t count, agreements;
+	size_t count, agreements, given;	/* every check agrees when agreements + given == count */
 };
 
 /* The measured RAM of a pagemap agrees with ram_cost within 1 % plus this: vmalloc's page tables

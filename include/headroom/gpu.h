@@ -62,6 +62,11 @@ struct hr_gpu {
 struct hr_gpus {
 	struct hr_gpu *items;		/* in bus order, the order drivers probe them */
 	size_t count;
+	/* Devices that may be GPUs but could not be read as one (skipped, or their class, vendor or
+	 * device file malformed): a GPU's carve comes before the requests, so each leaves the
+	 * placements unknown. A skipped device whose class file says it is no GPU is not counted. */
+	size_t unreadable;
+	char first_unreadable[16];	/* the first one's address, "0000:62:00.0" */
 };
 
 /* "driver", "nvidia-proc", "nvidia-smi", "table", "override", "what-if", "unknown". */

@@ -23,6 +23,11 @@ struct hr_iomem {
 	size_t count;
 	size_t top_count;		/* entries with depth 0 */
 	struct hr_iomem_names *names;	/* where the entries' names are kept */
+	/* Entries the file holds but the map lacks: lines skipped as malformed, and the rest of a
+	 * file cut short (it ends inside a line) or past IOMEM_MAX_ENTRIES. */
+	unsigned lines_skipped;
+	unsigned first_lost_line;	/* 1-based: the first line skipped, or where the file stops */
+	bool rest_missing;
 };
 
 /* Parse the text of /proc/iomem. A malformed line goes to diags and is skipped; an all-zero file

@@ -17,6 +17,7 @@ struct hr_kconfig {
 	struct hr_kconfig_entry *entries;	/* sorted by name */
 	size_t count;
 	char path[512];				/* where it was read, "" when not found */
+	bool incomplete;	/* lines skipped, settings past the cap, or bytes that are not text */
 };
 
 /* Parse Kconfig text ("CONFIG_X=y", "# CONFIG_X is not set"). Bad lines go to diags. */

@@ -68,6 +68,8 @@ enum hr_unknown {
 	HR_UNKNOWN_SUBLEVEL = 1u << 5,		/* kernel-sublevel-unknown */
 	HR_UNKNOWN_KCONFIG = 1u << 6,		/* kconfig-missing: x86 KASLR padding assumed */
 	HR_UNKNOWN_DIRECT_MAP_END = 1u << 7,	/* direct-map-end-unknown: arm64 linear map end */
+	HR_UNKNOWN_MAP_PART = 1u << 8,		/* input-incomplete: /proc/iomem lines lost */
+	HR_UNKNOWN_GPUS = 1u << 9,		/* input-incomplete: a PCI device that may be a GPU */
 };
 
 struct hr_model {

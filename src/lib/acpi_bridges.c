@@ -411,6 +411,7 @@ enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char 
 	st = hr_acpiexec_bridges_parse(buf, part ? (size_t)(part - buf) : len, path, fw, diags, err);
 	for (size_t i = 1; !st && i < HR_ACPIEXEC_FILLS; i++) {
 		struct hr_firmware other = {0};
+		struct hr_diags other_diags = {0};
 		const char *next;
 
 		if (!part)
@@ -419,9 +420,18 @@ enum hr_status hr_acpiexec_answer_parse(const char *buf, size_t len, const char 
 		part++;
 		next = memchr(part, '\0', (size_t)(end - part));
 		st = hr_acpiexec_bridges_parse(part, (size_t)((next ? next : end) - part), path,
-					       &other, NULL, err);
+					       &other, &other_diags, err);
+		/* The other run repeats the first's messages, but a bridge or window it could not
+		 * keep would read as one that varies with the fill: say why instead. */
+		for (size_t k = 0; k < other_diags.count; k++)
+			if (other_diags.items[k].status == HR_E_RANGE)
+				hr_diag_add_error(diags, &other_diags.items[k]);
+		if (other_diags.dropped)
+			hr_diag_add(diags, HR_E_NOMEM, path, 0, "the run with other register values: "
+				    "%zu problems not recorded (out of memory)", other_diags.dropped);
 		if (!st)
 			keep_fill_invariant(fw, &other, path, diags);
+		hr_diags_free(&other_diags);
 		hr_firmware_free(&other);
 		part = next;
 	}

@@ -111,6 +111,8 @@ static enum hr_status read_some(int fd, struct reader *r, const char *prog, stru
 	} else if (k->used == k->cap) {
 		char *bigger = k->cap >= OUTPUT_MAX ? NULL : realloc(k->data, k->cap * 2 + 1);
 
+		if (!bigger && k->cap < OUTPUT_MAX)
+			return hr_fail(err, HR_E_NOMEM, prog, 0, "out of memory");
 		if (!bigger)
 			return hr_fail(err, HR_E_RANGE, prog, 0, "printed more than %u bytes besides "
 				       "its region trace", OUTPUT_MAX);

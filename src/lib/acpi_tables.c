@@ -134,8 +134,11 @@ static void parse_mcfg(struct walk *w, struct hr_firmware *fw)
 			continue;
 		}
 		e = hr_fw_append(&fw->ecam, &fw->n_ecam, sizeof(*e), MAX_RANGES);
-		if (!e)
+		if (!e) {	/* an ECAM range is reserved space: its loss must show */
+			hr_diag_add(w->diags, HR_E_RANGE, w->path, 0, "allocation at offset %u: more "
+				    "than %u (or out of memory), the rest skipped", off, MAX_RANGES);
 			return;
+		}
 		*e = (struct hr_ecam){.start = base + (uint64_t)s[10] * (1u << 20),
 				      .end = base + ((uint64_t)s[11] + 1) * (1u << 20) - 1,
 				      .segment = le16(s + 8), .bus_start = s[10], .bus_end = s[11]};

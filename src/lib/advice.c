@@ -47,8 +47,11 @@ static bool evaluate(const struct search *s, const struct hr_overrides *ov2, boo
 		     size_t *n_fixed)
 {
 	struct hr_audit b;
-	bool ok = hr_audit_judge(s->facts, ov2, s->sizes, s->n_sizes, &b) == HR_OK &&
-		  b.n_gpus + b.n_requests == s->n_targets;
+	enum hr_status st = hr_audit_judge(s->facts, ov2, s->sizes, s->n_sizes, &b);
+	bool ok = st == HR_OK && b.n_gpus + b.n_requests == s->n_targets;
+
+	if (st == HR_E_NOMEM)
+		s->a->nomem = true;	/* the audit fails rather than lose an advice */
 
 	*n_fixed = 0;
 	for (size_t k = 0; ok && k < s->n_targets; k++) {

@@ -294,6 +294,25 @@ static bool compare_value(struct hr_comparison *cmp, const char *what, uint64_t 
 	return true;
 }
 
+/* A limit the model read or derived is checked against the kernel's; one given on the command line
+ * (e.g. --direct-map-end copied from this very answer) proves nothing, so it is shown as given. */
+static bool compare_fact(struct hr_comparison *cmp, const char *what, const struct hr_fact_addr *fact,
+			 uint64_t kernel)
+{
+	struct hr_check *c;
+
+	if (!compare_value(cmp, what, fact->value, kernel))
+		return false;
+	c = &cmp->checks[cmp->count - 1];
+	if (fact->source == HR_SRC_OVERRIDE) {
+		c->given = true;
+		c->agrees = false;
+		snprintf(c->predicted, sizeof(c->predicted), "%#llx given",
+			 (unsigned long long)fact->value);
+	}
+	return true;
+}
+
 /* What the kernel's return says, in the prediction's words: -ENOMEM for an allocation above
  * INT_MAX is kvzalloc() refusing the struct pages (too-large), -EBUSY the maple tree out of
  * offsets (no-space); anything else is reported as the errno. */
@@ -378,10 +397,10 @@ enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr
 	char what[64], size[32];
 
 	memset(out, 0, sizeof(*out));
-	if (!compare_value(out, "iomem_resource.end", m->iomem_end.value, answer->iomem_end))
+	if (!compare_fact(out, "iomem_resource.end", &m->iomem_end, answer->iomem_end))
 		goto nomem;
 	if (answer->have_direct_map_end &&
-	    !compare_value(out, "direct-map end", m->direct_map_end.value, answer->direct_map_end))
+	    !compare_fact(out, "direct-map end", &m->direct_map_end, answer->direct_map_end))
 		goto nomem;
 	for (size_t i = 0; i < answer->count; i++) {
 		const struct hr_answer_request *k = &answer->requests[i];
@@ -406,8 +425,10 @@ enum hr_status hr_answer_compare(const struct hr_answer *answer, const struct hr
 	}
 	if (answer->version == 2 && compare_pagemaps(answer, audit, out))
 		goto nomem;
-	for (size_t i = 0; i < out->count; i++)
+	for (size_t i = 0; i < out->count; i++) {
 		out->agreements += out->checks[i].agrees;
+		out->given += out->checks[i].given;
+	}
 	return HR_OK;
 nomem:
 	hr_comparison_free(out);

@@ -336,6 +336,13 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 					      : "the KASLR padding of the direct map is assumed",
 					      m->device_private == HR_UNKNOWN
 					      ? ", or give --device-private on|off" : ""), true);
+	if (!no_config && facts->config.incomplete &&
+	    (m->zone_device == HR_UNKNOWN || m->device_private == HR_UNKNOWN))
+		mark_inconclusive(add_finding(a, "input-incomplete", HR_WARNING,
+					      "%s was read only in part, and CONFIG_ZONE_DEVICE or "
+					      "CONFIG_DEVICE_PRIVATE is not among the settings read whole: "
+					      "whether it is set is unknown; give --device-private on|off",
+					      facts->config.path), true);
 	if (!facts->symbols.btf && !facts->symbols.kallsyms)
 		add_finding(a, "symbols-unreadable", HR_WARNING,
 			    "neither /sys/kernel/btf/vmlinux nor /proc/kallsyms was readable: whether the "
@@ -351,9 +358,10 @@ static void explain_kernel(struct hr_audit *a, const struct hr_facts *facts)
 }
 
 /* The facts the model needed and could not get, each with how to supply it. */
-static void explain_unknowns(struct hr_audit *a)
+static void explain_unknowns(struct hr_audit *a, const struct hr_facts *facts)
 {
 	const struct hr_model *m = &a->model;
+	const struct hr_iomem *io = &facts->iomem;
 
 	if (m->unknowns & HR_UNKNOWN_PHYS_BITS)
 		mark_inconclusive(add_finding(a, "phys-bits-unknown", HR_WARNING,
@@ -371,6 +379,31 @@ static void explain_unknowns(struct hr_audit *a)
 					      "without /proc/cpuinfo the paging mode is unknown: 4-level is "
 					      "assumed, which puts MAX_PHYSMEM_BITS at 46; give --la57 on|off"),
 				  true);
+	if ((m->unknowns & HR_UNKNOWN_MAP_PART) && io->rest_missing)
+		mark_inconclusive(add_finding(a, "input-incomplete", HR_WARNING,
+					      "/proc/iomem stops at line %u%s: the entries lost may lie "
+					      "where the search runs, so no placement is certain; read the "
+					      "whole file, as root", io->first_lost_line,
+					      io->lines_skipped ? ", and lines before it were skipped" : ""),
+				  true);
+	else if (m->unknowns & HR_UNKNOWN_MAP_PART)
+		mark_inconclusive(add_finding(a, "input-incomplete", HR_WARNING,
+					      "/proc/iomem: %u line%s skipped (the first is line %u): the entries "
+					      "lost may lie where the search runs, so no placement is certain",
+					      io->lines_skipped, io->lines_skipped == 1 ? "" : "s",
+					      io->first_lost_line), true);
+	if ((m->unknowns & HR_UNKNOWN_GPUS) && facts->gpus.unreadable)
+		mark_inconclusive(add_finding(a, "input-incomplete", HR_WARNING,
+					      "/sys/bus/pci/devices: %zu device%s that may be a GPU could not "
+					      "be read (%s%s): a GPU's carve comes before the requests, so "
+					      "neither its verdict nor where the requests land is certain",
+					      facts->gpus.unreadable, facts->gpus.unreadable == 1 ? "" : "s",
+					      facts->gpus.unreadable == 1 ? "" : "the first ",
+					      facts->gpus.first_unreadable), true);
+	else if (m->unknowns & HR_UNKNOWN_GPUS)
+		mark_inconclusive(add_finding(a, "input-incomplete", HR_WARNING,
+					      "/sys/bus/pci/devices could not be read: a GPU's carve comes "
+					      "before the requests, so where they land is not certain"), true);
 	if (m->unknowns & HR_UNKNOWN_DIRECT_MAP_END)
 		mark_inconclusive(add_finding(a, "direct-map-end-unknown", HR_WARNING,
 					      "on arm64 the search stops at %#llx as modelled, which no input "
@@ -649,7 +682,7 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 	st = st ? st : judge_carves(a, facts, ov, sizes, n_sizes);
 	a->n_requests = n_sizes;
 	if (!st) {
-		explain_unknowns(a);
+		explain_unknowns(a, facts);
 		judge_verdict(a, facts);
 		hr_merged_map_check(facts, &a->model, a);
 	}
@@ -657,7 +690,8 @@ enum hr_status hr_audit_judge(const struct hr_facts *facts, const struct hr_over
 		hr_audit_free(a);
 		return HR_E_NOMEM;
 	}
-	a->inconclusive = a->model.inconclusive || a->model.device_private == HR_UNKNOWN;
+	a->inconclusive = a->model.inconclusive || a->model.device_private == HR_UNKNOWN ||
+			  a->model.zone_device == HR_UNKNOWN;
 	for (size_t i = 0; i < a->n_gpus; i++)
 		a->inconclusive |= a->gpus[i].unsure;
 	return HR_OK;

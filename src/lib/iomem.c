@@ -93,6 +93,19 @@ static void check_nesting(const struct hr_iomem *io, const size_t *last,
 			    (unsigned long long)e->start, (unsigned long long)e->end, sibling->line);
 }
 
+static void lose_line(struct hr_iomem *io, unsigned lineno)
+{
+	if (!io->lines_skipped++ && !io->rest_missing)
+		io->first_lost_line = lineno;
+}
+
+static void lose_rest(struct hr_iomem *io, unsigned lineno)
+{
+	if (!io->lines_skipped)
+		io->first_lost_line = lineno;
+	io->rest_missing = true;
+}
+
 enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, struct hr_iomem *out,
 			      struct hr_diags *diags, struct hr_error *err)
 {
@@ -127,6 +140,9 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 		if (escaped)
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "the name holds bytes that are not "
 				    "UTF-8 text, kept escaped: \"%s\"", e.name);
+		if (line_st || e.end < e.start || e.depth > prev_depth + 1 || (io.count == 0 && e.depth > 0) ||
+		    e.depth > IOMEM_MAX_DEPTH)
+			lose_line(&io, lineno);
 		if (line_st) {
 			char quoted[512];
 
@@ -148,6 +164,7 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 			if (e.start || e.end)	/* zeroed lines (unprivileged reader) say nothing */
 				check_nesting(&io, last, &e, lineno, path, diags);
 			if (grown == HR_E_RANGE) {
+				lose_rest(&io, lineno);
 				free(e.name);
 				hr_diag_add(diags, HR_E_RANGE, path, lineno,
 					    "more than %u entries, the rest is ignored", IOMEM_MAX_ENTRIES);
@@ -174,9 +191,11 @@ enum hr_status hr_iomem_parse(const char *buf, size_t len, const char *path, str
 		p = eol + 1;
 	}
 	/* The kernel ends every line: a file that stops inside one was cut short. */
-	if (len && buf[len - 1] != '\n')
+	if (len && buf[len - 1] != '\n') {
+		lose_rest(&io, lineno);
 		hr_diag_add(diags, HR_E_TRUNCATED, path, lineno, "the file ends inside this line: it was "
 			    "cut short, and the entries after it are missing");
+	}
 	if (io.count == 0) {
 		hr_iomem_free(&io);
 		return hr_fail(err, HR_E_PARSE, path, 0, "no iomem entries found");

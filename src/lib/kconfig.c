@@ -70,6 +70,7 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 			if (grown == HR_E_RANGE) {
 				hr_diag_add(diags, HR_E_RANGE, path, lineno, "more than %u settings, the "
 					    "rest is ignored", KCONFIG_MAX_ENTRIES);
+				cfg.incomplete = true;
 				break;
 			}
 			if (grown)
@@ -82,6 +83,7 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 				cfg.count++;
 				goto nomem;
 			}
+			cfg.incomplete |= name_escaped || value_escaped;
 			if (name_escaped || value_escaped)
 				hr_diag_add(diags, HR_E_PARSE, path, lineno, "holds bytes that are not UTF-8 "
 					    "text, kept escaped: CONFIG_%s=%s", cfg.entries[cfg.count].name,
@@ -90,6 +92,7 @@ enum hr_status hr_kconfig_parse(const char *buf, size_t len, const char *path,
 		} else if (eol > p && *p != '#') {
 			char quoted[512];
 
+			cfg.incomplete = true;
 			hr_diag_add(diags, HR_E_PARSE, path, lineno, "not a Kconfig line, skipped: \"%s\"",
 				    hr_quote(p, (size_t)(eol - p), 80, quoted, sizeof(quoted)));
 		}
@@ -152,7 +155,11 @@ enum hr_tristate hr_kconfig_enabled(const struct hr_kconfig *config, const char 
 	if (!config->count)
 		return HR_UNKNOWN;
 	v = hr_kconfig_get(config, name);
-	return v && (strcmp(v, "y") == 0 || strcmp(v, "m") == 0) ? HR_YES : HR_NO;
+	if (v && (strcmp(v, "y") == 0 || strcmp(v, "m") == 0))
+		return HR_YES;
+	/* "is not set" is said outright; absent or garbled in a file read only in part, the lost
+	 * line may have set it */
+	return (v && strcmp(v, "n") == 0) || !config->incomplete ? HR_NO : HR_UNKNOWN;
 }
 
 void hr_kconfig_free(struct hr_kconfig *config)

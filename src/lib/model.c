@@ -533,6 +533,11 @@ void hr_model_build(const struct hr_facts *facts, const struct hr_overrides *ov,
 	m->can_place = m->map_ok && m->search_top_known;
 	if (!m->map_ok)
 		m->unknowns |= HR_UNKNOWN_MAP;
+	/* Entries lost from the map may lie where the search runs; a GPU not read may carve first. */
+	else if (facts->iomem.lines_skipped || facts->iomem.rest_missing)
+		m->unknowns |= HR_UNKNOWN_MAP_PART;
+	if (facts->gpus.unreadable || (facts->gpus_status && facts->gpus_status != HR_E_NOENT))
+		m->unknowns |= HR_UNKNOWN_GPUS;
 	if (!m->search_top_known)
 		m->unknowns |= HR_UNKNOWN_PHYS_BITS;
 	if (!m->arch_supported)

@@ -38,6 +38,8 @@
 struct pci_ctx {
 	const struct hr_root *root;
 	struct hr_diags *diags;
+	struct hr_gpus *gpus;
+	char noted[16];			/* the last device counted in gpus->unreadable */
 	char where[128];		/* the device directory being read, for warnings */
 	jmp_buf jump;
 	char message[1024];
@@ -155,19 +157,19 @@ static bool device_file_exists(const struct pci_ctx *c, const struct hr_gpu *g, 
  * word: "0x" and hex digits, then a newline, or the file is reported with its bytes escaped. An
  * absent or unreadable file is said where it matters. The live /sys is the kernel's own
  * formatting (as in only_files()): only a captured root is read twice for this. */
-static void check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char *file)
+static bool check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char *file)
 {
 	char path[128], quoted[200], *buf;
 	struct hr_error err;
 	size_t len, digits;
 
 	if (c->root->live)
-		return;
+		return true;
 	device_file(g, file, path, sizeof(path));
 	if (hr_read_file(c->root, path, 64, &buf, &len, &err)) {
 		if (err.status == HR_E_RANGE)
 			hr_diag_add_error(c->diags, &err);
-		return;
+		return err.status != HR_E_RANGE;
 	}
 	if (len && buf[len - 1] == '\n')
 		len--;
@@ -176,6 +178,38 @@ static void check_id_file(struct pci_ctx *c, const struct hr_gpu *g, const char 
 		hr_diag_add(c->diags, HR_E_PARSE, path, 0, "not a hex number: \"%s\"",
 			    hr_quote(buf, len, 40, quoted, sizeof(quoted)));
 	free(buf);
+	return digits && 2 + digits == len;
+}
+
+static bool gpu_class(unsigned long class_code)
+{
+	unsigned base = (unsigned)(class_code >> 16);
+
+	return base == PCI_BASE_CLASS_DISPLAY || base == PCI_BASE_CLASS_ACCELERATOR;
+}
+
+/* A device that could not be read, or read only in part, is counted as a possible GPU unless its
+ * class file, read on its own, says "0x" and six hex digits of a class that is no GPU. */
+static void note_unreadable(struct pci_ctx *c, const struct hr_gpu *g)
+{
+	char path[128], *buf;
+	struct hr_error err;
+	size_t len;
+	bool no_gpu = false;
+
+	device_file(g, "class", path, sizeof(path));
+	if (!hr_read_file(c->root, path, 64, &buf, &len, &err)) {
+		if (len == 9 && buf[8] == '\n' && memcmp(buf, "0x", 2) == 0 &&
+		    strspn(buf + 2, "0123456789abcdefABCDEF") == 6) {
+			no_gpu = !gpu_class(strtoul(buf, NULL, 16));
+		}
+		free(buf);
+	}
+	if (no_gpu || strcmp(c->noted, g->bdf) == 0)
+		return;
+	snprintf(c->noted, sizeof(c->noted), "%s", g->bdf);
+	if (!c->gpus->unreadable++)
+		snprintf(c->gpus->first_unreadable, sizeof(c->gpus->first_unreadable), "%s", g->bdf);
 }
 
 /* libpci stops at the first resource line it cannot parse, with an error; check the file first
@@ -360,27 +394,33 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 					       "subsystem_device", "revision"};
 	unsigned flags = PCI_FILL_CLASS;
 	const char *where = c->where;
-	bool ids_from_config = false;
-	unsigned base;
+	bool ids_from_config = false, class_ok, ids_ok = true;
 
 	memset(g, 0, sizeof(*g));
 	snprintf(g->bdf, sizeof(g->bdf), "%04x:%02x:%02x.%u", (unsigned)d->domain, d->bus, d->dev,
 		 d->func);
 	snprintf(c->where, sizeof(c->where), "/sys/bus/pci/devices/%s", g->bdf);
-	if (!only_files(c))
-		return false;
-	check_id_file(c, g, "class");
-	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
-		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
+	if (!only_files(c)) {
+		note_unreadable(c, g);
 		return false;
 	}
-	base = d->device_class >> 8;
-	if (base != PCI_BASE_CLASS_DISPLAY && base != PCI_BASE_CLASS_ACCELERATOR)
+	/* libpci reads a malformed class with strtol, which proves nothing either way */
+	class_ok = check_id_file(c, g, "class");
+	if (!guarded_fill(c, d, PCI_FILL_CLASS)) {
+		hr_diag_add(c->diags, HR_E_NOENT, where, 0, "%s: device skipped", c->message);
+		note_unreadable(c, g);
+		return false;
+	}
+	if (!class_ok)
+		note_unreadable(c, g);
+	if (!class_ok || !gpu_class((unsigned long)d->device_class << 8))
 		return false;
 
 	g->numa_node = -1;
 	for (size_t i = 0; i < sizeof(id_files) / sizeof(id_files[0]); i++)
-		check_id_file(c, g, id_files[i]);
+		ids_ok &= check_id_file(c, g, id_files[i]) || i >= 2;	/* vendor, device: who it is */
+	if (!ids_ok)
+		note_unreadable(c, g);
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
 		if (!device_file_exists(c, g, optional[i]))
 			add_missing(g, optional[i]);
@@ -400,6 +440,7 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 	} else {
 		hr_diag_add(c->diags, HR_E_NOENT, where, 0,
 			    "no vendor or device file and no config space: device skipped");
+		note_unreadable(c, g);
 		return false;
 	}
 	if (!device_file_exists(c, g, "resource"))
@@ -410,6 +451,7 @@ static bool read_device(struct pci_ctx *c, struct pci_access *a, struct pci_dev 
 		add_missing(g, "resource (unreadable)");
 	if (!guarded_fill(c, d, flags)) {
 		hr_diag_add(c->diags, HR_E_PARSE, where, 0, "%s: device skipped", c->message);
+		note_unreadable(c, g);
 		return false;
 	}
 	g->vendor = ids_from_config ? pci_read_word(d, PCI_VENDOR_ID) : d->vendor_id;
@@ -478,7 +520,7 @@ static struct pci_dev **sorted_devices(struct pci_access *a, size_t *n, struct h
 enum hr_status hr_gpus_read(const struct hr_root *root, struct hr_gpus *gpus,
 			    struct hr_diags *diags, struct hr_error *err)
 {
-	struct pci_ctx ctx = {.root = root, .diags = diags, .where = "/sys/bus/pci/devices"};
+	struct pci_ctx ctx = {.root = root, .diags = diags, .gpus = gpus, .where = "/sys/bus/pci/devices"};
 	char sysfs[640];
 	struct pci_access *a;
 	struct pci_dev **devs;

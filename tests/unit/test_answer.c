@@ -101,6 +101,35 @@ static void test_compare(void)
 	hr_answer_free(&a);
 }
 
+/* A direct-map end given on the command line (the kernel's own, copied from its answer) is shown as
+ * given: never counted as an agreement, and the placements under it are still checked. */
+static void test_compare_given(void)
+{
+	struct hr_answer a = read_answer();
+	struct hr_overrides ov = HR_OVERRIDES_NONE;
+	struct hr_facts facts;
+	struct hr_audit audit;
+	struct hr_comparison cmp;
+	uint64_t sizes[5];
+
+	hr_answer_sizes(&a, sizes);
+	hr_facts_gather(CASE "/root", &facts);
+	ov.have_direct_map_end = true;
+	ov.direct_map_end = a.direct_map_end;
+	CHECK(hr_audit_run(&facts, &ov, sizes, 5, &audit) == HR_OK);
+	CHECK(hr_answer_compare(&a, &audit, &cmp) == HR_OK);
+	CHECK_U64(cmp.count, 7);
+	CHECK_STR_CONTAINS(cmp.checks[1].what, "direct-map end");
+	CHECK(cmp.checks[1].given && !cmp.checks[1].agrees);
+	CHECK_STR_CONTAINS(cmp.checks[1].predicted, "given");
+	CHECK_U64(cmp.given, 1);
+	CHECK_U64(cmp.agreements, 6);
+	hr_comparison_free(&cmp);
+	hr_audit_free(&audit);
+	hr_facts_free(&facts);
+	hr_answer_free(&a);
+}
+
 /* The series' pagemaps: every check of the real v2 answer agrees; a changed cost or verdict not. */
 static void test_v2_real(void)
 {
@@ -200,6 +229,7 @@ int main(void)
 	test_parse_real();
 	test_parse_broken();
 	test_compare();
+	test_compare_given();
 	test_v2_real();
 	test_v2_broken();
 	CHECK_DONE();

@@ -54,6 +54,8 @@ static void test_kconfig_missing_and_junk(void)
 	CHECK(hr_kconfig_parse(junk, sizeof(junk) - 1, "/boot/config-x", &cfg, &d, &err) == HR_OK);
 	CHECK(hr_kconfig_enabled(&cfg, "A") == HR_YES);
 	CHECK(hr_kconfig_enabled(&cfg, "B") == HR_NO);
+	/* C is on no line read, but the junk line may have been CONFIG_C=y */
+	CHECK(hr_kconfig_enabled(&cfg, "C") == HR_UNKNOWN);
 	CHECK_U64(d.count, 1);
 	CHECK_U64(d.items[0].line, 2);
 	hr_kconfig_free(&cfg);
