@@ -597,7 +597,7 @@ static void test_real_h100_nouveau(void)
 }
 
 /* An APU outside the explicit pciidlist (Phoenix 1002:15bf, GC 11.0.1: gfx_target_version 110003,
- * kfd_device.c:421-424@7.3, AMD_IS_APU at amdgpu_discovery.c:3424@7.3) known from its KFD
+ * kfd_device.c:421-424@7.3, AMD_IS_APU at amdgpu_discovery.c:3423-3424@7.3) known from its KFD
  * topology node. 6.1: no APU test (kfd_migrate.c:1009-1033@6.1); before 6.9.9 only the MI300A
  * skips [I]; 6.9.9-6.14: AMD_IS_APU skips it (:1048@6.12); from 6.15 apu_prefer_gtt (:1056@7.3),
  * set when real_vram_size < GTT (amdgpu_ttm.c:2224-2226@7.3). */
