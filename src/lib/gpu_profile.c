@@ -114,8 +114,8 @@ static const struct hr_amd_owned_id *amdgpu_unsupported_find(uint16_t device)
  * until 6.9.8 only gmc.is_app_apu (the MI300A) skipped the carve; 89773b85599a "drm/amdkfd: Let
  * VRAM allocations go to GTT domain on small APUs" (amd-drm-fixes-6.10, also seen as
  * eb853413d02c; the 6.9.9 backport is reported, not seen) added AMD_IS_APU there and to
- * KFD_IS_SVM_API_SUPPORTED (kfd_svm.h:204-205@6.12); 8b0d068e7dd1 and 759e764f7d58 "use GTT for VRAM on APUs only if GTT is larger"
- * (amd-drm-next-6.15-2025-02-21) replaced it with apu_prefer_gtt (kfd_svm.h:209-210@7.3), which
+ * KFD_IS_SVM_API_SUPPORTED (kfd_svm.h:204-205@6.12); 8b0d068e7dd1 and 759e764f7d58 "use GTT
+ * for VRAM on APUs only if GTT is larger" (amd-drm-next-6.15-2025-02-21) replaced it with apu_prefer_gtt (kfd_svm.h:209-210@7.3), which
  * 7.3's amdgpu_ttm.c:2224-2226 sets only for an APU whose real_vram_size is below the GTT size
  * (ttm_tt_pages_limit() or amdgpu.gttsize, capped at RAM: :2189-2211), shown by mem_info_gtt_total.
  */
