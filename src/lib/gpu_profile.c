@@ -352,10 +352,20 @@ static bool xe_is_pvc(uint16_t device)
 	return false;
 }
 
-/* Discrete parts whose graphics IP has_usm: Ponte Vecchio and Battlemage (XE_BMG_IDS, 0xE2xx). */
+/* Crescent Island: INTEL_CRI_IDS 0x674C-0x6750 (include/drm/intel/pciids.h:901-906@7.3), cri_desc
+ * DGFX_FEATURES (xe_pci.c:468-488@7.3, listed at :536), graphics IP Xe3p_XPC (:186) with
+ * XE2_GFX_FEATURES' has_usm (:109, :131-143). Not in 6.12's xe; the first kernel with it was not
+ * read. */
+static bool xe_is_cri(uint16_t device)
+{
+	return device >= 0x674c && device <= 0x6750;
+}
+
+/* Discrete parts whose graphics IP has_usm: Ponte Vecchio, Battlemage (XE_BMG_IDS, 0xE2xx) and
+ * Crescent Island. */
 static bool xe_discrete_with_usm(uint16_t device)
 {
-	return xe_is_pvc(device) || (device & 0xff00) == 0xe200;
+	return xe_is_pvc(device) || (device & 0xff00) == 0xe200 || xe_is_cri(device);
 }
 
 /*
@@ -394,12 +404,21 @@ static const struct driver_rule xe_rules[] = {
 };
 #define XE_RULE_VERSION_UNKNOWN 1
 
-/* An unbound Ponte Vecchio: xe lists it in no pciidlist of 6.12 or 7.3 (pvc_desc is
- * __maybe_unused, xe_pci.c:321@6.12, :365@7.3, and require_force_probe :377@7.3). */
-static bool xe_pvc_unbound(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
-			   struct hr_gpu_profile *p)
+/* An unbound part xe binds only with xe.force_probe, if at all: Ponte Vecchio, in no pciidlist of
+ * 6.12 or 7.3 (pvc_desc is __maybe_unused, xe_pci.c:321@6.12, :365@7.3, and require_force_probe
+ * :377@7.3), and Crescent Island (cri_desc require_force_probe, xe_pci.c:487@7.3). */
+static bool xe_force_probe_unbound(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+				   struct hr_gpu_profile *p)
 {
-	if (!p->predicted || !xe_is_pvc(gpu->device))
+	if (!p->predicted)
+		return false;
+	if (xe_is_cri(gpu->device)) {
+		undecided(p, "Crescent Island: xe binds it only with xe.force_probe (cri_desc "
+			  "require_force_probe, xe_pci.c:487@7.3, listed at :536@7.3; 6.12 has no "
+			  "Crescent Island), which the inputs do not show: not counted");
+		return true;
+	}
+	if (!xe_is_pvc(gpu->device))
 		return false;
 	if (env->version_known && !version_before(env, (struct hr_kver){7, 3, -1})) {
 		note(p, "Ponte Vecchio: 7.3's xe_pci.c pciidlist does not list it (pvc_desc is "
@@ -437,10 +456,11 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		note(p, "CONFIG_DRM_XE_PAGEMAP (6.15: DRM_XE_DEVMEM_MIRROR) and DRM_XE_GPUSVM unknown: "
 			"assumed set, their default (Kconfig:79-97@7.3)");
 	if (!xe_discrete_with_usm(gpu->device)) {
-		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage): no carve");
+		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage, Crescent Island): no "
+			"carve");
 		return;
 	}
-	if (xe_pvc_unbound(gpu, env, p))
+	if (xe_force_probe_unbound(gpu, env, p))
 		return;
 	if (gpu->n_tiles && gpu->tile_vram[0]) {
 		note(p, "each tile's physical VRAM taken as its usable size, which is a little lower "

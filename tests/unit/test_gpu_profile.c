@@ -158,6 +158,29 @@ static void test_xe_kconfig_off(void)
 
 /* An unbound Ponte Vecchio: 7.3's pciidlist has no PVC (pvc_desc __maybe_unused, xe_pci.c:365),
  * so xe does not take it; elsewhere it binds only with xe.force_probe, which is not known. */
+/* Crescent Island 0x674C-0x6750 (pciids.h:901-906@7.3): DGFX, Xe3p_XPC has_usm (xe_pci.c:109,
+ * :131-143, :186@7.3), require_force_probe (:487@7.3). */
+static void test_xe_cri(void)
+{
+	struct hr_gpu g = gpu_with(0x8086, 0x674c, "xe", 160 * GIB);
+	struct hr_gpu_env env = env_for(7, 3);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 160 * GIB);
+	g.device = 0x6750;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	g.device = 0x6751;		/* past the range: not a part with USM */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	g = gpu_with(0x8086, 0x674e, "", 160 * GIB);	/* unbound: force_probe not shown */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
+	CHECK_STR_CONTAINS(p.conditions, "Crescent Island");
+}
+
 static void test_xe_pvc_unbound(void)
 {
 	struct hr_gpu g = gpu_with(0x8086, 0x0bd5, "", 128 * GIB);
@@ -716,6 +739,7 @@ int main(void)
 	test_xe();
 	test_xe_kconfig_off();
 	test_xe_pvc_unbound();
+	test_xe_cri();
 	test_nouveau();
 	test_real_h100_nouveau();
 	test_amd_apu();
