@@ -24,7 +24,7 @@
 struct driver_rule {
 	struct hr_kver from, until;
 	uint64_t chunk;			/* bytes per carve when the driver fixes it; 0: VRAM sized */
-	bool lazy, fatal;
+	bool lazy, fatal;		/* fatal: see hr_gpu_profile.failure_fatal */
 	const char *rule;		/* what the driver asks for */
 	const char *source;		/* the call, file:line@version */
 	const char *on_failure;		/* what the driver does and says when the carve fails */
