@@ -54,7 +54,8 @@ struct hr_gpu {
 	uint64_t tile_vram[HR_GPU_MAX_TILES];	/* each tile's, when the driver shows it; else 0 */
 	uint64_t gtt;			/* amdgpu: mem_info_gtt_total in bytes, 0 when unknown */
 	bool kfd_node;			/* amdkfd: a KFD topology node has this GPU's address; then: */
-	bool kfd_apu;			/* that node has CPU cores and SIMDs: an APU */
+	int kfd_apu;			/* 1: an APU, 0: a dGPU, -1: its node does not say (kfd.c) */
+	uint32_t kfd_gfx_target;	/* the node's gfx_target_version, 0 when absent */
 	bool kfd_svm;			/* its capability has HSA_CAP_SVMAPI_SUPPORTED */
 	char kfd_properties[80];	/* the node's properties file */
 };

@@ -65,7 +65,10 @@ struct hr_gpu_profile {
 	const char *driver_name;	/* "amdgpu", "xe", "nouveau", "nvidia-uvm", ... */
 	bool predicted;			/* no driver bound: the rule is predicted from vendor/device */
 	bool lazy;			/* carves on first use, not at probe (nouveau) */
-	bool failure_fatal;		/* a failed carve fails the GPU's registration (nvidia-uvm) */
+	/* A failed carve costs more than the device-private memory: it fails the GPU's registration
+	 * (nvidia-uvm's rows that say so) or leaves the driver broken for later use (xe 6.15-6.19: the
+	 * tile's pagemap stays unset and the first VRAM-bound SVM fault likely oopses [I]). */
+	bool failure_fatal;
 	bool undecided;			/* whether it carves at all is unknown: nothing counted */
 	int measured;			/* the driver shows the carve: 1 made, 0 failed, -1 not shown */
 	bool not_converted;		/* still calls memremap_pages() for MEMORY_DEVICE_PRIVATE, which

@@ -144,11 +144,15 @@ static bool is_device_private_name(const char *name)
 					      "nvidia-uvm-hmm"};
 	unsigned dom, bus, dev, fn;
 	char tail;
+	/* pci_name() is "%04x:%02x:%02x.%d": a VMD domain (0x10000 and up) has five digits */
+	size_t domain_digits = strcspn(name, ":");
 
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
 		if (strcmp(name, drivers[i]) == 0)
 			return true;
-	return strlen(name) == 12 && sscanf(name, "%4x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &tail) == 4;
+	return (domain_digits == 4 || domain_digits == 5) && strlen(name) == domain_digits + 8 &&
+	       sscanf(name, "%5x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &tail) == 4 &&
+	       (domain_digits == 4 || dom >= 0x10000);
 }
 
 static void find_existing_carves(const struct hr_facts *facts, struct hr_audit *a)

@@ -137,6 +137,30 @@ static void claim_existing(struct hr_audit *a, struct hr_gpu_result *g, bool *us
 	}
 }
 
+/* nouveau_dmem, hmm_dmirror and nvidia-uvm-hmm name no GPU: with two GPUs under one such driver,
+ * which made which range is unknown. Each claimed them in probe order, up to its own count; say
+ * so where another GPU shares the driver. */
+static void note_shared_driver_carves(struct hr_audit *a)
+{
+	for (size_t i = 0; i < a->n_gpus; i++) {
+		struct hr_gpu_result *g = &a->gpus[i];
+		struct hr_gpu_profile *p = &g->profile;
+		size_t len = strlen(p->conditions);
+		bool shared = false;
+
+		if (!g->existing || strcmp(g->existing, g->gpu.bdf) == 0 ||
+		    strcmp(g->existing, "the driver (KFD topology)") == 0)
+			continue;
+		for (size_t j = 0; j < a->n_gpus && !shared; j++)
+			shared = j != i && a->gpus[j].profile.driver == p->driver;
+		if (shared)
+			snprintf(p->conditions + len, sizeof(p->conditions) - len, "%sassumed: the "
+				 "existing \"%s\" ranges name the driver, not the GPU, so which GPU made "
+				 "which is unknown; each GPU of this driver takes them in probe order, up to "
+				 "its own count", len ? "; " : "", g->existing);
+	}
+}
+
 static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct hr_gpu_result *g,
 				bool *used)
 {
@@ -289,6 +313,8 @@ enum hr_status hr_audit_gpus(struct hr_audit *a, const struct hr_facts *facts,
 		st = judge_gpu(a, carver, g, used);
 	}
 	free(used);
+	if (!st)
+		note_shared_driver_carves(a);
 	/* --hole64 models the window the firmware would give them: the warning is answered. */
 	if (!st && !ov->have_hole64)
 		what_if_bars(a);

@@ -24,7 +24,7 @@
 struct driver_rule {
 	struct hr_kver from, until;
 	uint64_t chunk;			/* bytes per carve when the driver fixes it; 0: VRAM sized */
-	bool lazy, fatal;
+	bool lazy, fatal;		/* fatal: see hr_gpu_profile.failure_fatal */
 	const char *rule;		/* what the driver asks for */
 	const char *source;		/* the call, file:line@version */
 	const char *on_failure;		/* what the driver does and says when the carve fails */
@@ -38,9 +38,11 @@ static void set_carve(struct hr_gpu_profile *p, uint64_t size, uint64_t count)
 		p->carves[p->n_carves++] = (struct hr_profile_carve){size, count};
 }
 
+/* v with a sublevel (a stable backport) compares it too; an unknown sublevel is before it. */
 static bool version_before(const struct hr_gpu_env *env, struct hr_kver v)
 {
-	return env->version_known && hr_kver_cmp_series(env->version, v) < 0;
+	return env->version_known && (v.sublevel < 0 ? hr_kver_cmp_series(env->version, v)
+						     : hr_kver_cmp(env->version, v)) < 0;
 }
 
 /* The row for env's kernel; rows[assumed] when the version is unknown; NULL before the first. */
@@ -100,32 +102,35 @@ static const struct hr_amd_owned_id *amdgpu_unsupported_find(uint16_t device)
 }
 
 /*
- * amdkfd: the carve is kgd2kfd_init_zone_device() (6.12, 7.3; svm_migrate_init() in 6.1), called
- * from amdgpu_device_ip_init(), which ignores its return value:
+ * amdkfd: the carve is kgd2kfd_init_zone_device() (6.12, 7.3; svm_migrate_init() in 6.1), whose
+ * caller ignores its return value (kfd_device.c:638@6.1 kgd2kfd_device_init(),
+ * amdgpu_device.c:3089@6.12 amdgpu_device_ip_init(), amdgpu_device.c:4178@7.3 amdgpu_device_init()):
  *   GC < 9.0.1: -EINVAL, no carve   kfd_migrate.c:1045@6.12, :1053@7.3 (6.1: :1018 KFD_IS_SOC15)
  *   the APU test                    none in 6.1; :1048@6.12 AMD_IS_APU; :1056@7.3 apu_prefer_gtt
  *   size = ALIGN(real_vram_size, 2 MiB)          :1027@6.1, :1057@6.12, :1065@7.3
  *   xgmi.connected_to_cpu: DEVICE_COHERENT, no carve  :1028@6.1, :1058@6.12, :1066@7.3
  *   devm_request_free_mem_region(adev->dev, ...) :1033@6.1, :1063@6.12, :1071@7.3
- * 7.3's amdgpu_ttm.c:2224-2226 sets apu_prefer_gtt only for an APU whose real_vram_size is below
- * the GTT size (ttm_tt_pages_limit() or amdgpu.gttsize, capped at RAM: :2189-2211), which
- * mem_info_gtt_total shows. That test was posted on 2025-01-31 (amd-gfx, "drm/amdkfd: use GTT for
- * VRAM on APUs only if GTT is larger", V2 2/2), after the 6.14 merge window, so 6.15 is likely [I];
- * 6.12.118 still has AMD_IS_APU (no backport there). Between 6.13 and 7.2 either test may hold.
- * Between 6.1 and 6.12 posted patches show a test of gmc.is_app_apu alone (the MI300A, whose VRAM
- * is system memory) before AMD_IS_APU joined it ("3 places are missed", amd-gfx 2024) [I]: those
- * kernels were not read, so a consumer APU on them is undecided.
+ * The APU test's history [I] (commits seen in merge logs and pull requests, not in a tree):
+ * until 6.9.8 only gmc.is_app_apu (the MI300A) skipped the carve; 89773b85599a "drm/amdkfd: Let
+ * VRAM allocations go to GTT domain on small APUs" (amd-drm-fixes-6.10, also seen as
+ * eb853413d02c; the 6.9.9 backport is reported, not seen) added AMD_IS_APU there and to
+ * KFD_IS_SVM_API_SUPPORTED (kfd_svm.h:204-205@6.12); 8b0d068e7dd1 and 759e764f7d58 "use GTT
+ * for VRAM on APUs only if GTT is larger" (amd-drm-next-6.15-2025-02-21) replaced it with apu_prefer_gtt (kfd_svm.h:209-210@7.3), which
+ * 7.3's amdgpu_ttm.c:2224-2226 sets only for an APU whose real_vram_size is below the GTT size
+ * (ttm_tt_pages_limit() or amdgpu.gttsize, capped at RAM: :2189-2211), shown by mem_info_gtt_total.
  */
 enum apu_test {
-	APU_CARVES,			/* no APU test: APUs carve their carve-out */
-	APU_UNREAD,			/* the kernels between 6.1 and 6.12 were not read */
+	APU_CARVES,			/* 6.1: no APU test, APUs carve their carve-out */
+	APU_APP_APU_ONLY,		/* only the MI300A (gmc.is_app_apu) skips [I] */
 	APU_SKIPPED,			/* AMD_IS_APU: no APU carves */
-	APU_EITHER,			/* AMD_IS_APU or apu_prefer_gtt, not known which */
+	APU_EITHER,			/* the kernel version is unknown: any of the tests */
 	APU_PREFER_GTT,			/* an APU carves when its carve-out is at least its GTT */
 };
 
 static const char amd_on_failure[] =
-	"silence: the carve's error returns to amdgpu_device_ip_init(), which ignores it";
+	"silence: the carve's error returns to its caller, which ignores it (kfd_device.c:638@6.1 "
+	"kgd2kfd_device_init(), amdgpu_device.c:3089@6.12 amdgpu_device_ip_init(), :4178@7.3 "
+	"amdgpu_device_init())";
 static const char amd_loses_6_1[] =
 	"the whole SVM API on this GPU, not only migration: KFD_IS_SVM_API_SUPPORTED is false "
 	"(kfd_svm.h:201@6.1), so HSA_CAP_SVMAPI_SUPPORTED stays clear (kfd_topology.c:2005@6.1) and "
@@ -135,6 +140,10 @@ static const char amd_loses[] =
 	"(kfd_svm.h:204@6.12, :209@7.3), so HSA_CAP_SVMAPI_SUPPORTED stays clear "
 	"(kfd_topology.c:2183@6.12, :2199@7.3) and SVM ranges (HIP managed memory with XNACK) are "
 	"refused on it";
+static const char amd_source[] =
+	"drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12, :1071@7.3 "
+	"kgd2kfd_init_zone_device(): devm_request_free_mem_region(adev->dev, &iomem_resource, "
+	"size), size = ALIGN(real_vram_size, 2 MiB)";
 
 static const struct driver_rule amd_rules[] = {
 	{{5, 14, -1}, {6, 2, -1}, 0, false, false,
@@ -143,40 +152,24 @@ static const struct driver_rule amd_rules[] = {
 	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
 	  "ALIGN(real_vram_size, 2 MiB)",
 	  amd_on_failure, amd_loses_6_1, APU_CARVES},
-	{{6, 2, -1}, {6, 12, -1}, 0, false, false,
-	  "one carve of ALIGN(real VRAM, 2 MiB) at device init",
-	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1033@6.1, :1063@6.12: "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
-	  "ALIGN(real_vram_size, 2 MiB)",
-	  amd_on_failure, amd_loses, APU_UNREAD},
-	{{6, 12, -1}, {6, 13, -1}, 0, false, false,
+	{{6, 2, -1}, {6, 9, 9}, 0, false, false,
+	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on the MI300A [I]",
+	  amd_source, amd_on_failure, amd_loses_6_1, APU_APP_APU_ONLY},
+	{{6, 9, 9}, {6, 15, -1}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs",
-	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12 kgd2kfd_init_zone_device(): "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
-	  "ALIGN(real_vram_size, 2 MiB)",
-	  amd_on_failure, amd_loses, APU_SKIPPED},
-	{{6, 13, -1}, {7, 3, -1}, 0, false, false,
-	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, not on APUs (or, from the kernel "
-	  "with apu_prefer_gtt, on APUs whose carve-out is at least their GTT)",
-	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1063@6.12, :1071@7.3 "
-	  "kgd2kfd_init_zone_device(): devm_request_free_mem_region(adev->dev, &iomem_resource, "
-	  "size), size = ALIGN(real_vram_size, 2 MiB)",
-	  amd_on_failure, amd_loses, APU_EITHER},
-	{{7, 3, -1}, {0, 0, 0}, 0, false, false,
+	  amd_source, amd_on_failure, amd_loses, APU_SKIPPED},
+	{{6, 15, -1}, {0, 0, 0}, 0, false, false,
 	  "one carve of ALIGN(real VRAM, 2 MiB) at device init, on an APU only when its carve-out "
 	  "is at least its GTT",
-	  "drivers/gpu/drm/amd/amdkfd/kfd_migrate.c:1071@7.3 kgd2kfd_init_zone_device(): "
-	  "devm_request_free_mem_region(adev->dev, &iomem_resource, size), size = "
-	  "ALIGN(real_vram_size, 2 MiB)",
-	  amd_on_failure, amd_loses, APU_PREFER_GTT},
+	  amd_source, amd_on_failure, amd_loses, APU_PREFER_GTT},
 };
-#define AMD_RULE_VERSION_UNKNOWN 3	/* the 6.13-7.2 row: either APU test */
+#define AMD_RULE_VERSION_UNKNOWN 3	/* 7.3's texts; the APU test is APU_EITHER */
 
 /* Whether an APU carves under the row's test: false when it does not or it is undecided. */
-static bool apu_carves(const struct hr_gpu *gpu, enum apu_test apu, const char *chip,
-		       struct hr_gpu_profile *p)
+static bool apu_carves(const struct hr_gpu *gpu, const struct hr_gpu_env *env, enum apu_test apu,
+		       const char *chip, struct hr_gpu_profile *p)
 {
-	char text[400], vram[24], gtt[24];
+	char text[480], vram[24], gtt[24];
 	bool below_gtt = gpu->vram && gpu->gtt && gpu->vram < gpu->gtt;
 
 	snprintf(vram, sizeof(vram), "%llu MiB", (unsigned long long)(gpu->vram / MIB));
@@ -187,61 +180,66 @@ static bool apu_carves(const struct hr_gpu *gpu, enum apu_test apu, const char *
 			 "(kfd_migrate.c:1009-1033@6.1), so its VRAM carve-out is carved", chip);
 		note(p, text);
 		return true;
-	case APU_UNREAD:
-		snprintf(text, sizeof(text), "%s is an APU: 6.1 has no APU test and 6.12 skips APUs "
-			 "(kfd_migrate.c:1048@6.12); the kernels between were not read, and posted "
-			 "patches show some skipping only gmc.is_app_apu, the MI300A [I]: whether it "
-			 "carves is unknown, not counted", chip);
-		undecided(p, text);
-		return false;
+	case APU_APP_APU_ONLY:
+		if (env->version.major == 6 && env->version.minor == 9 && env->version.sublevel < 0) {
+			snprintf(text, sizeof(text), "%s is an APU and the 6.9 kernel's sublevel is "
+				 "unknown: 6.9.9 took AMD_IS_APU into the carve's APU test [I], so "
+				 "whether it carves is unknown, not counted", chip);
+			undecided(p, text);
+			return false;
+		}
+		snprintf(text, sizeof(text), "%s is an APU: before 89773b85599a (6.10, 6.9.9 [I]) "
+			 "only gmc.is_app_apu, the MI300A, skipped the carve, so a consumer APU's "
+			 "carve-out is carved [I]", chip);
+		note(p, text);
+		return true;
 	case APU_SKIPPED:
-		snprintf(text, sizeof(text), "%s is an APU: kfd_migrate.c:1048@6.12 (AMD_IS_APU) "
-			 "returns before the carve", chip);
+		snprintf(text, sizeof(text), "%s is an APU: kfd_migrate.c:1048@6.12 (AMD_IS_APU, "
+			 "from 6.9.9 to 6.14 [I]) returns before the carve", chip);
 		note(p, text);
 		return false;
 	case APU_EITHER:
-		if (below_gtt) {
-			snprintf(text, sizeof(text), "%s is an APU whose carve-out (%s) is below its GTT "
-				 "(%s, mem_info_gtt_total): no carve under either APU test "
-				 "(kfd_migrate.c:1048@6.12 AMD_IS_APU, :1056@7.3 apu_prefer_gtt)", chip,
-				 vram, gtt);
-			note(p, text);
-		} else {
-			snprintf(text, sizeof(text), "%s is an APU with a carve-out of %s and %s GTT: "
-				 "6.12 skips every APU (kfd_migrate.c:1048), 7.3 carves for one whose "
-				 "carve-out is at least its GTT (:1056, amdgpu_ttm.c:2224-2226); which test "
-				 "this kernel has is unknown (posted 2025-01-31, likely 6.15 [I]): not "
-				 "counted", chip, gpu->vram ? vram : "unknown size",
-				 gpu->gtt ? gtt : "an unknown");
-			undecided(p, text);
-		}
+		snprintf(text, sizeof(text), "%s is an APU and the kernel version is unknown: "
+			 "whether it carves depends on it (no carve under AMD_IS_APU, "
+			 "kfd_migrate.c:1048@6.12; by carve-out and GTT under apu_prefer_gtt, :1056@7.3): "
+			 "not counted", chip);
+		undecided(p, text);
 		return false;
 	case APU_PREFER_GTT:
 		if (!gpu->gtt || !gpu->vram) {
 			snprintf(text, sizeof(text), "%s is an APU and its %s is unknown: "
-				 "apu_prefer_gtt (amdgpu_ttm.c:2224-2226@7.3) cannot be decided: not "
-				 "counted", chip, gpu->gtt ? "carve-out" : "GTT size (mem_info_gtt_total)");
+				 "apu_prefer_gtt (amdgpu_ttm.c:2224-2226@7.3, from 6.15 [I]) cannot be "
+				 "decided: not counted", chip,
+				 gpu->gtt ? "carve-out" : "GTT size (mem_info_gtt_total)");
 			undecided(p, text);
 			return false;
 		}
 		snprintf(text, sizeof(text), below_gtt
 			 ? "%s is an APU whose carve-out (%s) is below its GTT (%s, mem_info_gtt_total): "
-			   "apu_prefer_gtt is set (amdgpu_ttm.c:2224-2226@7.3) and kfd_migrate.c:1056@7.3 "
-			   "returns before the carve"
+			   "apu_prefer_gtt is set (amdgpu_ttm.c:2224-2226@7.3, from 6.15 [I]) and "
+			   "kfd_migrate.c:1056@7.3 returns before the carve"
 			 : "%s is an APU whose carve-out (%s) is at least its GTT (%s, "
-			   "mem_info_gtt_total): apu_prefer_gtt stays false (amdgpu_ttm.c:2224-2226@7.3), "
-			   "so the carve-out is carved", chip, vram, gtt);
+			   "mem_info_gtt_total): apu_prefer_gtt stays false (amdgpu_ttm.c:2224-2226@7.3, "
+			   "from 6.15 [I]), so the carve-out is carved", chip, vram, gtt);
 		note(p, text);
 		return !below_gtt;
 	}
 	return false;
 }
 
-/* On a live system the KFD topology shows whether the carve was made: it beats the prediction. */
-static void amd_measured(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+/*
+ * On a live system the KFD topology shows whether the carve was made: it beats the prediction.
+ * HSA_CAP_SVMAPI_SUPPORTED is KFD_IS_SVM_API_SUPPORTED (kfd_topology.c:2198-2199@7.3): pgmap.type
+ * != 0, the carve, alone on 6.1 (kfd_svm.h:201@6.1), or'ed with AMD_IS_APU on 6.12
+ * (kfd_svm.h:204-205@6.12) and with apu_prefer_gtt on 7.3 (kfd_svm.h:209-210@7.3). So the bit
+ * shows the carve only for a known dGPU, or an APU on a kernel whose clause is false for it
+ * (6.1, before 6.9.9 [I], or apu_prefer_gtt false): the only GPUs predicted to carve and so
+ * passed here. An APU whose clause holds, or a GPU not known to be an APU or not, never is.
+ */
+static void amd_measured(const struct hr_gpu *gpu, const struct hr_gpu_env *env, bool apu,
 			 struct hr_gpu_profile *p)
 {
-	char text[320];
+	char text[400];
 
 	if (!gpu->kfd_node)
 		return;
@@ -255,9 +253,11 @@ static void amd_measured(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 	}
 	p->measured = gpu->kfd_svm;
 	snprintf(text, sizeof(text), gpu->kfd_svm
-		 ? "measured: %s has HSA_CAP_SVMAPI_SUPPORTED (0x08000000): the carve was made"
-		 : "measured: %s lacks HSA_CAP_SVMAPI_SUPPORTED (0x08000000): the carve failed",
-		 gpu->kfd_properties);
+		 ? "measured: %s has HSA_CAP_SVMAPI_SUPPORTED (0x08000000), which on this %s is the "
+		   "carve's pgmap alone (kfd_svm.h:204@6.12, :209@7.3): the carve was made"
+		 : "measured: %s lacks HSA_CAP_SVMAPI_SUPPORTED (0x08000000), which on this %s is the "
+		   "carve's pgmap alone (kfd_svm.h:204@6.12, :209@7.3): the carve failed",
+		 gpu->kfd_properties, apu ? "APU (apu_prefer_gtt false)" : "dGPU");
 	note(p, text);
 }
 
@@ -269,7 +269,8 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 	const struct driver_rule *r = rule_for(amd_rules, sizeof(amd_rules) / sizeof(amd_rules[0]),
 					       env, AMD_RULE_VERSION_UNKNOWN);
 	const char *chip = row ? hr_amd_chip_names[row->chip] : "this part";
-	char text[400];
+	char text[480];
+	bool apu = false;
 
 	apply_rule(p, r ? r : &amd_rules[0]);
 	if (!r) {
@@ -277,7 +278,7 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 		return;
 	}
 	if (!env->version_known)
-		note(p, "kernel version unknown: either APU test (6.12's or 7.3's) assumed");
+		note(p, "kernel version unknown: 7.3's rule assumed, and an APU is undecided");
 	if (env->amd_svm == 0) {
 		note(p, "CONFIG_HSA_AMD_SVM is not set: no SVM, no carve");
 		return;
@@ -291,13 +292,27 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 		note(p, text);
 		return;
 	}
-	if ((row && row->apu) || (gpu->kfd_node && gpu->kfd_apu)) {
-		if (!row || !row->apu) {
-			snprintf(text, sizeof(text), "an APU: its KFD topology node (%s) has CPU cores "
-				 "and SIMDs", gpu->kfd_properties);
+	if (!row && gpu->kfd_node && gpu->kfd_apu < 0) {
+		snprintf(text, sizeof(text), "not in amdgpu's explicit pciidlist, and its KFD topology "
+			 "node (%s) does not say whether it is an APU: no CPU cores (from 6.12 a GPU's "
+			 "node never has them, kfd_crat.c:2312@7.3) and gfx_target_version %u is not "
+			 "one of an APU or a dGPU alone (90402 is the MI300A's and the MI300X's, "
+			 "amdgpu_discovery.c:3610-3614@7.3): whether it carves is unknown, not counted",
+			 gpu->kfd_properties, gpu->kfd_gfx_target);
+		undecided(p, text);
+		return;
+	}
+	if ((row && row->apu) || (!row && gpu->kfd_node && gpu->kfd_apu > 0)) {
+		if (!row) {
+			snprintf(text, sizeof(text), "an APU by its KFD topology node (%s): CPU cores on "
+				 "it (6.1's ACPI CRAT), or gfx_target_version %u, an APU's GC "
+				 "(kfd_device.c:306-475@7.3, AMD_IS_APU at amdgpu_discovery.c:3413-3437@7.3)",
+				 gpu->kfd_properties, gpu->kfd_gfx_target);
 			note(p, text);
 		}
-		if (!apu_carves(gpu, (enum apu_test)r->test, chip, p))
+		apu = true;
+		if (!apu_carves(gpu, env, env->version_known ? (enum apu_test)r->test : APU_EITHER,
+				chip, p))
 			return;
 	} else if (row) {
 		snprintf(text, sizeof(text), "%s (amdgpu_drv.c pciidlist): gfx9 or newer, not an APU",
@@ -305,8 +320,9 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 		note(p, text);
 	} else if (gpu->kfd_node) {
 		snprintf(text, sizeof(text), "not in amdgpu's explicit pciidlist (CHIP_IP_DISCOVERY, "
-			 "gfx9 or newer); not an APU: its KFD topology node (%s) has no CPU cores",
-			 gpu->kfd_properties);
+			 "gfx9 or newer); not an APU: its KFD topology node (%s) has gfx_target_version "
+			 "%u, a dGPU's GC (kfd_device.c:306-475@7.3, not AMD_IS_APU at "
+			 "amdgpu_discovery.c:3413-3437@7.3)", gpu->kfd_properties, gpu->kfd_gfx_target);
 		note(p, text);
 	} else {
 		note(p, "not in amdgpu's explicit pciidlist: a part amdgpu takes by its class "
@@ -321,7 +337,7 @@ static void profile_amdgpu(const struct hr_gpu *gpu, const struct hr_gpu_env *en
 	note(p, "assumed not xGMI-connected to the CPU (kfd_migrate.c:1058@6.12: those use "
 		"DEVICE_COHERENT at the aperture and carve nothing)");
 	set_carve(p, size, 1);
-	amd_measured(gpu, env, p);
+	amd_measured(gpu, env, apu, p);
 }
 
 /* Ponte Vecchio: XeHPC, has_usm (xe_pci.c:90@7.3). */
@@ -336,10 +352,20 @@ static bool xe_is_pvc(uint16_t device)
 	return false;
 }
 
-/* Discrete parts whose graphics IP has_usm: Ponte Vecchio and Battlemage (XE_BMG_IDS, 0xE2xx). */
+/* Crescent Island: INTEL_CRI_IDS 0x674C-0x6750 (include/drm/intel/pciids.h:901-906@7.3), cri_desc
+ * DGFX_FEATURES (xe_pci.c:468-488@7.3, listed at :536), graphics IP Xe3p_XPC (:186) with
+ * XE2_GFX_FEATURES' has_usm (:109, :131-143). Not in 6.12's xe; the first kernel with it was not
+ * read. */
+static bool xe_is_cri(uint16_t device)
+{
+	return device >= 0x674c && device <= 0x6750;
+}
+
+/* Discrete parts whose graphics IP has_usm: Ponte Vecchio, Battlemage (XE_BMG_IDS, 0xE2xx) and
+ * Crescent Island. */
 static bool xe_discrete_with_usm(uint16_t device)
 {
-	return xe_is_pvc(device) || (device & 0xff00) == 0xe200;
+	return xe_is_pvc(device) || (device & 0xff00) == 0xe200 || xe_is_cri(device);
 }
 
 /*
@@ -378,12 +404,21 @@ static const struct driver_rule xe_rules[] = {
 };
 #define XE_RULE_VERSION_UNKNOWN 1
 
-/* An unbound Ponte Vecchio: xe lists it in no pciidlist of 6.12 or 7.3 (pvc_desc is
- * __maybe_unused, xe_pci.c:321@6.12, :365@7.3, and require_force_probe :377@7.3). */
-static bool xe_pvc_unbound(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
-			   struct hr_gpu_profile *p)
+/* An unbound part xe binds only with xe.force_probe, if at all: Ponte Vecchio, in no pciidlist of
+ * 6.12 or 7.3 (pvc_desc is __maybe_unused, xe_pci.c:321@6.12, :365@7.3, and require_force_probe
+ * :377@7.3), and Crescent Island (cri_desc require_force_probe, xe_pci.c:487@7.3). */
+static bool xe_force_probe_unbound(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
+				   struct hr_gpu_profile *p)
 {
-	if (!p->predicted || !xe_is_pvc(gpu->device))
+	if (!p->predicted)
+		return false;
+	if (xe_is_cri(gpu->device)) {
+		undecided(p, "Crescent Island: xe binds it only with xe.force_probe (cri_desc "
+			  "require_force_probe, xe_pci.c:487@7.3, listed at :536@7.3; 6.12 has no "
+			  "Crescent Island), which the inputs do not show: not counted");
+		return true;
+	}
+	if (!xe_is_pvc(gpu->device))
 		return false;
 	if (env->version_known && !version_before(env, (struct hr_kver){7, 3, -1})) {
 		note(p, "Ponte Vecchio: 7.3's xe_pci.c pciidlist does not list it (pvc_desc is "
@@ -421,10 +456,11 @@ static void profile_xe(const struct hr_gpu *gpu, const struct hr_gpu_env *env,
 		note(p, "CONFIG_DRM_XE_PAGEMAP (6.15: DRM_XE_DEVMEM_MIRROR) and DRM_XE_GPUSVM unknown: "
 			"assumed set, their default (Kconfig:79-97@7.3)");
 	if (!xe_discrete_with_usm(gpu->device)) {
-		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage): no carve");
+		note(p, "not a discrete part with USM (Ponte Vecchio, Battlemage, Crescent Island): no "
+			"carve");
 		return;
 	}
-	if (xe_pvc_unbound(gpu, env, p))
+	if (xe_force_probe_unbound(gpu, env, p))
 		return;
 	if (gpu->n_tiles && gpu->tile_vram[0]) {
 		note(p, "each tile's physical VRAM taken as its usable size, which is a little lower "

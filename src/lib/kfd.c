@@ -9,7 +9,15 @@
  *   simd_count (:436, 0 on a CPU-only node), location_id = pci_dev_id(), bus << 8 | devfn
  *   (:477, set at :2111), domain = pci_domain_nr() (:479, :2115), and on GPU nodes capability
  *   (:528) with HSA_CAP_SVMAPI_SUPPORTED 0x08000000 (include/uapi/linux/kfd_sysfs.h:59@7.3 and
- *   @6.12). A node with CPU cores and SIMDs is an APU's: its CPU and GPU share the node.
+ *   @6.12), and gfx_target_version (:471).
+ * Which GPU is an APU: on 6.1 an APU's node comes from ACPI's CRAT and has CPU cores and SIMDs.
+ * From 6.12 on it never does: kfd_topology_init() builds a CPU-only node (kfd_topology.c:1026-1027
+ * @7.3) and each GPU its own virtual CRAT (:1877-1878) whose compute unit has only
+ * CRAT_CU_FLAGS_GPU_PRESENT (kfd_crat.c:2312@7.3), while cpu_cores_count comes only from CPU
+ * entries (:1024, :1062). There gfx_target_version tells: amdgpu sets AMD_IS_APU by GC version
+ * (amdgpu_discovery.c:3413-3437@7.3) and amdkfd maps each GC version to it (kfd_device.c:306-475
+ * @7.3). GC 9.4.3 and 9.4.4 (90402) are the MI300A and MI300X alike (the APU bit comes from the
+ * package type, amdgpu_discovery.c:3610-3614@7.3): undecided, as is a version not in the table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +32,7 @@
 #define HSA_CAP_SVMAPI_SUPPORTED 0x08000000u
 
 struct kfd_node {
-	uint64_t cpu_cores, simds, location, domain, capability;
+	uint64_t cpu_cores, simds, location, domain, capability, gfx_target;
 	bool has_location, has_domain, has_capability;
 };
 
@@ -58,8 +66,42 @@ static bool parse_properties(const char *path, char *buf, struct kfd_node *n,
 			n->domain = v, n->has_domain = true;
 		else if (strcmp(l, "capability") == 0)
 			n->capability = v, n->has_capability = true;
+		else if (strcmp(l, "gfx_target_version") == 0)
+			n->gfx_target = v;
 	}
 	return true;
+}
+
+/* 1 APU, 0 dGPU, -1 unknown, by gfx_target_version (kfd_device.c:306-475@7.3, with the GC
+ * versions amdgpu_discovery.c:3413-3437@7.3 marks AMD_IS_APU). */
+static int apu_by_gfx_target(uint64_t gfx_target)
+{
+	static const uint32_t apus[] = {
+		90002,	/* GC 9.1.0, 9.2.2 Raven, Picasso */
+		90012,	/* GC 9.3.0 Renoir */
+		100103,	/* GC 10.1.3, 10.1.4 Cyan Skillfish */
+		100303,	/* GC 10.3.1 Van Gogh */
+		100305,	/* GC 10.3.3 Yellow Carp (Rembrandt) */
+		100306,	/* GC 10.3.6, 10.3.7 Raphael, Mendocino */
+		110003,	/* GC 11.0.1, 11.0.4 Phoenix */
+		110500, 110501, 110502, 110503, 110504,	/* GC 11.5.x Strix, Strix Halo, Krackan */
+		110700, 110701,	/* GC 11.7.x */
+	};
+	static const uint32_t dgpus[] = {
+		90000, 90004, 90006, 90008, 90010, 90500,	/* Vega10/12/20, MI100, MI200, MI350 */
+		100100, 100101, 100102,			/* Navi10/12/14 */
+		100300, 100301, 100302, 100304,		/* Navi21/22/23/24 */
+		110000, 110001, 110002,			/* Navi31/32/33 */
+		120000, 120001, 120500,			/* GC 12.0.0, 12.0.1, 12.1.0 */
+	};
+
+	for (size_t i = 0; i < sizeof(apus) / sizeof(apus[0]); i++)
+		if (gfx_target == apus[i])
+			return 1;
+	for (size_t i = 0; i < sizeof(dgpus) / sizeof(dgpus[0]); i++)
+		if (gfx_target == dgpus[i])
+			return 0;
+	return -1;
 }
 
 static void apply_node(struct hr_gpus *gpus, const char *path, const struct kfd_node *n)
@@ -73,7 +115,8 @@ static void apply_node(struct hr_gpus *gpus, const char *path, const struct kfd_
 		    n->domain != dom || n->location != (bus << 8 | dev << 3 | fn))
 			continue;
 		g->kfd_node = true;
-		g->kfd_apu = n->cpu_cores > 0;
+		g->kfd_apu = n->cpu_cores > 0 ? 1 : apu_by_gfx_target(n->gfx_target);
+		g->kfd_gfx_target = (uint32_t)n->gfx_target;
 		g->kfd_svm = n->has_capability && (n->capability & HSA_CAP_SVMAPI_SUPPORTED);
 		snprintf(g->kfd_properties, sizeof(g->kfd_properties), "%s", path);
 		return;

@@ -159,6 +159,38 @@ static void test_map_edits(void)
 	hr_facts_free(&f);
 }
 
+/* A carve named after a device in a VMD domain: pci_name() prints "%04x:..." (include/linux/pci.h),
+ * so domain 0x10000 makes a 13-character name, "10000:03:00.0". The existing-carves case's
+ * 1 GiB "0000:03:00.0" at 0xfcc0000000, renamed so. */
+static void test_existing_carve_vmd(void)
+{
+	struct hr_gpu what_if[1];
+	struct hr_overrides ov = with_gpus(what_if, 1, 1 * GIB, HR_DRIVER_AMDGPU);
+	struct hr_facts f;
+	struct hr_audit a;
+	char vmd_name[] = "10000:03:00.0";
+
+	hr_facts_gather(HEADROOM_FIXTURES "/../cases/existing-carves/root", &f);
+	for (size_t i = 0; i < f.iomem.count; i++)
+		if (strcmp(f.iomem.entries[i].name, "0000:03:00.0") == 0)
+			f.iomem.entries[i].name = vmd_name;
+	hr_gpus_free(&f.gpus);
+	f.gpus.items = calloc(1, sizeof(*f.gpus.items));
+	f.gpus.count = 1;
+	f.gpus_status = HR_OK;
+	f.gpus.items[0] = what_if[0];
+	snprintf(f.gpus.items[0].bdf, sizeof(f.gpus.items[0].bdf), "%s", vmd_name);
+	snprintf(f.gpus.items[0].driver, sizeof(f.gpus.items[0].driver), "amdgpu");
+	f.gpus.items[0].vram_source = HR_VRAM_DRIVER;
+	ov.n_add_gpus = 0;
+	CHECK(hr_audit_judge(&f, &ov, NULL, 0, &a) == HR_OK);
+	CHECK_U64(a.n_gpus, 1);
+	CHECK(a.gpus[0].existing && strcmp(a.gpus[0].existing, vmd_name) == 0);
+	CHECK_U64(a.gpus[0].carves[0].r.placement.start, 0xfcc0000000ull);
+	hr_audit_free(&a);
+	hr_facts_free(&f);
+}
+
 /* A machine GPU whose driver already carved (tests/cases/existing-carves: "nvidia-uvm-hmm" at
  * 0xf800000000-0xfbffffffff) keeps that range and takes no new one; a what-if GPU after it carves. */
 static void test_existing_carve(void)
@@ -182,6 +214,8 @@ static void test_existing_carve(void)
 	CHECK_U64(a.n_gpus, 2);
 	CHECK_STR_CONTAINS(a.gpus[0].existing, "nvidia-uvm-hmm");
 	CHECK(!a.gpus[0].fails && a.gpus[1].existing == NULL);
+	/* the range names the driver, and the what-if GPU shares it: which made it is assumed */
+	CHECK_STR_CONTAINS(a.gpus[0].profile.conditions, "name the driver, not the GPU");
 	CHECK(a.gpus[1].carves[0].r.placed &&
 	      a.gpus[1].carves[0].r.placement.end < 0xf800000000ull);
 	hr_audit_free(&a);
@@ -399,6 +433,7 @@ int main(void)
 	test_nvidia_flavour_verdicts();
 	test_window_basis();
 	test_existing_carve();
+	test_existing_carve_vmd();
 	test_later_gpu_fails();
 	test_requests_after_gpus();
 	test_nouveau_chunks();

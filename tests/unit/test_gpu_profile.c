@@ -158,6 +158,29 @@ static void test_xe_kconfig_off(void)
 
 /* An unbound Ponte Vecchio: 7.3's pciidlist has no PVC (pvc_desc __maybe_unused, xe_pci.c:365),
  * so xe does not take it; elsewhere it binds only with xe.force_probe, which is not known. */
+/* Crescent Island 0x674C-0x6750 (pciids.h:901-906@7.3): DGFX, Xe3p_XPC has_usm (xe_pci.c:109,
+ * :131-143, :186@7.3), require_force_probe (:487@7.3). */
+static void test_xe_cri(void)
+{
+	struct hr_gpu g = gpu_with(0x8086, 0x674c, "xe", 160 * GIB);
+	struct hr_gpu_env env = env_for(7, 3);
+	struct hr_gpu_profile p;
+
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_U64(p.carves[0].size, 160 * GIB);
+	g.device = 0x6750;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	g.device = 0x6751;		/* past the range: not a part with USM */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	g = gpu_with(0x8086, 0x674e, "", 160 * GIB);	/* unbound: force_probe not shown */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
+	CHECK_STR_CONTAINS(p.conditions, "Crescent Island");
+}
+
 static void test_xe_pvc_unbound(void)
 {
 	struct hr_gpu g = gpu_with(0x8086, 0x0bd5, "", 128 * GIB);
@@ -596,59 +619,83 @@ static void test_real_h100_nouveau(void)
 	hr_gpus_free(&gpus);
 }
 
-/* An APU outside the explicit pciidlist (Phoenix 1002:15bf) known from its KFD topology node.
- * 6.1: no APU test (kfd_migrate.c:1009-1033@6.1); 6.2-6.11 not read; 6.12: AMD_IS_APU skips it
- * (:1048@6.12); 7.3: apu_prefer_gtt (:1056@7.3), set when real_vram_size < GTT
- * (amdgpu_ttm.c:2224-2226@7.3); 6.13-7.2: either. */
+/* An APU outside the explicit pciidlist (Phoenix 1002:15bf, GC 11.0.1: gfx_target_version 110003,
+ * kfd_device.c:421-424@7.3, AMD_IS_APU at amdgpu_discovery.c:3423-3424@7.3) known from its KFD
+ * topology node. 6.1: no APU test (kfd_migrate.c:1009-1033@6.1); before 6.9.9 only the MI300A
+ * skips [I]; 6.9.9-6.14: AMD_IS_APU skips it (:1048@6.12); from 6.15 apu_prefer_gtt (:1056@7.3),
+ * set when real_vram_size < GTT (amdgpu_ttm.c:2224-2226@7.3). */
 static void test_amd_apu(void)
 {
 	struct hr_gpu g = gpu_with(0x1002, 0x15bf, "amdgpu", 16 * GIB);
 	struct hr_gpu_env env = env_for(7, 3);
 	struct hr_gpu_profile p;
 
-	g.kfd_node = g.kfd_apu = true;
+	g.kfd_node = true;
+	g.kfd_apu = 1;
+	g.kfd_gfx_target = 110003;
 	g.gtt = 8 * GIB;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 1);
-	CHECK_U64(p.carves[0].size, 16 * GIB);
 	CHECK_STR_CONTAINS(p.conditions, "apu_prefer_gtt stays false");
+	CHECK_STR_CONTAINS(p.conditions, "gfx_target_version 110003");
+	env = env_for(6, 15);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
 	g.gtt = 32 * GIB;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 0);
 	CHECK(!p.undecided);
 	CHECK_STR_CONTAINS(p.conditions, "apu_prefer_gtt is set");
-	env = env_for(6, 14);		/* both tests skip a carve-out below GTT */
-	hr_gpu_profile(&g, &env, &p);
-	CHECK_U64(p.n_carves, 0);
-	CHECK(!p.undecided);
-	g.gtt = 8 * GIB;		/* they disagree about one at least as large */
-	hr_gpu_profile(&g, &env, &p);
-	CHECK_U64(p.n_carves, 0);
-	CHECK(p.undecided);
-	env = env_for(6, 12);
+	g.gtt = 8 * GIB;		/* 6.9.9-6.14: AMD_IS_APU skips any APU */
+	env = env_for(6, 14);
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 0);
 	CHECK(!p.undecided);
 	CHECK_STR_CONTAINS(p.conditions, "AMD_IS_APU");
+	env = env_for(6, 12);
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	env.version.minor = 9, env.version.sublevel = 9;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 0);
+	CHECK(!p.undecided);
+	env.version.sublevel = 8;	/* before 89773b85599a: only is_app_apu skips */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK_U64(p.n_carves, 1);
+	CHECK_STR_CONTAINS(p.conditions, "is_app_apu");
+	env.version.sublevel = -1;	/* 6.9 with no sublevel: either side of 6.9.9 */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
 	env = env_for(6, 6);
 	hr_gpu_profile(&g, &env, &p);
-	CHECK(p.undecided);
+	CHECK_U64(p.n_carves, 1);
 	env = env_for(6, 1);
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 1);
 	CHECK_STR_CONTAINS(p.loses, "kfd_svm.h:201@6.1");
+	env.version_known = false;	/* which APU test is unknown */
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
 	env = env_for(7, 3);		/* GTT unknown: apu_prefer_gtt cannot be decided */
 	g.gtt = 0;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK(p.undecided);
-	g.kfd_apu = false;		/* a dGPU node: not an APU */
+	g.kfd_apu = 0;			/* a dGPU's gfx_target_version */
+	g.kfd_gfx_target = 110000;
 	hr_gpu_profile(&g, &env, &p);
 	CHECK_U64(p.n_carves, 1);
-	CHECK_STR_CONTAINS(p.conditions, "has no CPU cores");
+	CHECK_STR_CONTAINS(p.conditions, "a dGPU's GC");
+	g.kfd_apu = -1;			/* 90402: the MI300A's and the MI300X's */
+	g.kfd_gfx_target = 90402;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.undecided && p.n_carves == 0);
+	CHECK_STR_CONTAINS(p.conditions, "gfx_target_version 90402");
 }
 
 /* The KFD topology capability bit HSA_CAP_SVMAPI_SUPPORTED (kfd_sysfs.h:59) is set exactly when
- * KFD_IS_SVM_API_SUPPORTED, which for a dGPU is the carve's pgmap (kfd_svm.h:204@6.12). */
+ * KFD_IS_SVM_API_SUPPORTED, which for a dGPU is the carve's pgmap (kfd_svm.h:204@6.12), but for
+ * an APU also AMD_IS_APU (kfd_svm.h:204-205@6.12) or apu_prefer_gtt (:209-210@7.3). */
 static void test_amd_measured(void)
 {
 	struct hr_gpu g = gpu_with(0x1002, 0x74a1, "amdgpu", 192 * GIB);
@@ -668,6 +715,21 @@ static void test_amd_measured(void)
 	env.amd_svm = -1;		/* clear, and the config unknown: SVM may be off */
 	hr_gpu_profile(&g, &env, &p);
 	CHECK(p.undecided && p.n_carves == 0);
+
+	/* Strix Halo on 6.12 has the bit from AMD_IS_APU alone: it shows no carve */
+	g = gpu_with(0x1002, 0x1586, "amdgpu", 96 * GIB);
+	env = env_for(6, 12);
+	g.kfd_node = g.kfd_svm = true;
+	g.kfd_apu = 1;
+	g.kfd_gfx_target = 110501;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.measured == -1 && p.n_carves == 0);
+	/* 7.3 with apu_prefer_gtt false: the bit is the pgmap again */
+	env = env_for(7, 3);
+	g.gtt = 16 * GIB;
+	hr_gpu_profile(&g, &env, &p);
+	CHECK(p.measured == 1 && p.n_carves == 1);
+	CHECK_STR_CONTAINS(p.conditions, "APU (apu_prefer_gtt false)");
 }
 
 int main(void)
@@ -677,6 +739,7 @@ int main(void)
 	test_xe();
 	test_xe_kconfig_off();
 	test_xe_pvc_unbound();
+	test_xe_cri();
 	test_nouveau();
 	test_real_h100_nouveau();
 	test_amd_apu();
