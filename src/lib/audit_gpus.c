@@ -137,6 +137,9 @@ static void claim_existing(struct hr_audit *a, struct hr_gpu_result *g, bool *us
 	}
 }
 
+/* What a GPU's carve "exists" in when amdkfd's topology shows it made and /proc/iomem does not. */
+static const char made_per_kfd[] = "the driver (KFD topology)";
+
 /* nouveau_dmem, hmm_dmirror and nvidia-uvm-hmm name no GPU: with two GPUs under one such driver,
  * which made which range is unknown. Each claimed them in probe order, up to its own count; say
  * so where another GPU shares the driver. */
@@ -149,7 +152,7 @@ static void note_shared_driver_carves(struct hr_audit *a)
 		bool shared = false;
 
 		if (!g->existing || strcmp(g->existing, g->gpu.bdf) == 0 ||
-		    strcmp(g->existing, "the driver (KFD topology)") == 0)
+		    g->existing == made_per_kfd)
 			continue;
 		for (size_t j = 0; j < a->n_gpus && !shared; j++)
 			shared = j != i && a->gpus[j].profile.driver == p->driver;
@@ -185,7 +188,7 @@ static enum hr_status judge_gpu(struct hr_audit *a, struct hr_carver *c, struct 
 			fits.placed = false;
 			add_to_group(res, &fits);
 			res->count = res->n_placed = res->n_existing = pc->count;
-			g->existing = "the driver (KFD topology)";
+			g->existing = made_per_kfd;
 			continue;
 		}
 		for (uint64_t n = res->n_existing; n < pc->count; n++) {
